@@ -1,0 +1,224 @@
+"""The `gridbot` command: run, migrate, import, invites, sandbox, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sqlite3
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Sequence
+
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from bot.config import ConfigError, Settings, load_settings
+from messages import DEFAULT_LOCALE, render
+
+
+class UserError(Exception):
+    """A problem the user can fix: printed as one line, exit status 2."""
+
+    def __init__(self, key: str, **context: Any) -> None:
+        super().__init__(key)
+        self.key, self.context = key, context
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="TOML settings file (default: $GRIDBOT_CONFIG)")
+    parser.add_argument("--db", metavar="PATH", help="SQLite database path (overrides the config)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    _common(common)
+    parser = argparse.ArgumentParser(prog="gridbot", description="Grid governance bot (网格化服务管理).")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[common], help="run the bot (long polling)")
+    run.add_argument("--token", help="bot token (default: $GRIDBOT_TOKEN or the config)")
+    run.add_argument("--base-url", help="Bot API server, e.g. https://api.telegram.org or a sandbox URL")
+
+    sub.add_parser("migrate", parents=[common], help="apply database migrations")
+
+    imp = sub.add_parser("import", parents=[common], help="import areas.csv and staff.csv")
+    imp.add_argument("areas", type=Path, help="areas.csv: code,name,level,parent_code")
+    imp.add_argument("staff", type=Path, nargs="?", help="staff.csv: area_code,role,name,phone,telegram_user_id")
+    imp.add_argument("--bot-username", help="bot username for invite links (default: config or getMe)")
+
+    inv = sub.add_parser("invites", parents=[common], help="list invite links not used yet")
+    inv.add_argument("--bot-username", help="bot username for invite links")
+
+    sandbox = sub.add_parser("sandbox", parents=[common], help="run a local sandbox Bot API server")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8081)
+    sandbox.add_argument("--token", help="the token the sandbox accepts")
+
+    demo = sub.add_parser("demo", parents=[common], help="run a scripted demo on the sandbox (no token, no internet)")
+    demo.add_argument("--quiet", action="store_true", help="print only the outcome")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    locale = DEFAULT_LOCALE
+    try:
+        settings = load_settings(args.config).with_overrides(database=args.db)
+        locale = settings.locale
+        return COMMANDS[args.command](args, settings)
+    except (ConfigError, UserError) as exc:
+        print(render("cli/error", locale, text=render(f"cli/{exc.key}", locale, **exc.context)), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_application, run_until
+    from bot.runtime import Runtime
+
+    settings = settings.with_overrides(token=args.token, base_url=args.base_url)
+    if not settings.token:
+        raise UserError("no_token")
+
+    async def go() -> None:
+        db = await _open_db(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        application = build_application(Runtime(settings, db))
+        try:
+            await run_until(application, stop, on_started=lambda: print(
+                render("cli/running", settings.locale, username=application.bot.username,
+                       url=settings.base_url.removesuffix("/bot"), db=settings.database), flush=True))
+        except InvalidToken:
+            raise UserError("token_rejected", url=settings.base_url.removesuffix("/bot")) from None
+        except NetworkError as exc:
+            raise UserError("server_unreachable", url=settings.base_url.removesuffix("/bot"), reason=str(exc)) from None
+        except TelegramError as exc:
+            raise UserError("server_unreachable", url=settings.base_url.removesuffix("/bot"), reason=str(exc)) from None
+        finally:
+            await db.close()
+        print(render("cli/stopped", settings.locale))
+
+    asyncio.run(go())
+    return 0
+
+
+async def _open_db(settings: Settings, migrate: bool = True):
+    from db import MigrationError, open_database
+
+    try:
+        return await open_database(settings.database, migrate=migrate)
+    except (sqlite3.Error, MigrationError, OSError) as exc:
+        raise UserError("database_error", path=settings.database, reason=str(exc)) from None
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from db import MigrationError
+
+    async def go() -> list[str]:
+        db = await _open_db(settings, migrate=False)
+        try:
+            return await db.migrate()
+        except (sqlite3.Error, MigrationError) as exc:
+            raise UserError("database_error", path=settings.database, reason=str(exc)) from None
+        finally:
+            await db.close()
+
+    print(render("cli/migrated", settings.locale, names=asyncio.run(go()), path=settings.database))
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from bot.org_import import ImportRejected, import_org
+
+    async def go():
+        db = await _open_db(settings)
+        try:
+            result = await db.write(import_org, args.areas, args.staff, SystemClock().now(),
+                                    timedelta(days=settings.invite_ttl_days))
+            return result, await _invite_lines(db, settings, args.bot_username)
+        finally:
+            await db.close()
+
+    try:
+        result, invites = asyncio.run(go())
+    except ImportRejected as rejected:
+        loc = settings.locale
+        print(render("cli/import_rejected", loc, errors=rejected.errors), file=sys.stderr)
+        for e in rejected.errors:
+            reason = render(f"cli/import_reason/{e.key}", loc, **e.context)
+            print(render("cli/import_error_line", loc, file=e.file, line=e.line, reason=reason), file=sys.stderr)
+        return 1
+    print(render("cli/import_done", settings.locale, r=result))
+    if invites:
+        print(invites)
+    return 0
+
+
+def _invites(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> str:
+        db = await _open_db(settings)
+        try:
+            return await _invite_lines(db, settings, args.bot_username, always=True)
+        finally:
+            await db.close()
+
+    print(asyncio.run(go()))
+    return 0
+
+
+async def _invite_lines(db, settings: Settings, username: str | None, always: bool = False) -> str:
+    from bot.clock import SystemClock, stamp
+    from bot.invite_links import invite_link, resolve_username
+    from db import invites as invites_db
+
+    pending = await db.read(invites_db.pending, stamp(SystemClock().now()))
+    if not pending and not always:
+        return ""
+    username = await resolve_username(settings, username)
+    rows = [{"name": p.name, "link": invite_link(username, p.code),
+             "expires": _local(p.expires_at, settings)} for p in pending]
+    text = render("cli/invites", settings.locale, invites=rows)
+    if rows and not username:
+        text += "\n" + render("cli/no_username", settings.locale)
+    return text
+
+
+def _local(moment: str, settings: Settings) -> str:
+    from bot.clock import parse_stamp
+
+    return parse_stamp(moment).astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.sandbox.server import DEFAULT_TOKEN, serve_forever
+
+    def ready(sandbox) -> None:
+        print(render("cli/sandbox_ready", settings.locale, base_url=sandbox.base_url, token=sandbox.token), flush=True)
+
+    try:
+        asyncio.run(serve_forever(args.host, args.port, args.token or DEFAULT_TOKEN, ready))
+    except OSError as exc:
+        raise UserError("server_unreachable", url=f"{args.host}:{args.port}", reason=str(exc)) from None
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(settings, quiet=args.quiet))
+
+
+COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "sandbox": _sandbox,
+            "demo": _demo}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Settings: a TOML file, then environment overrides, then command-line flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+OFFICIAL_BASE_URL = "https://api.telegram.org/bot"
+LOCALES = ("zh_CN", "en")
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message names it."""
+
+    def __init__(self, key: str, **context: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.context = context
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str = ""
+    base_url: str = OFFICIAL_BASE_URL
+    database: str = "gridbot.sqlite3"
+    timezone: str = "Asia/Shanghai"
+    locale: str = "zh_CN"
+    bot_username: str = ""
+    invite_ttl_days: float = 14.0
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def with_overrides(self, **values: Any) -> "Settings":
+        """Return a copy with the non-empty values applied and validated."""
+        return validate(replace(self, **{k: v for k, v in values.items() if v not in (None, "")}))
+
+
+ENV_OVERRIDES = {
+    "GRIDBOT_TOKEN": "token",
+    "GRIDBOT_BASE_URL": "base_url",
+    "GRIDBOT_DATABASE": "database",
+}
+
+
+def normalize_base_url(url: str) -> str:
+    """Accept `http://host:port` or `http://host:port/bot`; return the `.../bot` form ptb wants."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError("config_bad_value", name="base_url", value=url)
+    url = url.rstrip("/")
+    return url if url.endswith("/bot") else url + "/bot"
+
+
+def validate(settings: Settings) -> Settings:
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("config_bad_value", name="timezone", value=settings.timezone) from None
+    if settings.locale not in LOCALES:
+        raise ConfigError("config_bad_value", name="locale", value=settings.locale)
+    if not settings.database:
+        raise ConfigError("config_bad_value", name="database", value=settings.database)
+    if settings.invite_ttl_days <= 0:
+        raise ConfigError("config_bad_value", name="invite_ttl_days", value=settings.invite_ttl_days)
+    return replace(settings, base_url=normalize_base_url(settings.base_url))
+
+
+def load_settings(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Read the TOML file (`path` or $GRIDBOT_CONFIG, optional) and apply environment overrides."""
+    env = os.environ if env is None else env
+    path = path or env.get("GRIDBOT_CONFIG")
+    data: dict[str, Any] = {}
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError("config_not_found", path=str(path)) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError("config_unreadable", path=str(path), reason=str(exc)) from None
+    data = data.get("gridbot", data)
+    known = {f.name: f for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError("config_unknown_key", name=key, path=str(path))
+        expected = float if known[key].type == "float" else str
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected):
+            raise ConfigError("config_bad_value", name=key, value=value)
+        values[key] = value
+    for var, key in ENV_OVERRIDES.items():
+        if env.get(var):
+            values[key] = env[var]
+    return validate(Settings(**values))

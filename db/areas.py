@@ -1,0 +1,63 @@
+"""The area tree: city → town → community → grid."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Area:
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+
+
+def _area(row: sqlite3.Row | None) -> Area | None:
+    return Area(row["id"], row["code"], row["name"], row["level"], row["parent_id"]) if row else None
+
+
+def by_code(conn: sqlite3.Connection, code: str) -> Area | None:
+    return _area(conn.execute("SELECT * FROM areas WHERE code = ?", (code,)).fetchone())
+
+
+def by_id(conn: sqlite3.Connection, area_id: int) -> Area | None:
+    return _area(conn.execute("SELECT * FROM areas WHERE id = ?", (area_id,)).fetchone())
+
+
+def levels_by_code(conn: sqlite3.Connection) -> dict[str, str]:
+    return {row["code"]: row["level"] for row in conn.execute("SELECT code, level FROM areas")}
+
+
+def ancestors(conn: sqlite3.Connection, area_id: int) -> list[Area]:
+    """The area itself, then its parent, up to the city."""
+    rows = conn.execute(
+        "WITH RECURSIVE up(id, depth) AS (SELECT ?, 0 UNION ALL "
+        " SELECT a.parent_id, up.depth + 1 FROM areas a JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL) "
+        "SELECT areas.* FROM up JOIN areas ON areas.id = up.id ORDER BY up.depth",
+        (area_id,),
+    ).fetchall()
+    return [_area(row) for row in rows]
+
+
+def upsert(conn: sqlite3.Connection, code: str, name: str, level: str, parent_code: str | None, now: str) -> str:
+    """Insert or update one area; return 'created', 'updated' or 'unchanged'."""
+    parent_id = None
+    if parent_code:
+        parent_id = conn.execute("SELECT id FROM areas WHERE code = ?", (parent_code,)).fetchone()[0]
+    old = by_code(conn, code)
+    if old is None:
+        conn.execute(
+            "INSERT INTO areas (code, name, level, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (code, name, level, parent_id, now, now),
+        )
+        return "created"
+    if (old.name, old.level, old.parent_id) == (name, level, parent_id):
+        return "unchanged"
+    conn.execute(
+        "UPDATE areas SET name = ?, level = ?, parent_id = ?, updated_at = ? WHERE id = ?",
+        (name, level, parent_id, now, old.id),
+    )
+    return "updated"

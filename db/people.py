@@ -1,0 +1,116 @@
+"""Staff (people with roles), their roles per area, and Telegram users met in private."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    phone: str
+    telegram_user_id: int | None
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    role: str
+    area_id: int
+    area_code: str
+    area_name: str
+    area_level: str
+
+
+def _person(row: sqlite3.Row | None) -> Person | None:
+    return Person(row["id"], row["name"], row["phone"], row["telegram_user_id"]) if row else None
+
+
+def by_phone(conn: sqlite3.Connection, phone: str) -> Person | None:
+    return _person(conn.execute("SELECT * FROM people WHERE phone = ?", (phone,)).fetchone())
+
+
+def by_telegram_id(conn: sqlite3.Connection, user_id: int) -> Person | None:
+    return _person(conn.execute("SELECT * FROM people WHERE telegram_user_id = ?", (user_id,)).fetchone())
+
+
+def by_id(conn: sqlite3.Connection, person_id: int) -> Person | None:
+    return _person(conn.execute("SELECT * FROM people WHERE id = ?", (person_id,)).fetchone())
+
+
+def telegram_owners(conn: sqlite3.Connection) -> dict[int, str]:
+    """Telegram user id → phone of the person linked to it."""
+    return {r[0]: r[1] for r in conn.execute("SELECT telegram_user_id, phone FROM people WHERE telegram_user_id IS NOT NULL")}
+
+
+def upsert(conn: sqlite3.Connection, name: str, phone: str, telegram_user_id: int | None, now: str) -> tuple[int, str]:
+    """Insert or update by phone; a given Telegram id replaces the stored one. Returns (id, outcome)."""
+    old = by_phone(conn, phone)
+    if old is None:
+        cur = conn.execute(
+            "INSERT INTO people (name, phone, telegram_user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            (name, phone, telegram_user_id, now, now),
+        )
+        return cur.lastrowid, "created"
+    new_tg = telegram_user_id if telegram_user_id is not None else old.telegram_user_id
+    if (old.name, old.telegram_user_id) == (name, new_tg):
+        return old.id, "unchanged"
+    conn.execute(
+        "UPDATE people SET name = ?, telegram_user_id = ?, updated_at = ? WHERE id = ?", (name, new_tg, now, old.id)
+    )
+    return old.id, "updated"
+
+
+def link_telegram(conn: sqlite3.Connection, person_id: int, user_id: int, now: str) -> None:
+    conn.execute(
+        "UPDATE people SET telegram_user_id = ?, started_at = COALESCE(started_at, ?), unreachable_at = NULL,"
+        " updated_at = ? WHERE id = ?",
+        (user_id, now, now, person_id),
+    )
+
+
+def roles_of(conn: sqlite3.Connection, person_id: int) -> list[RoleRow]:
+    rows = conn.execute(
+        "SELECT r.role, a.id, a.code, a.name, a.level FROM roles r JOIN areas a ON a.id = r.area_id "
+        "WHERE r.person_id = ? ORDER BY a.code, r.role",
+        (person_id,),
+    )
+    return [RoleRow(*row) for row in rows]
+
+
+def role_keys(conn: sqlite3.Connection) -> set[tuple[int, int, str]]:
+    return {tuple(r) for r in conn.execute("SELECT person_id, area_id, role FROM roles")}
+
+
+def add_role(conn: sqlite3.Connection, person_id: int, area_id: int, role: str, now: str) -> bool:
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO roles (person_id, area_id, role, created_at) VALUES (?, ?, ?, ?)",
+        (person_id, area_id, role, now),
+    )
+    return cur.rowcount == 1
+
+
+def remove_role(conn: sqlite3.Connection, person_id: int, area_id: int, role: str) -> None:
+    conn.execute("DELETE FROM roles WHERE person_id = ? AND area_id = ? AND role = ?", (person_id, area_id, role))
+
+
+def remember_user(
+    conn: sqlite3.Connection, user_id: int, first_name: str, username: str | None, language: str | None,
+    now: str, started: bool = False,
+) -> None:
+    """Record a Telegram user seen in private; `started` when they pressed Start."""
+    conn.execute(
+        "INSERT INTO telegram_users (user_id, first_name, username, language, started_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET first_name = excluded.first_name, "
+        "username = excluded.username, language = excluded.language, blocked_at = NULL, "
+        "started_at = COALESCE(telegram_users.started_at, excluded.started_at), updated_at = excluded.updated_at",
+        (user_id, first_name, username, language, now if started else None, now),
+    )
+    conn.execute("UPDATE people SET locale = ?, unreachable_at = NULL WHERE telegram_user_id = ?", (language, user_id))
+
+
+def mark_blocked(conn: sqlite3.Connection, user_id: int, now: str) -> None:
+    """The user blocked the bot: private messages to them will be refused."""
+    conn.execute("UPDATE telegram_users SET blocked_at = ? WHERE user_id = ?", (now, user_id))
+    conn.execute("UPDATE people SET unreachable_at = ? WHERE telegram_user_id = ?", (now, user_id))

@@ -1,0 +1,42 @@
+"""Helpers every handler uses: the runtime, the reader's locale, answering with a template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import ContextTypes
+
+from bot.clock import stamp
+from bot.runtime import Runtime
+from messages import locale_for, render
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def runtime(context: Context) -> Runtime:
+    return context.application.bot_data["runtime"]
+
+
+def now_stamp(context: Context) -> str:
+    return stamp(runtime(context).clock.now())
+
+
+def is_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+
+def reader_locale(update: Update, context: Context) -> str:
+    """Private chats follow the user's Telegram language; groups use the configured default."""
+    default = runtime(context).settings.locale
+    if is_private(update) and update.effective_user is not None:
+        return locale_for(update.effective_user.language_code, default)
+    return default
+
+
+async def answer(update: Update, context: Context, name: str, **values: Any) -> None:
+    """Reply in the chat the update came from with the template `name`."""
+    text = render(name, reader_locale(update, context), **values)
+    await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML,
+                                   disable_web_page_preview=True)

@@ -1,0 +1,58 @@
+"""Every text a person reads: Jinja2 templates per locale.
+
+`<locale>/<name>.html` is a Telegram message (HTML parse mode, autoescaped);
+`<locale>/<name>.txt` is plain text for the command line. zh_CN is the default and the fallback.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+
+ROOT = Path(__file__).parent
+LOCALES = ("zh_CN", "en")
+DEFAULT_LOCALE = "zh_CN"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(ROOT)),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    return env
+
+
+def locale_for(language_code: str | None, default: str = DEFAULT_LOCALE) -> str:
+    """The locale for a Telegram `language_code`: English speakers get en, everyone else zh_CN."""
+    if language_code and language_code.lower().startswith("en"):
+        return "en"
+    if language_code and language_code.lower().startswith("zh"):
+        return "zh_CN"
+    return default
+
+
+def render(name: str, locale: str = DEFAULT_LOCALE, /, **context: Any) -> str:
+    """Render `name` (e.g. "groups/bound") in `locale`, falling back to zh_CN."""
+    env = environment()
+    for loc in dict.fromkeys((locale, DEFAULT_LOCALE)):
+        for ext in ("html", "txt"):
+            try:
+                template = env.get_template(f"{loc}/{name}.{ext}")
+            except TemplateNotFound:
+                continue
+            return template.render(locale=loc, **context).strip()
+    raise TemplateNotFound(name)
+
+
+def template_names(locale: str) -> list[str]:
+    """Every template of a locale, as names `render` takes."""
+    base = ROOT / locale
+    return sorted(str(p.relative_to(base).with_suffix("")) for p in base.rglob("*") if p.suffix in (".html", ".txt"))
