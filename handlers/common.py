@@ -35,7 +35,7 @@ def reader_locale(update: Update, context: Context) -> str:
     return default
 
 
-async def answer(update: Update, context: Context, name: str, **values: Any) -> None:
+async def answer(update: Update, context: Context, name: str, /, **values: Any) -> None:
     """Reply in the chat the update came from with the template `name`."""
     text = render(name, reader_locale(update, context), **values)
     await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML,

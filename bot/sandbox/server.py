@@ -122,7 +122,7 @@ class Sandbox:
             if fault.kind == "slow":
                 await asyncio.sleep(fault.delay)
         if method.lower() in {m.lower() for m in SEND_METHODS}:
-            chat = self.world.chats.get(_as_int(params.get("chat_id")))
+            chat = self.world.find_chat(params.get("chat_id"))
             if chat is not None:
                 retry = self.limits.check(chat.id, chat.type != "private")
                 if retry is not None:
@@ -277,7 +277,7 @@ class Sandbox:
         return True
 
     def _get_chat(self, p: dict[str, Any]) -> dict[str, Any]:
-        chat = self.world.chats.get(_as_int(p.get("chat_id")))
+        chat = self.world.find_chat(p.get("chat_id"))
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
         gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
@@ -286,7 +286,7 @@ class Sandbox:
                                                  "accepted_gift_types": gifts}
 
     def _get_chat_member(self, p: dict[str, Any]) -> dict[str, Any]:
-        chat = self.world.chats.get(_as_int(p.get("chat_id")))
+        chat = self.world.find_chat(p.get("chat_id"))
         user_id = _as_int(p.get("user_id"))
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")

@@ -259,8 +259,15 @@ class World:
             pass
 
     # ----- checks the Bot API makes ------------------------------------------------------
+    def find_chat(self, chat_id: Any) -> Chat | None:
+        """A known chat; a known user's private chat exists even before they write."""
+        key = _as_int(chat_id)
+        if key in self.chats:
+            return self.chats[key]
+        return self.private_chat(key) if key in self.users else None
+
     def writable_chat(self, chat_id: Any) -> Chat:
-        chat = self.chats.get(_as_int(chat_id))
+        chat = self.find_chat(chat_id)
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
         if chat.migrated_to is not None:

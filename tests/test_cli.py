@@ -1,0 +1,140 @@
+"""The command line: bad settings, no token, a server that is not there or refuses the token."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from bot.cli import main
+from bot.sandbox.server import DEFAULT_TOKEN
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def one_line_error(err: str) -> str:
+    lines = [l for l in err.splitlines() if l.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def no_env(monkeypatch):
+    for var in ("GRIDBOT_CONFIG", "GRIDBOT_TOKEN", "GRIDBOT_BASE_URL", "GRIDBOT_DATABASE"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def test_run_without_a_token(tmp_path, capsys):
+    code, _, err = run(capsys, "run", "--db", str(tmp_path / "g.sqlite3"))
+    assert code == 2
+    assert "没有设置机器人 token" in one_line_error(err)
+
+
+def test_config_problems_are_named(tmp_path, capsys):
+    config = tmp_path / "gridbot.toml"
+    cases = {
+        'timezone = "Mars/Olympus"\n': "timezone",
+        'base_url = "ftp://example"\n': "base_url",
+        'locale = "fr"\n': "locale",
+        'tokne = "x"\n': "tokne",
+        'invite_ttl_days = "soon"\n': "invite_ttl_days",
+        'token = \n': "无法读取配置文件",
+    }
+    for body, named in cases.items():
+        config.write_text(body)
+        code, _, err = run(capsys, "migrate", "--config", str(config), "--db", str(tmp_path / "g.sqlite3"))
+        assert code == 2, body
+        assert named in one_line_error(err)
+    code, _, err = run(capsys, "migrate", "--config", str(tmp_path / "nope.toml"))
+    assert code == 2 and "找不到配置文件" in one_line_error(err)
+
+
+def test_environment_overrides_the_config(tmp_path, monkeypatch):
+    from bot.config import load_settings
+
+    config = tmp_path / "gridbot.toml"
+    config.write_text('token = "from-file"\nbase_url = "http://127.0.0.1:8081"\ndatabase = "a.sqlite3"\n')
+    monkeypatch.setenv("GRIDBOT_TOKEN", "from-env")
+    monkeypatch.setenv("GRIDBOT_CONFIG", str(config))
+    settings = load_settings()
+    assert settings.token == "from-env"
+    assert settings.base_url == "http://127.0.0.1:8081/bot"
+    assert settings.timezone == "Asia/Shanghai" and settings.locale == "zh_CN"
+    assert settings.with_overrides(database="b.sqlite3").database == "b.sqlite3"
+
+
+def test_a_server_that_is_not_there(tmp_path, capsys):
+    url = f"http://127.0.0.1:{free_port()}"
+    code, _, err = run(capsys, "run", "--token", "1:x", "--base-url", url, "--db", str(tmp_path / "g.sqlite3"))
+    assert code == 2
+    line = one_line_error(err)
+    assert "无法连接" in line and url in line
+
+
+def test_migrate_applies_once(tmp_path, capsys):
+    db = str(tmp_path / "g.sqlite3")
+    code, out, _ = run(capsys, "migrate", "--db", db)
+    assert code == 0 and "0001_org.sql" in out
+    code, out, _ = run(capsys, "migrate", "--db", db)
+    assert code == 0 and "已是最新" in out
+
+
+@pytest.fixture
+def sandbox_process():
+    """`gridbot sandbox` in its own process, as the bot and the sandbox run when separate."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "sandbox", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/sandbox/stats", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_a_token_the_server_rejects(tmp_path, capsys, sandbox_process):
+    code, _, err = run(capsys, "run", "--token", "123:wrong", "--base-url", sandbox_process,
+                       "--db", str(tmp_path / "g.sqlite3"))
+    assert code == 2
+    assert "拒绝了这个 token" in one_line_error(err)
+
+
+def test_run_serves_a_separate_sandbox_until_stopped(tmp_path, sandbox_process):
+    db = tmp_path / "g.sqlite3"
+    bot = subprocess.Popen([sys.executable, "-m", "bot", "run", "--token", DEFAULT_TOKEN, "--base-url",
+                            sandbox_process, "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        control = httpx.Client(base_url=sandbox_process, timeout=30)
+        control.post("/sandbox/user", json={"id": 42, "first_name": "居民"})
+        control.post("/sandbox/say", json={"user_id": 42, "chat_id": 42, "text": "/start"})
+        events = control.post("/sandbox/events", json={"chat_id": 42, "timeout": 20}).json()["result"]
+        assert events and "/report" in events[0]["text"]
+        commands = control.post("/sandbox/stats").json()["result"]["commands"]
+        assert {c["command"] for c in commands["all_group_chats:"]} == {"bind", "unbind"}
+    finally:
+        bot.terminate()
+        out, err = bot.communicate(timeout=20)
+    assert bot.returncode == 0, err
+    assert "已启动" in out and "已停止" in out

@@ -1,0 +1,215 @@
+"""Binding a group chat to its grid: who may, who may not, and what the group sees."""
+
+from __future__ import annotations
+
+from db import audit
+from db import chats as chats_db
+
+LEADER_G0101 = 900011
+LEADER_G0102 = 900021
+COMMUNITY_ADMIN_JH01 = 900003
+TOWN_ADMIN = 900002
+
+
+async def grid_of(bot, chat_id):
+    chat = await bot.db.read(chats_db.get, chat_id)
+    if chat is None or chat.area_id is None:
+        return None
+    return (await bot.db.read(lambda c: c.execute("SELECT code FROM areas WHERE id = ?", (chat.area_id,)).fetchone()))[0]
+
+
+async def test_grid_leader_binds_the_group_and_the_group_is_told(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    resident = await driver.user("居民甲")
+    group = await driver.group("第一网格群", [leader, resident], added_by=leader)
+
+    await leader.says(group, "/bind G0101")
+
+    reply = await driver.expect(group)
+    assert "府前社区第一网格（G0101）" in reply.text
+    assert "/report" in reply.text
+    assert await grid_of(bot, group) == "G0101"
+    entries = await bot.db.read(audit.entries, f"chat:{group}", "group_bound")
+    assert entries and entries[0]["actor_user"] == LEADER_G0101
+
+
+async def test_admins_above_the_grid_may_bind_it(bot, driver):
+    community_admin = await driver.user("孙丽", user_id=COMMUNITY_ADMIN_JH01)
+    town_admin = await driver.user("钱文华", user_id=TOWN_ADMIN)
+    g1 = await driver.group("G0102 群", [community_admin], added_by=community_admin)
+    g2 = await driver.group("G0201 群", [town_admin], added_by=town_admin)
+
+    await community_admin.says(g1, "/bind G0102")
+    await town_admin.says(g2, "/bind G0201")
+
+    assert "G0102" in (await driver.expect(g1)).text
+    assert "G0201" in (await driver.expect(g2)).text
+    assert await grid_of(bot, g1) == "G0102"
+    assert await grid_of(bot, g2) == "G0201"
+
+
+async def test_those_without_authority_are_refused_and_nothing_changes(bot, driver):
+    stranger = await driver.user("路人")
+    other_leader = await driver.user("杨帆", user_id=LEADER_G0102)
+    community_admin = await driver.user("孙丽", user_id=COMMUNITY_ADMIN_JH01)   # JH01 is not above G0201
+    group = await driver.group("某群", [stranger, other_leader, community_admin], added_by=stranger)
+
+    for person, code in ((stranger, "G0101"), (other_leader, "G0101"), (community_admin, "G0201")):
+        await person.says(group, f"/bind {code}")
+        reply = await driver.expect(group)
+        assert "无权" in reply.text
+    assert await grid_of(bot, group) is None
+    refusals = await bot.db.read(audit.entries, f"chat:{group}", "bind_refused")
+    assert [e["actor_user"] for e in refusals] == [stranger.id, LEADER_G0102, COMMUNITY_ADMIN_JH01]
+
+
+async def test_a_linked_grid_worker_is_not_a_leader(bot, driver, clock):
+    from db import invites as invites_db
+    from bot.clock import stamp
+
+    pending = await bot.db.read(invites_db.pending, stamp(clock.now()))
+    code = next(p.code for p in pending if p.name == "李娜")
+    worker = await driver.user("李娜")
+    await worker.start(f"inv_{code}")
+    await driver.expect(worker.private)
+    group = await driver.group("群", [worker], added_by=worker)
+
+    await worker.says(group, "/bind G0101")
+
+    assert "无权" in (await driver.expect(group)).text
+    assert await grid_of(bot, group) is None
+
+
+async def test_bad_bind_commands_get_clear_answers(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    group = await driver.group("群", [leader], added_by=leader)
+
+    await leader.says(group, "/bind")
+    assert "用法" in (await driver.expect(group)).text
+    await leader.says(group, "/bind G9999")
+    assert "G9999" in (await driver.expect(group)).text
+    await leader.says(group, "/bind JH01")
+    assert "不是网格" in (await driver.expect(group)).text
+    await leader.says(leader.private, "/start")
+    await driver.expect(leader.private)
+    await leader.says(leader.private, "/bind G0101")
+    assert "群里" in (await driver.expect(leader.private)).text
+    assert await grid_of(bot, group) is None
+
+
+async def test_one_group_per_grid(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    first = await driver.group("一群", [leader], added_by=leader)
+    second = await driver.group("二群", [leader], added_by=leader)
+
+    await leader.says(first, "/bind G0101")
+    await driver.expect(first)
+    await leader.says(second, "/bind G0101")
+
+    assert "/unbind" in (await driver.expect(second)).text
+    assert await grid_of(bot, first) == "G0101"
+    assert await grid_of(bot, second) is None
+    await leader.says(first, "/bind G0101")
+    assert "无需重复" in (await driver.expect(first)).text
+
+
+async def test_unbind_is_for_the_leader_and_admins_only(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    resident = await driver.user("居民")
+    group = await driver.group("群", [leader, resident], added_by=leader)
+    await leader.says(group, "/bind G0101")
+    await driver.expect(group)
+
+    await resident.says(group, "/unbind")
+    assert "无权" in (await driver.expect(group)).text
+    assert await grid_of(bot, group) == "G0101"
+
+    await leader.says(group, "/unbind")
+    assert "解除绑定" in (await driver.expect(group)).text
+    assert await grid_of(bot, group) is None
+    await leader.says(group, "/unbind")
+    assert "没有绑定" in (await driver.expect(group)).text
+
+
+async def test_the_binding_follows_a_migration_to_a_supergroup(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    group = await driver.group("群", [leader], added_by=leader)
+    await leader.says(group, "/bind G0101")
+    await driver.expect(group)
+
+    supergroup = await driver.migrate(group)
+    await driver.idle()
+
+    assert await grid_of(bot, supergroup) == "G0101"
+    assert await grid_of(bot, group) is None
+    old = await bot.db.read(chats_db.get, group)
+    assert old.migrated_to == supergroup
+    await leader.says(supergroup, "/unbind")
+    assert "解除绑定" in (await driver.expect(supergroup)).text
+
+
+async def test_removal_from_a_group_and_readding_are_recorded(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    group = await driver.group("群", [leader], added_by=leader)
+    await leader.says(group, "/bind G0101")
+    await driver.expect(group)
+
+    await driver.remove_bot(group, by=leader)
+    await driver.idle()
+    chat = await bot.db.read(chats_db.get, group)
+    assert chat.bot_status == "removed" and chat.area_id is not None
+
+    await driver.add_bot(group, by=leader)
+    await driver.idle()
+    assert (await bot.db.read(chats_db.get, group)).bot_status == "member"
+    actions = [e["action"] for e in await bot.db.read(audit.entries, f"chat:{group}")]
+    assert actions == ["group_bound", "bot_removed", "bot_added"]
+
+
+async def test_a_removed_group_frees_its_grid_for_a_new_group(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    old = await driver.group("旧群", [leader], added_by=leader)
+    await leader.says(old, "/bind G0101")
+    await driver.expect(old)
+    await driver.remove_bot(old, by=leader)
+    new = await driver.group("新群", [leader], added_by=leader)
+
+    await leader.says(new, "/bind G0101")
+
+    assert "已绑定到网格" in (await driver.expect(new)).text
+    assert await grid_of(bot, new) == "G0101"
+    assert await grid_of(bot, old) is None
+
+
+async def test_whoami_shows_roles_in_private_only(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    group = await driver.group("群", [leader], added_by=leader)
+    await leader.says(group, "/whoami")
+    in_group = await driver.expect(group)
+    assert "王强" not in in_group.text and "网格长" not in in_group.text
+
+    await leader.start()
+    await driver.expect(leader.private)
+    await leader.says(leader.private, "/whoami")
+    reply = await driver.expect(leader.private)
+    assert "王强" in reply.text and "网格长" in reply.text and "G0101" in reply.text
+
+    resident = await driver.user("居民", language_code="en")
+    await resident.start()
+    await driver.expect(resident.private)
+    await resident.says(resident.private, "/whoami")
+    assert "not linked" in (await driver.expect(resident.private)).text
+
+
+async def test_a_redelivered_update_is_handled_once(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    group = await driver.group("群", [leader], added_by=leader)
+    await leader.says(group, "/bind G0101")
+    await driver.expect(group)
+    await driver.idle()
+    update_ids = sorted(bot.sandbox.world.delivered)
+
+    await driver.call("redeliver", update_id=update_ids[-1])
+    await driver.idle()
+
+    assert len(await driver.sent(group)) == 1

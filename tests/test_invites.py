@@ -1,0 +1,85 @@
+"""Staff link their Telegram account by opening their invite link and pressing Start."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import stamp
+from db import audit
+from db import invites as invites_db
+from db import people as people_db
+
+
+async def invite_code(bot, clock, name: str) -> str:
+    pending = await bot.db.read(invites_db.pending, stamp(clock.now()))
+    return next(p.code for p in pending if p.name == name)
+
+
+async def test_a_worker_links_through_the_invite_link(bot, driver, clock):
+    code = await invite_code(bot, clock, "李娜")
+    li_na = await driver.user("Nana")
+
+    await li_na.start(f"inv_{code}")
+
+    reply = await driver.expect(li_na.private)
+    assert "绑定成功" in reply.text and "李娜" in reply.text and "G0101" in reply.text and "网格员" in reply.text
+    person = await bot.db.read(people_db.by_telegram_id, li_na.id)
+    assert person.name == "李娜"
+    assert (await bot.db.read(audit.entries, f"person:{person.id}", "invite_redeemed"))[0]["actor_user"] == li_na.id
+    assert code not in [p.code for p in await bot.db.read(invites_db.pending, stamp(clock.now()))]
+
+
+async def test_an_invite_works_once(bot, driver, clock):
+    code = await invite_code(bot, clock, "李娜")
+    li_na, someone = await driver.user("李娜"), await driver.user("冒名者")
+    await li_na.start(f"inv_{code}")
+    await driver.expect(li_na.private)
+
+    await someone.start(f"inv_{code}")
+    assert "已经被使用" in (await driver.expect(someone.private)).text
+    assert await bot.db.read(people_db.by_telegram_id, someone.id) is None
+
+    await li_na.start(f"inv_{code}")
+    assert "已绑定过" in (await driver.expect(li_na.private)).text
+
+
+async def test_an_expired_invite_links_nobody(bot, driver, clock, settings):
+    code = await invite_code(bot, clock, "张伟")
+    clock.advance(timedelta(days=settings.invite_ttl_days, seconds=1))
+    zhang = await driver.user("张伟")
+
+    await zhang.start(f"inv_{code}")
+
+    assert "已过期" in (await driver.expect(zhang.private)).text
+    assert await bot.db.read(people_db.by_telegram_id, zhang.id) is None
+
+
+async def test_a_wrong_code_links_nobody(bot, driver):
+    guesser = await driver.user("猜码的人", language_code="en")
+
+    await guesser.start("inv_not-a-real-code")
+
+    assert "not valid" in (await driver.expect(guesser.private)).text
+    assert await bot.db.read(people_db.by_telegram_id, guesser.id) is None
+
+
+async def test_one_account_cannot_take_two_identities(bot, driver, clock):
+    first, second = await invite_code(bot, clock, "李娜"), await invite_code(bot, clock, "张伟")
+    li_na = await driver.user("李娜")
+    await li_na.start(f"inv_{first}")
+    await driver.expect(li_na.private)
+
+    await li_na.start(f"inv_{second}")
+
+    assert "另一位工作人员" in (await driver.expect(li_na.private)).text
+    assert (await bot.db.read(people_db.by_telegram_id, li_na.id)).name == "李娜"
+    assert second in [p.code for p in await bot.db.read(invites_db.pending, stamp(clock.now()))]
+
+
+async def test_a_plain_start_welcomes_a_resident(bot, driver):
+    resident = await driver.user("<b>居民</b>")
+
+    await resident.start()
+
+    reply = await driver.expect(resident.private)
+    assert "<b>居民</b>" in reply.text and "/report" in reply.text

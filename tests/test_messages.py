@@ -1,0 +1,69 @@
+"""Every template renders in every locale, is valid Telegram HTML, and escapes what people typed."""
+
+from __future__ import annotations
+
+import pytest
+from jinja2 import meta
+
+from bot.org_import import ImportResult
+from bot.sandbox.html_text import parse_html, utf16_len
+from db.areas import Area
+from db.people import Person, RoleRow
+from messages import LOCALES, environment, locale_for, render, template_names
+
+EVIL = '<b>张三</b> & "李四" <script>'
+AREA = Area(1, "G0101", EVIL, "grid", 2)
+SAMPLES = {
+    "name": EVIL,
+    "person": Person(1, EVIL, "13800000000", 42),
+    "roles": [RoleRow("grid_leader", 1, "G0101", EVIL, "grid"), RoleRow("town_admin", 2, "JH", "荆河街道", "town")],
+    "area": AREA,
+    "code": "G<0101>",
+    "command": "bind",
+    "r": ImportResult(invites=[("a", "b", "c")]),
+    "errors": [1, 2],
+    "file": "staff.csv", "line": 3, "reason": "bad", "text": "x", "path": "/tmp/x.toml", "value": "v",
+    "url": "http://127.0.0.1:8081", "db": "g.sqlite3", "username": "bot", "names": ["0001_org.sql"],
+    "invites": [{"name": "李娜", "link": "https://t.me/b?start=inv_x", "expires": "2026-04-23 09:00"}],
+    "base_url": "http://127.0.0.1:8081/bot", "token": "1:x", "link": "https://t.me/b?start=inv_x",
+    "chat": "群", "who": "居民", "title": "群",
+    "columns": "level", "level": "grid", "parent": "JH", "parent_level": "town", "first": 2, "max": 60,
+    "old": "grid", "new": "town", "role": "grid_leader", "expected": "grid", "phone": "123",
+}
+
+
+def names() -> list[str]:
+    return template_names("zh_CN")
+
+
+def test_every_locale_has_the_same_templates():
+    for locale in LOCALES:
+        assert template_names(locale) == names(), locale
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", [n for n in names() if not n.startswith("_")])
+def test_template_renders(locale, name):
+    env = environment()
+    ext = "html" if f"{locale}/{name}.html" in env.list_templates() else "txt"
+    source = env.loader.get_source(env, f"{locale}/{name}.{ext}")[0]
+    needed = meta.find_undeclared_variables(env.parse(source)) - {"locale"}
+    missing = needed - SAMPLES.keys()
+    assert not missing, f"add samples for {missing}"
+    text = render(name, locale, **{k: SAMPLES[k] for k in needed})
+    assert text.strip()
+    if ext == "html":
+        visible = parse_html(text)
+        assert utf16_len(visible) <= 4096
+        if "name" in needed or "person" in needed:
+            assert EVIL in visible and "<script>" not in text
+        if "area" in needed:
+            assert EVIL in visible
+
+
+def test_locale_follows_telegram_language_with_chinese_fallback():
+    assert locale_for("en-US") == "en"
+    assert locale_for("zh-hans") == "zh_CN"
+    assert locale_for("ru") == "zh_CN"
+    assert locale_for(None) == "zh_CN"
+    assert render("groups/bind_usage", "fr").startswith("用法")
