@@ -8,18 +8,23 @@ from datetime import timedelta
 from typing import Callable
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
 
 import handlers
+from bot import casework
 from bot.clock import stamp
+from bot.groups import follow_migration
+from bot.sender import OutboxSender
 from bot.runtime import Runtime
+from db import chats as chats_db
 from db import updates as updates_db
+from db.outbox import Outgoing
 from messages import LOCALES, render
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
-PRIVATE_COMMANDS = ("start", "whoami")
-GROUP_COMMANDS = ("bind", "unbind")
+PRIVATE_COMMANDS = ("report", "my", "tasks", "duty", "whoami", "cancel")
+GROUP_COMMANDS = ("report", "bind", "unbind")
 
 
 def build_application(rt: Runtime) -> Application:
@@ -52,22 +57,51 @@ async def set_commands(application: Application) -> None:
             await bot.set_my_commands(commands, scope=scope, language_code=language)
 
 
+def make_sender(application: Application) -> OutboxSender:
+    rt: Runtime = application.bot_data["runtime"]
+
+    async def failed(message: Outgoing, reason: str) -> None:
+        await rt.change(casework.undeliverable, rt.settings, message, reason, rt.now())
+        if message.chat_id < 0 and ("kicked" in reason or "not a member" in reason or "chat not found" in reason):
+            await rt.db.write(chats_db.set_bot_status, message.chat_id, "removed", rt.stamp())
+
+    async def migrated(old: int, new: int) -> None:
+        await rt.db.write(follow_migration, old, new, rt.stamp())
+
+    return OutboxSender(application.bot, rt.db, rt.settings, rt.stamp, failed, migrated)
+
+
+async def _tick(context: CallbackContext) -> None:
+    rt: Runtime = context.application.bot_data["runtime"]
+    try:
+        await rt.tick()
+    except Exception:
+        log.exception("timer tick failed")
+
+
 async def start_polling(application: Application) -> None:
-    """Initialize (getMe), set the commands, start handling updates. Raises ptb's errors as they come."""
+    """Initialize (getMe), set the commands, start the sender and the timers, then handle updates.
+    Raises ptb's errors as they come."""
     rt: Runtime = application.bot_data["runtime"]
     await application.initialize()
     rt.bot_username = application.bot.username
     await rt.db.write(updates_db.forget_before, stamp(rt.clock.now() - timedelta(days=2)))
     await set_commands(application)
+    rt.sender = make_sender(application)
+    rt.sender.start()
     await application.start()
+    application.job_queue.run_repeating(_tick, interval=rt.settings.tick_seconds, first=0.0, name="timers")
     await application.updater.start_polling(poll_interval=0.0, timeout=30, allowed_updates=ALLOWED_UPDATES)
 
 
 async def stop_polling(application: Application) -> None:
+    rt: Runtime = application.bot_data["runtime"]
     if application.updater and application.updater.running:
         await application.updater.stop()
     if application.running:
         await application.stop()
+    if rt.sender is not None:
+        await rt.sender.stop()
     await application.shutdown()
 
 

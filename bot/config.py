@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,15 +33,34 @@ class Settings:
     locale: str = "zh_CN"
     bot_username: str = ""
     invite_ttl_days: float = 14.0
+    risk_areas: tuple[str, ...] = ()
+    accept_minutes_high: float = 30.0
+    accept_minutes_normal: float = 120.0
+    resolve_hours_high: float = 24.0
+    resolve_hours_normal: float = 72.0
+    conversation_idle_minutes: float = 30.0
+    tick_seconds: float = 1.0
+    send_per_second: float = 30.0
+    send_per_group_minute: int = 20
+    send_per_chat_second: float = 1.0
+    send_concurrency: int = 4
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def accept_window(self, priority: str) -> timedelta:
+        return timedelta(minutes=self.accept_minutes_high if priority == "high" else self.accept_minutes_normal)
+
+    def resolve_window(self, priority: str) -> timedelta:
+        return timedelta(hours=self.resolve_hours_high if priority == "high" else self.resolve_hours_normal)
+
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the non-empty values applied and validated."""
         return validate(replace(self, **{k: v for k, v in values.items() if v not in (None, "")}))
 
+
+DEFAULTS = Settings()
 
 ENV_OVERRIDES = {
     "GRIDBOT_TOKEN": "token",
@@ -67,9 +87,28 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("config_bad_value", name="locale", value=settings.locale)
     if not settings.database:
         raise ConfigError("config_bad_value", name="database", value=settings.database)
-    if settings.invite_ttl_days <= 0:
-        raise ConfigError("config_bad_value", name="invite_ttl_days", value=settings.invite_ttl_days)
+    for name in ("invite_ttl_days", "accept_minutes_high", "accept_minutes_normal", "resolve_hours_high",
+                 "resolve_hours_normal", "conversation_idle_minutes", "tick_seconds", "send_per_second",
+                 "send_per_group_minute", "send_per_chat_second", "send_concurrency"):
+        if getattr(settings, name) <= 0:
+            raise ConfigError("config_bad_value", name=name, value=getattr(settings, name))
     return replace(settings, base_url=normalize_base_url(settings.base_url))
+
+
+def _coerce(key: str, value: Any, default: Any) -> Any:
+    """Check a TOML value against the type of the setting's default."""
+    if isinstance(default, tuple):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+    elif isinstance(default, float):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif isinstance(value, type(default)):
+        return value
+    raise ConfigError("config_bad_value", name=key, value=value)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -90,12 +129,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: dict[str, str
     for key, value in data.items():
         if key not in known:
             raise ConfigError("config_unknown_key", name=key, path=str(path))
-        expected = float if known[key].type == "float" else str
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, expected):
-            raise ConfigError("config_bad_value", name=key, value=value)
-        values[key] = value
+        values[key] = _coerce(key, value, getattr(DEFAULTS, key))
     for var, key in ENV_OVERRIDES.items():
         if env.get(var):
             values[key] = env[var]

@@ -1,17 +1,52 @@
-"""What handlers need at hand: settings, the database, the clock."""
+"""What handlers need at hand: settings, the database, the clock, the outbox sender, the timers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, SystemClock, stamp
 from bot.config import Settings
 from db import Database
+from db import timers as timers_db
+
+if TYPE_CHECKING:
+    from bot.sender import OutboxSender
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class Runtime:
     settings: Settings
     db: Database
-    clock: Clock = SystemClock()
+    clock: Clock = field(default_factory=SystemClock)
     bot_username: str = ""
+    sender: "OutboxSender | None" = None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def stamp(self) -> str:
+        return stamp(self.clock.now())
+
+    async def change(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a state change (one transaction, outbox rows included), then wake the sender."""
+        result = await self.db.write(fn, *args)
+        if self.sender is not None:
+            self.sender.wake()
+        return result
+
+    async def tick(self) -> int:
+        """Fire every timer that is due by the clock; the number fired."""
+        from bot.casework import fire_timer
+
+        now = self.clock.now()
+        fired = 0
+        for timer in await self.db.read(timers_db.due, stamp(now)):
+            outcome = await self.change(fire_timer, self.settings, timer, now)
+            fired += outcome != "stale"
+        return fired

@@ -61,3 +61,11 @@ def upsert(conn: sqlite3.Connection, code: str, name: str, level: str, parent_co
         (name, level, parent_id, now, old.id),
     )
     return "updated"
+
+
+def children(conn: sqlite3.Connection, parent_id: int | None, level: str) -> list[Area]:
+    if parent_id is None:
+        rows = conn.execute("SELECT * FROM areas WHERE level = ? ORDER BY code", (level,))
+    else:
+        rows = conn.execute("SELECT * FROM areas WHERE parent_id = ? AND level = ? ORDER BY code", (parent_id, level))
+    return [_area(r) for r in rows]

@@ -114,3 +114,38 @@ def mark_blocked(conn: sqlite3.Connection, user_id: int, now: str) -> None:
     """The user blocked the bot: private messages to them will be refused."""
     conn.execute("UPDATE telegram_users SET blocked_at = ? WHERE user_id = ?", (now, user_id))
     conn.execute("UPDATE people SET unreachable_at = ? WHERE telegram_user_id = ?", (now, user_id))
+
+
+@dataclass(frozen=True)
+class Staff:
+    person_id: int
+    name: str
+    telegram_user_id: int | None
+    on_duty: bool
+    reachable: bool
+    locale: str | None
+
+
+def staff_at(conn: sqlite3.Connection, area_id: int, role: str) -> list[Staff]:
+    """People holding `role` at `area_id`, in id order."""
+    rows = conn.execute(
+        "SELECT p.id, p.name, p.telegram_user_id, r.on_duty, p.unreachable_at IS NULL AND p.telegram_user_id IS NOT NULL,"
+        " COALESCE(p.locale, t.language) FROM roles r JOIN people p ON p.id = r.person_id "
+        "LEFT JOIN telegram_users t ON t.user_id = p.telegram_user_id WHERE r.area_id = ? AND r.role = ? ORDER BY p.id",
+        (area_id, role))
+    return [Staff(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5]) for r in rows]
+
+
+def set_duty(conn: sqlite3.Connection, person_id: int, on: bool) -> int:
+    """Set on/off duty on every grid-worker role of the person; the number of roles changed."""
+    return conn.execute("UPDATE roles SET on_duty = ? WHERE person_id = ? AND role = 'grid_worker'",
+                        (int(on), person_id)).rowcount
+
+
+def mark_unreachable(conn: sqlite3.Connection, person_id: int, now: str) -> None:
+    conn.execute("UPDATE people SET unreachable_at = ? WHERE id = ?", (now, person_id))
+
+
+def language_of(conn: sqlite3.Connection, user_id: int) -> str | None:
+    row = conn.execute("SELECT language FROM telegram_users WHERE user_id = ?", (user_id,)).fetchone()
+    return row[0] if row else None

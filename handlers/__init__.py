@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from db import updates as updates_db
-from handlers import groups, start, whoami
+from handlers import casework, groups, report, start, whoami
 from handlers.common import Context, now_stamp, runtime
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,6 @@ async def log_error(update: object, context: Context) -> None:
 
 def register(application: Application) -> None:
     application.add_handler(TypeHandler(Update, drop_redelivered), group=-1)
-    for module in (start, groups, whoami):
+    for module in (start, groups, whoami, report, casework):
         application.add_handlers(module.handlers())
     application.add_error_handler(log_error)

@@ -132,7 +132,7 @@ def test_run_serves_a_separate_sandbox_until_stopped(tmp_path, sandbox_process):
         events = control.post("/sandbox/events", json={"chat_id": 42, "timeout": 20}).json()["result"]
         assert events and "/report" in events[0]["text"]
         commands = control.post("/sandbox/stats").json()["result"]["commands"]
-        assert {c["command"] for c in commands["all_group_chats:"]} == {"bind", "unbind"}
+        assert {c["command"] for c in commands["all_group_chats:"]} == {"report", "bind", "unbind"}
     finally:
         bot.terminate()
         out, err = bot.communicate(timeout=20)

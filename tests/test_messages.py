@@ -6,14 +6,28 @@ import pytest
 from jinja2 import meta
 
 from bot.org_import import ImportResult
-from bot.sandbox.html_text import parse_html, utf16_len
+from bot.telegram_html import parse_html, utf16_len
 from db.areas import Area
 from db.people import Person, RoleRow
+from db.reports import Report
 from messages import LOCALES, environment, locale_for, render, template_names
 
 EVIL = '<b>张三</b> & "李四" <script>'
 AREA = Area(1, "G0101", EVIL, "grid", 2)
+REPORT = Report(7, "G0101-20260409-0007", 1, "arrival", "high", "open", 42, True, {"name": EVIL}, 3, 2, EVIL,
+                "2026-04-09T01:00:00+00:00", None, None, "2026-04-09T01:30:00+00:00", "2026-04-10T01:30:00+00:00")
+HISTORY = [{"at": "2026-04-09 09:00", "action": a, "actor": EVIL, "reporter": False,
+            "detail": {"to": EVIL, "text": EVIL, "outcome": EVIL, "level": 2, "person": EVIL}}
+           for a in ("created", "assigned", "accepted", "note", "resolved", "transferred", "escalated", "reminded",
+                     "unreachable", "refused", "unassigned")]
+ROWS = [("name", EVIL), ("phone", "13800000000"), ("travel", "car"), ("health", "fever"), ("test_result", "none"),
+        ("category", "epidemic"), ("urgency", "urgent"), ("kind", "dispute"), ("behalf", "other")]
 SAMPLES = {
+    "report": REPORT, "rows": ROWS, "history": HISTORY, "grid": AREA, "headline": "escalated",
+    "accept_due": "2026-04-09 09:30", "resolve_due": "2026-04-10 09:30", "assignee": EVIL, "reason": EVIL,
+    "reports": [REPORT], "due": {7: "2026-04-09 09:30"}, "created": {7: "2026-04-09 09:00"}, "count": 2, "on": True,
+    "step": "name", "kind": "text", "answers": {}, "community": AREA, "key": "travel", "value": "train",
+    "length": 600,
     "name": EVIL,
     "person": Person(1, EVIL, "13800000000", 42),
     "roles": [RoleRow("grid_leader", 1, "G0101", EVIL, "grid"), RoleRow("town_admin", 2, "JH", "荆河街道", "town")],
@@ -22,7 +36,7 @@ SAMPLES = {
     "command": "bind",
     "r": ImportResult(invites=[("a", "b", "c")]),
     "errors": [1, 2],
-    "file": "staff.csv", "line": 3, "reason": "bad", "text": "x", "path": "/tmp/x.toml", "value": "v",
+    "file": "staff.csv", "line": 3, "reason": "bad", "text": "x", "path": "/tmp/x.toml",
     "url": "http://127.0.0.1:8081", "db": "g.sqlite3", "username": "bot", "names": ["0001_org.sql"],
     "invites": [{"name": "李娜", "link": "https://t.me/b?start=inv_x", "expires": "2026-04-23 09:00"}],
     "base_url": "http://127.0.0.1:8081/bot", "token": "1:x", "link": "https://t.me/b?start=inv_x",

@@ -4,62 +4,51 @@ from __future__ import annotations
 
 import math
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from bot.ratelimit import SlidingWindow
 
 SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"}
 
 
-@dataclass
 class RateLimits:
-    """Sliding windows: overall per second, per group per minute, per chat per second (None = off)."""
+    """Telegram's limits as the server sees them: overall per second, per group per minute, per private chat
+    per second (None = not enforced). A refused request does not count."""
 
-    overall_per_sec: float | None = None
-    group_per_min: int | None = None
-    chat_per_sec: float | None = None
-    overall: deque = field(default_factory=deque)
-    per_group: dict[int, deque] = field(default_factory=dict)
-    per_chat: dict[int, deque] = field(default_factory=dict)
-    refused: int = 0
-    accepted: int = 0
+    def __init__(self) -> None:
+        self.configure()
+        self.refused = 0
+        self.accepted = 0
 
     def configure(self, overall_per_sec: float | None = None, group_per_min: int | None = None,
                   chat_per_sec: float | None = None) -> None:
         self.overall_per_sec, self.group_per_min, self.chat_per_sec = overall_per_sec, group_per_min, chat_per_sec
-        self.overall.clear()
-        self.per_group.clear()
-        self.per_chat.clear()
+        self.overall = SlidingWindow(int(overall_per_sec), 1.0) if overall_per_sec else None
+        self.chats: dict[int, SlidingWindow] = {}
+
+    def _window(self, chat_id: int, is_group: bool) -> SlidingWindow | None:
+        if chat_id not in self.chats:
+            if is_group and self.group_per_min:
+                self.chats[chat_id] = SlidingWindow(self.group_per_min, 60.0)
+            elif not is_group and self.chat_per_sec:
+                self.chats[chat_id] = SlidingWindow(max(1, int(self.chat_per_sec)), 1.0)
+            else:
+                return None
+        return self.chats[chat_id]
 
     def check(self, chat_id: int, is_group: bool, now: float | None = None) -> int | None:
         """Count one send to `chat_id`; return retry_after seconds if a limit refuses it."""
         now = time.monotonic() if now is None else now
-        waits = []
-        if self.overall_per_sec:
-            waits.append(_wait(self.overall, now, 1.0, int(self.overall_per_sec)))
-        if self.group_per_min and is_group:
-            waits.append(_wait(self.per_group.setdefault(chat_id, deque()), now, 60.0, self.group_per_min))
-        if self.chat_per_sec and not is_group:
-            waits.append(_wait(self.per_chat.setdefault(chat_id, deque()), now, 1.0, max(1, int(self.chat_per_sec))))
-        wait = max(waits, default=0.0)
+        windows = [w for w in (self.overall, self._window(chat_id, is_group)) if w is not None]
+        wait = max((w.wait(now) for w in windows), default=0.0)
         if wait > 0:
             self.refused += 1
             return max(1, math.ceil(wait))
         self.accepted += 1
-        self.overall.append(now)
-        if is_group:
-            self.per_group.setdefault(chat_id, deque()).append(now)
-        else:
-            self.per_chat.setdefault(chat_id, deque()).append(now)
+        for window in windows:
+            window.add(now)
         return None
-
-
-def _wait(window: deque, now: float, span: float, limit: int) -> float:
-    while window and window[0] <= now - span:
-        window.popleft()
-    if len(window) < limit:
-        return 0.0
-    return window[len(window) - limit] + span - now
 
 
 @dataclass

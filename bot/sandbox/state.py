@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.html_text import EntityError, parse_html, utf16_len
+from bot.telegram_html import EntityError, parse_html, utf16_len
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

@@ -1,0 +1,94 @@
+"""Composing messages to people into the outbox (in the caller's transaction), from templates."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from bot.clock import parse_stamp
+from bot.config import Settings
+from bot.forms import FLOWS
+from db import areas as areas_db
+from db import outbox
+from db import people as people_db
+from db import reports as reports_db
+from db.people import Staff
+from db.reports import Report
+from messages import locale_for, render
+
+ACTIONS = ("acc", "note", "res", "xfer", "esc")
+
+
+def local_time(moment: str | None, settings: Settings) -> str:
+    return parse_stamp(moment).astimezone(settings.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def detail_rows(report: Report) -> list[tuple[str, Any]]:
+    """The answers in the form's order, for display."""
+    order = [step.key for step in FLOWS[report.kind]]
+    return [(key, report.details[key]) for key in order if key in report.details]
+
+
+def report_view(conn: sqlite3.Connection, report: Report, settings: Settings) -> dict[str, Any]:
+    """What templates need to show a report to staff: details, grid, due times, history."""
+    grid = areas_db.by_id(conn, report.grid_id)
+    names = {}
+    history = []
+    for event in reports_db.events(conn, report.id):
+        actor = ""
+        if event.actor_user is not None:
+            if event.actor_user not in names:
+                person = people_db.by_telegram_id(conn, event.actor_user)
+                names[event.actor_user] = person.name if person else ""
+            actor = names[event.actor_user]
+        history.append({"at": local_time(event.at, settings), "action": event.action, "actor": actor,
+                        "reporter": event.actor_user == report.reporter_user, "detail": event.detail})
+    assignee = people_db.by_id(conn, report.assignee_id) if report.assignee_id else None
+    return {"report": report, "grid": grid, "rows": detail_rows(report), "history": history,
+            "assignee": assignee.name if assignee else "",
+            "accept_due": local_time(report.accept_due_at, settings),
+            "resolve_due": local_time(report.resolve_due_at, settings)}
+
+
+def staff_buttons(report: Report, locale: str) -> dict[str, Any] | None:
+    if report.status == "resolved":
+        return None
+
+    def button(action: str) -> dict[str, str]:
+        return {"text": render(f"buttons/{action}", locale), "callback_data": f"r|{report.id}|{action}"}
+
+    rows = [[button("acc")]] if report.status == "open" else []
+    rows += [[button("note"), button("res")], [button("xfer"), button("esc")]]
+    return {"inline_keyboard": rows}
+
+
+def card_to_staff(conn: sqlite3.Connection, settings: Settings, report: Report, staff: Staff, headline: str,
+                  priority: int, purpose: str, now: str, **extra: Any) -> int | None:
+    """The full report with its history and the action buttons, to one staff member's private chat."""
+    if staff.telegram_user_id is None:
+        return None
+    locale = locale_for(staff.locale, settings.locale)
+    text = render("report/card", locale, headline=headline, **extra, **report_view(conn, report, settings))
+    return outbox.add(conn, now, staff.telegram_user_id, text, purpose, priority,
+                      reply_markup=staff_buttons(report, locale), person_id=staff.person_id, report_id=report.id)
+
+
+def to_user(conn: sqlite3.Connection, settings: Settings, user_id: int, template: str, purpose: str, now: str,
+            priority: int = outbox.NOTICE, report_id: int | None = None, person_id: int | None = None,
+            reply_markup: dict[str, Any] | None = None, **context: Any) -> int:
+    """A message to a Telegram user in their own language."""
+    locale = locale_for(people_db.language_of(conn, user_id), settings.locale)
+    return outbox.add(conn, now, user_id, render(template, locale, **context), purpose, priority,
+                      reply_markup=reply_markup, person_id=person_id, report_id=report_id)
+
+
+def to_reporter(conn: sqlite3.Connection, settings: Settings, report: Report, template: str, now: str,
+                **context: Any) -> int:
+    grid = areas_db.by_id(conn, report.grid_id)
+    return to_user(conn, settings, report.reporter_user, template, "reporter", now, report_id=report.id,
+                   report=report, grid=grid, **context)
+
+
+def local_day(moment: datetime, settings: Settings) -> str:
+    return moment.astimezone(settings.tz).strftime("%Y%m%d")

@@ -1,0 +1,69 @@
+"""Sliding-window rate limits, shared by the outbox sender (to keep under them) and the sandbox (to enforce them)."""
+
+from __future__ import annotations
+
+import bisect
+import math
+
+IN_FLIGHT = math.inf
+
+
+class SlidingWindow:
+    """At most `limit` events in any `span` seconds. A send still in flight holds its place until it ends."""
+
+    def __init__(self, limit: int, span: float) -> None:
+        self.limit, self.span = limit, span
+        self.times: list[float] = []
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more event fits (0 if it fits now)."""
+        cut = bisect.bisect_right(self.times, now - self.span)
+        if cut:
+            del self.times[:cut]
+        if len(self.times) < self.limit:
+            return 0.0
+        oldest = self.times[len(self.times) - self.limit]
+        return 0.005 if oldest == IN_FLIGHT else oldest + self.span - now
+
+    def add(self, moment: float) -> None:
+        bisect.insort(self.times, moment)
+
+    def settle(self, moment: float) -> None:
+        """An in-flight event ended at `moment`."""
+        if self.times and self.times[-1] == IN_FLIGHT:
+            self.times.pop()
+            bisect.insort(self.times, moment)
+
+    def drop_in_flight(self) -> None:
+        """An in-flight event did not count (it was refused)."""
+        if self.times and self.times[-1] == IN_FLIGHT:
+            self.times.pop()
+
+
+class ChatLimits:
+    """Telegram's limits: overall per second, per group per minute, per private chat per second."""
+
+    def __init__(self, per_second: float, per_group_minute: int, per_chat_second: float) -> None:
+        self.overall = SlidingWindow(max(1, int(per_second)), 1.0)
+        self.per_group_minute = per_group_minute
+        self.per_chat_second = per_chat_second
+        self.chats: dict[int, SlidingWindow] = {}
+
+    def _chat(self, chat_id: int) -> SlidingWindow:
+        window = self.chats.get(chat_id)
+        if window is None:
+            window = self.chats[chat_id] = (SlidingWindow(self.per_group_minute, 60.0) if chat_id < 0
+                                            else SlidingWindow(max(1, int(self.per_chat_second)), 1.0))
+        return window
+
+    def wait(self, chat_id: int, now: float) -> tuple[float, float]:
+        """(seconds until the overall limit allows a send, seconds until this chat's does)."""
+        return self.overall.wait(now), self._chat(chat_id).wait(now)
+
+    def start(self, chat_id: int) -> None:
+        self.overall.add(IN_FLIGHT)
+        self._chat(chat_id).add(IN_FLIGHT)
+
+    def finish(self, chat_id: int, now: float, counted: bool = True) -> None:
+        for window in (self.overall, self._chat(chat_id)):
+            window.settle(now) if counted else window.drop_in_flight()

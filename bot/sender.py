@@ -1,0 +1,211 @@
+"""The one sender of the outbox: most urgent first, under Telegram's limits, patient with its errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+
+from bot.config import Settings
+from bot.ratelimit import ChatLimits
+from bot.telegram_html import split_html
+from db import Database
+from db import outbox as outbox_db
+from db.outbox import Outgoing
+
+log = logging.getLogger(__name__)
+BATCH = 200
+MAX_BACKOFF = 300.0
+
+FailureHook = Callable[[Outgoing, str], Awaitable[None]]
+MigrationHook = Callable[[int, int], Awaitable[None]]
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    flood_waits: int = 0
+    latencies: list[float] = field(default_factory=list)
+
+
+class OutboxSender:
+    """Delivers `outbox` rows. `wake()` after writing rows; `start()`/`stop()` around the bot's life."""
+
+    def __init__(self, bot: Bot, db: Database, settings: Settings, clock_stamp: Callable[[], str],
+                 on_failed: FailureHook | None = None, on_migrated: MigrationHook | None = None) -> None:
+        self.bot, self.db, self.settings = bot, db, settings
+        self.now_stamp = clock_stamp
+        self.on_failed, self.on_migrated = on_failed, on_migrated
+        self.limits = ChatLimits(settings.send_per_second, settings.send_per_group_minute,
+                                 settings.send_per_chat_second)
+        self.stats = SenderStats()
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._slots = asyncio.Semaphore(settings.send_concurrency)
+        self._in_flight: set[int] = set()
+        self._busy_chats: set[int] = set()
+        self._not_before: dict[int, float] = {}
+        self._attempts: dict[int, int] = {}
+        self._paused_until = 0.0
+        self._done: list[tuple[int, int]] = []
+        self._tasks: set[asyncio.Task] = set()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._flush()
+
+    async def drained(self, timeout: float = 10.0) -> bool:
+        """Wait until nothing is pending that could be sent now (for tests and the demo)."""
+        self.wake()
+        try:
+            await asyncio.wait_for(self._wait_idle(), timeout)
+            return True
+        except asyncio.TimeoutError:
+            return False
+
+    async def _wait_idle(self) -> None:
+        while True:
+            self._idle.clear()
+            self.wake()
+            await self._idle.wait()
+            if not self._in_flight and not self._tasks:
+                return
+
+    async def _run(self) -> None:
+        queue: list[Outgoing] = []
+        while True:
+            if self._wake.is_set() or not queue:
+                self._wake.clear()
+                await self._flush()
+                queue = await self.db.read(outbox_db.pending, BATCH, tuple(self._in_flight))
+            now = time.monotonic()
+            wait_for: float | None = None
+            started = False
+            remaining: list[Outgoing] = []
+            for message in queue:
+                if message.id in self._in_flight:
+                    continue
+                hold = max(self._paused_until - now, self._not_before.get(message.id, 0.0) - now)
+                if message.chat_id in self._busy_chats:
+                    remaining.append(message)
+                    continue
+                overall, per_chat = self.limits.wait(message.chat_id, now)
+                hold = max(hold, overall, per_chat)
+                if hold > 0:
+                    remaining.append(message)
+                    wait_for = hold if wait_for is None else min(wait_for, hold)
+                    if overall > 0 or self._paused_until > now:
+                        remaining += [m for m in queue[queue.index(message) + 1:] if m.id not in self._in_flight]
+                        break
+                    continue
+                await self._slots.acquire()
+                self._launch(message)
+                started = True
+            queue = remaining
+            if started:
+                continue
+            if not queue and not self._in_flight:
+                self._idle.set()
+            timeout = wait_for if wait_for is not None else (None if not queue else 0.05)
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            except asyncio.TimeoutError:
+                pass
+
+    def _launch(self, message: Outgoing) -> None:
+        self._in_flight.add(message.id)
+        self._busy_chats.add(message.chat_id)
+        self.limits.start(message.chat_id)
+        task = asyncio.create_task(self._deliver(message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver(self, message: Outgoing) -> None:
+        started = time.monotonic()
+        counted = True
+        try:
+            message_id = await self._send(message)
+        except RetryAfter as exc:
+            counted = False
+            self.stats.flood_waits += 1
+            delay = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
+            self._paused_until = max(self._paused_until, time.monotonic() + float(delay))
+            log.warning("flood control: waiting %ss", delay)
+        except ChatMigrated as exc:
+            counted = False
+            if self.on_migrated:
+                await self.on_migrated(message.chat_id, exc.new_chat_id)
+            await self.db.write(outbox_db.redirect_chat, message.chat_id, exc.new_chat_id)
+        except (Forbidden, BadRequest) as exc:
+            await self._fail(message, exc.message)
+        except InvalidToken as exc:
+            await self._fail(message, exc.message)
+        except (TimedOut, NetworkError) as exc:
+            self.stats.retried += 1
+            attempts = self._attempts[message.id] = self._attempts.get(message.id, message.attempts) + 1
+            backoff = min(MAX_BACKOFF, 0.25 * 2 ** min(attempts, 12)) * (0.5 + random.random())
+            self._not_before[message.id] = time.monotonic() + backoff
+            log.info("send %s failed (%s); retry in %.1fs", message.id, exc, backoff)
+        else:
+            self._done.append((message.id, message_id))
+            self._not_before.pop(message.id, None)
+            self._attempts.pop(message.id, None)
+            self.stats.sent += 1
+            self.stats.latencies.append(time.monotonic() - started)
+            if len(self._done) >= 50:
+                await self._flush()
+        finally:
+            self.limits.finish(message.chat_id, time.monotonic(), counted)
+            self._in_flight.discard(message.id)
+            self._busy_chats.discard(message.chat_id)
+            self._slots.release()
+            self._wake.set()
+
+    async def _send(self, message: Outgoing) -> int:
+        parts = split_html(message.text)
+        markup = InlineKeyboardMarkup.de_json(message.reply_markup, self.bot) if message.reply_markup else None
+        sent = None
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            sent = await self.bot.send_message(message.chat_id, part, parse_mode=ParseMode.HTML,
+                                               reply_markup=markup if last else None,
+                                               disable_web_page_preview=True)
+        return sent.message_id
+
+    async def _fail(self, message: Outgoing, reason: str) -> None:
+        self.stats.failed += 1
+        log.warning("message %s to %s failed for good: %s", message.id, message.chat_id, reason)
+        await self._flush()
+        await self.db.write(outbox_db.mark_failed, message.id, reason)
+        if self.on_failed:
+            await self.on_failed(message, reason)
+
+    async def _flush(self) -> None:
+        if self._done:
+            done, self._done = self._done, []
+            await self.db.write(outbox_db.mark_sent, done, self.now_stamp())

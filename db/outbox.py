@@ -1,0 +1,75 @@
+"""Messages the bot owes people, written in the same transaction as the change that caused them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+URGENT, ASSIGN, NOTICE, BROADCAST = 0, 1, 2, 5
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    priority: int
+    chat_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    purpose: str
+    person_id: int | None
+    report_id: int | None
+    ref: str | None
+    attempts: int
+
+
+def add(conn: sqlite3.Connection, now: str, chat_id: int, text: str, purpose: str, priority: int = NOTICE,
+        reply_markup: dict[str, Any] | None = None, person_id: int | None = None, report_id: int | None = None,
+        ref: str | None = None) -> int:
+    cur = conn.execute(
+        "INSERT INTO outbox (created_at, priority, chat_id, text, reply_markup, purpose, person_id, report_id, ref)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (now, priority, chat_id, text, json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None,
+         purpose, person_id, report_id, ref),
+    )
+    return cur.lastrowid
+
+
+def pending(conn: sqlite3.Connection, limit: int, skip_ids: tuple[int, ...] = ()) -> list[Outgoing]:
+    """The next messages to send: most urgent first, then oldest."""
+    marks = ",".join("?" * len(skip_ids))
+    where = f"AND id NOT IN ({marks})" if skip_ids else ""
+    rows = conn.execute(
+        f"SELECT * FROM outbox WHERE status = 'pending' {where} ORDER BY priority, id LIMIT ?", (*skip_ids, limit)
+    ).fetchall()
+    return [
+        Outgoing(r["id"], r["priority"], r["chat_id"], r["text"],
+                 json.loads(r["reply_markup"]) if r["reply_markup"] else None, r["purpose"], r["person_id"],
+                 r["report_id"], r["ref"], r["attempts"])
+        for r in rows
+    ]
+
+
+def mark_sent(conn: sqlite3.Connection, results: list[tuple[int, int]], now: str) -> None:
+    """(outbox id, Telegram message id) for each message delivered."""
+    conn.executemany("UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1 "
+                     "WHERE id = ?", [(mid, now, oid) for oid, mid in results])
+
+
+def mark_failed(conn: sqlite3.Connection, outbox_id: int, error: str) -> None:
+    conn.execute("UPDATE outbox SET status = 'failed', error = ?, attempts = attempts + 1 WHERE id = ?",
+                 (error, outbox_id))
+
+
+def count_attempt(conn: sqlite3.Connection, outbox_id: int, error: str) -> None:
+    conn.execute("UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?", (error, outbox_id))
+
+
+def redirect_chat(conn: sqlite3.Connection, old_chat: int, new_chat: int) -> None:
+    """A group became a supergroup: pending messages follow it."""
+    conn.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'", (new_chat, old_chat))
+
+
+def get(conn: sqlite3.Connection, outbox_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM outbox WHERE id = ?", (outbox_id,)).fetchone()

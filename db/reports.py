@@ -1,0 +1,113 @@
+"""Reports (the ledger's rows) and their history."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Report:
+    id: int
+    number: str
+    grid_id: int
+    kind: str
+    priority: str
+    status: str
+    reporter_user: int
+    on_behalf: bool
+    details: dict[str, Any]
+    assignee_id: int | None
+    level: int
+    outcome: str | None
+    created_at: str
+    accepted_at: str | None
+    resolved_at: str | None
+    accept_due_at: str
+    resolve_due_at: str
+
+
+@dataclass(frozen=True)
+class Event:
+    at: str
+    actor_user: int | None
+    action: str
+    detail: dict[str, Any]
+
+
+def _report(row: sqlite3.Row | None) -> Report | None:
+    if row is None:
+        return None
+    return Report(row["id"], row["number"], row["grid_id"], row["kind"], row["priority"], row["status"],
+                  row["reporter_user"], bool(row["on_behalf"]), json.loads(row["details"]), row["assignee_id"],
+                  row["level"], row["outcome"], row["created_at"], row["accepted_at"], row["resolved_at"],
+                  row["accept_due_at"], row["resolve_due_at"])
+
+
+def next_number(conn: sqlite3.Connection, grid_id: int, grid_code: str, day: str) -> str:
+    """`<grid>-<YYYYMMDD>-<NNNN>`, counted per grid and local day."""
+    row = conn.execute(
+        "INSERT INTO report_counters (grid_id, day, last) VALUES (?, ?, 1) ON CONFLICT(grid_id, day) "
+        "DO UPDATE SET last = last + 1 RETURNING last", (grid_id, day)).fetchone()
+    return f"{grid_code}-{day}-{row[0]:04d}"
+
+
+def create(conn: sqlite3.Connection, number: str, grid_id: int, kind: str, priority: str, reporter_user: int,
+           on_behalf: bool, details: dict[str, Any], now: str, accept_due_at: str, resolve_due_at: str) -> int:
+    return conn.execute(
+        "INSERT INTO reports (number, grid_id, kind, priority, reporter_user, on_behalf, details, created_at,"
+        " accept_due_at, resolve_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (number, grid_id, kind, priority, reporter_user, int(on_behalf), json.dumps(details, ensure_ascii=False),
+         now, accept_due_at, resolve_due_at)).lastrowid
+
+
+def get(conn: sqlite3.Connection, report_id: int) -> Report | None:
+    return _report(conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone())
+
+
+def by_number(conn: sqlite3.Connection, number: str) -> Report | None:
+    return _report(conn.execute("SELECT * FROM reports WHERE number = ?", (number,)).fetchone())
+
+
+def update(conn: sqlite3.Connection, report_id: int, **fields: Any) -> None:
+    columns = ", ".join(f"{k} = ?" for k in fields)
+    conn.execute(f"UPDATE reports SET {columns} WHERE id = ?", (*fields.values(), report_id))
+
+
+def add_event(conn: sqlite3.Connection, report_id: int, now: str, actor_user: int | None, action: str,
+              **detail: Any) -> None:
+    conn.execute("INSERT INTO report_events (report_id, at, actor_user, action, detail) VALUES (?, ?, ?, ?, ?)",
+                 (report_id, now, actor_user, action, json.dumps(detail, ensure_ascii=False)))
+
+
+def events(conn: sqlite3.Connection, report_id: int) -> list[Event]:
+    rows = conn.execute("SELECT at, actor_user, action, detail FROM report_events WHERE report_id = ? ORDER BY id",
+                        (report_id,))
+    return [Event(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+
+def open_for_assignee(conn: sqlite3.Connection, person_id: int) -> list[Report]:
+    rows = conn.execute("SELECT * FROM reports WHERE assignee_id = ? AND status != 'resolved' ORDER BY created_at, id",
+                        (person_id,))
+    return [_report(r) for r in rows]
+
+
+def open_counts(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, int]:
+    if not person_ids:
+        return {}
+    marks = ",".join("?" * len(person_ids))
+    rows = conn.execute(f"SELECT assignee_id, count(*) FROM reports WHERE status != 'resolved' AND assignee_id IN ({marks})"
+                        " GROUP BY assignee_id", person_ids)
+    return {pid: 0 for pid in person_ids} | {r[0]: r[1] for r in rows}
+
+
+def of_reporter(conn: sqlite3.Connection, user_id: int, limit: int = 20) -> list[Report]:
+    rows = conn.execute("SELECT * FROM reports WHERE reporter_user = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                        (user_id, limit))
+    return [_report(r) for r in rows]
+
+
+def all_reports(conn: sqlite3.Connection) -> list[Report]:
+    return [_report(r) for r in conn.execute("SELECT * FROM reports ORDER BY id")]

@@ -1,0 +1,108 @@
+"""Staff at work: the buttons on a report card, /tasks, /duty, and the reporter's /my."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot import casework, intake
+from bot.notify import local_time, staff_buttons
+from db import people as people_db
+from db import reports as reports_db
+from handlers.common import Context, answer, reader_locale, runtime
+from messages import render
+
+
+async def card_button(update: Update, context: Context) -> None:
+    """`r|<report id>|<action>[|<person id>]`: checked against the database on every press."""
+    rt, query = runtime(context), update.callback_query
+    locale = reader_locale(update, context)
+    parts = (query.data or "").split("|")
+    try:
+        report_id, action = int(parts[1]), parts[2]
+        target = int(parts[3]) if action == "to" else None
+    except (IndexError, ValueError):
+        await query.answer(render("casework/outcome/stale", locale), show_alert=True)
+        return
+    user_id, now, settings = update.effective_user.id, rt.now(), rt.settings
+    extra: dict = {}
+    if action == "acc":
+        outcome = await rt.change(casework.accept, settings, report_id, user_id, now)
+    elif action == "esc":
+        outcome = await rt.change(casework.escalate, settings, report_id, user_id, now)
+    elif action in ("note", "res"):
+        outcome = await rt.db.write(intake.ask_worker_text, settings, user_id, "note" if action == "note" else "resolve",
+                                    report_id, now)
+    elif action == "xfer":
+        outcome, workers = await rt.db.write(casework.transfer_choices, report_id, user_id, now)
+        extra["workers"] = workers
+    elif action == "to":
+        outcome = await rt.change(casework.transfer, settings, report_id, user_id, target, now)
+    else:
+        outcome = casework.Outcome("stale")
+    toast = render(f"casework/outcome/{outcome.key}", locale, report=outcome.report, **(outcome.extra or {}))
+    refused = outcome.key in ("forbidden", "not_found", "stale", "bad_target")
+    await query.answer(toast[:200], show_alert=refused)
+    if refused:
+        return
+    chat_id = update.effective_chat.id
+    if outcome.key == "choose_worker":
+        rows = [[InlineKeyboardButton(w.name, callback_data=f"r|{report_id}|to|{w.person_id}")]
+                for w in extra["workers"]]
+        await context.bot.send_message(chat_id, render("casework/choose_worker", locale, report=outcome.report,
+                                                       count=len(rows)),
+                                       parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+    elif outcome.key.startswith("ask_"):
+        await context.bot.send_message(chat_id, render(f"casework/{outcome.key}", locale, report=outcome.report),
+                                       parse_mode=ParseMode.HTML)
+    elif outcome.report is not None and query.message is not None and action in ("acc", "to", "esc"):
+        markup = staff_buttons(outcome.report, locale) if action == "acc" else None
+        try:
+            await query.edit_message_reply_markup(InlineKeyboardMarkup.de_json(markup, context.bot) if markup else None)
+        except BadRequest:
+            pass
+
+
+async def tasks(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    person = await rt.db.read(people_db.by_telegram_id, update.effective_user.id)
+    if person is None:
+        await answer(update, context, "casework/not_staff")
+        return
+    reports = await rt.db.read(reports_db.open_for_assignee, person.id)
+    await answer(update, context, "casework/tasks", reports=reports,
+                 due={r.id: local_time(r.accept_due_at if r.status == "open" else r.resolve_due_at, rt.settings)
+                      for r in reports})
+
+
+async def duty(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    person = await rt.db.read(people_db.by_telegram_id, update.effective_user.id)
+    arg = (context.args or [""])[0].lower()
+    if person is None:
+        await answer(update, context, "casework/not_staff")
+        return
+    if arg not in ("on", "off"):
+        await answer(update, context, "casework/duty_usage")
+        return
+    changed = await rt.db.write(people_db.set_duty, person.id, arg == "on")
+    await answer(update, context, "casework/duty_set" if changed else "casework/duty_not_worker", on=arg == "on")
+
+
+async def my_reports(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    reports = await rt.db.read(reports_db.of_reporter, update.effective_user.id)
+    await answer(update, context, "report/my", reports=reports,
+                 created={r.id: local_time(r.created_at, rt.settings) for r in reports})
+
+
+def handlers() -> list:
+    private = filters.ChatType.PRIVATE
+    return [
+        CallbackQueryHandler(card_button, pattern=r"^r\|"),
+        CommandHandler("tasks", tasks, filters=private),
+        CommandHandler("duty", duty, filters=private),
+        CommandHandler("my", my_reports, filters=private),
+    ]
