@@ -19,7 +19,8 @@ REPORT = Report(7, "G0101-20260409-0007", 1, "arrival", "high", "open", 42, True
 HISTORY = [{"at": "2026-04-09 09:00", "action": a, "actor": EVIL, "reporter": False,
             "detail": {"to": EVIL, "text": EVIL, "outcome": EVIL, "level": 2, "person": EVIL}}
            for a in ("created", "assigned", "accepted", "note", "resolved", "transferred", "escalated", "reminded",
-                     "unreachable", "refused", "unassigned")]
+                     "unreachable", "refused", "unassigned")] + [
+    {"at": "2026-04-09 09:00", "action": "created", "actor": "", "reporter": True, "detail": {}}]
 ROWS = [("name", EVIL), ("phone", "13800000000"), ("travel", "car"), ("health", "fever"), ("test_result", "none"),
         ("category", "epidemic"), ("urgency", "urgent"), ("kind", "dispute"), ("behalf", "other")]
 SAMPLES = {

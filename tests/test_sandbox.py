@@ -90,7 +90,7 @@ async def test_edits_buttons_and_callback_answers(tg, people):
     assert await tg.answer_callback_query(query_id, "好的")
     with pytest.raises(BadRequest, match="(?i)query is too old"):
         await tg.answer_callback_query(query_id, "again")
-    assert (await people.answer()).text == "好的"
+    assert (await people.answer(query_id)).text == "好的"
     assert await tg.delete_message(user.id, message.message_id)
     with pytest.raises(BadRequest, match="(?i)not found"):
         await tg.delete_message(user.id, message.message_id)

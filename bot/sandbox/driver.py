@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,8 +128,8 @@ class SandboxDriver:
                 for e in found]
 
     async def expect(self, chat_id: int | None, timeout: float | None = None,
-                     kinds: tuple[str, ...] = ("send", "edit", "document")) -> BotMessage:
-        """The next thing the bot does in `chat_id` (any chat when None) since the last `expect` there."""
+                     kinds: tuple[str, ...] = ("send", "document")) -> BotMessage:
+        """The next message the bot sends to `chat_id` (any chat when None) since the last `expect` there."""
         key = (chat_id, kinds)
         found = await self.events(self.cursors.get(key, 0), chat_id, self.timeout if timeout is None else timeout,
                                   list(kinds))
@@ -137,9 +138,19 @@ class SandboxDriver:
         self.cursors[key] = found[0].data["seq"]
         return found[0]
 
-    async def answer(self, timeout: float | None = None) -> BotMessage:
-        """The next callback-query answer (the toast a user sees after pressing a button)."""
-        return await self.expect(None, timeout, kinds=("answer",))
+    async def answer(self, query_id: str, timeout: float | None = None) -> BotMessage:
+        """The bot's answer to one button press (the toast the user sees)."""
+        deadline = asyncio.get_running_loop().time() + (self.timeout if timeout is None else timeout)
+        after = 0
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            found = await self.events(after, None, max(left, 0), ["answer"])
+            for event in found:
+                if event.data.get("query_id") == query_id:
+                    return event
+            if left <= 0:
+                raise AssertionError(f"the bot did not answer button press {query_id}")
+            after = found[-1].data["seq"] if found else after
 
     async def sent(self, chat_id: int | None = None) -> list[BotMessage]:
         """Everything the bot has sent (or edited) so far, in `chat_id` or everywhere."""
@@ -149,13 +160,13 @@ class SandboxDriver:
         """Move the cursor past everything already there, so `expect` sees only what comes next."""
         found = await self.events(0, chat_id)
         last = found[-1].data["seq"] if found else 0
-        for kinds in (("send", "edit", "document"), ("answer",)):
+        for kinds in (("send", "document"), ("answer",)):
             self.cursors[(chat_id, kinds)] = last
 
     async def nothing_new(self, chat_id: int | None, wait: float = 0.3) -> bool:
         """True when the bot does nothing more in `chat_id` for `wait` seconds."""
-        key = (chat_id, ("send", "edit", "document"))
-        found = await self.events(self.cursors.get(key, 0), chat_id, wait, ["send", "edit", "document"])
+        key = (chat_id, ("send", "document"))
+        found = await self.events(self.cursors.get(key, 0), chat_id, wait, ["send", "document"])
         return not found
 
     async def idle(self, timeout: float = 5.0) -> bool:

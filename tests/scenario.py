@@ -1,0 +1,103 @@
+"""Acting out the report loop: staff linking up, a resident filling in a report step by step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import stamp
+from bot.sandbox.driver import BotMessage, Person
+from db import invites as invites_db
+
+ARRIVAL = {
+    "kind": "arrival", "behalf": "self", "name": "赵小满", "phone": "13912345678", "origin": "上海市浦东新区",
+    "arrival_date": "今天", "address": "府前小区3号楼2单元401", "travel": "train", "health": "normal",
+    "test_result": "negative", "test_date": "昨天", "companions": "无",
+}
+DISPUTE = {
+    "kind": "dispute", "behalf": "self", "category": "neighbours", "parties": "钱大爷与孙阿姨",
+    "place": "府前小区5号楼楼道", "description": "楼道堆放杂物引发争吵", "urgency": "normal",
+}
+CHOICES = {"kind", "behalf", "travel", "health", "test_result", "category", "urgency"}
+# Everything personal the tests type in; none of it may ever appear in a group chat.
+PERSONAL = [ARRIVAL["name"], ARRIVAL["phone"], ARRIVAL["address"], DISPUTE["parties"], DISPUTE["place"],
+            "王强", "李娜", "张伟", "孙丽", "钱文华", "13806320011", "13806320012"]
+
+
+@dataclass
+class Team:
+    leader: Person
+    workers: list[Person]
+    community_admin: Person
+    town_admin: Person
+    group: int
+
+
+async def link(bot, driver, clock, name: str, **user) -> Person:
+    """A staff member opens their invite link and presses Start."""
+    pending = await bot.db.read(invites_db.pending, stamp(clock.now()))
+    code = next(p.code for p in pending if p.name == name)
+    person = await driver.user(name, **user)
+    await person.start(f"inv_{code}")
+    reply = await driver.expect(person.private)
+    assert "绑定成功" in reply.text or "Linked" in reply.text, reply.text
+    return person
+
+
+async def started(driver, name: str, user_id: int) -> Person:
+    person = await driver.user(name, user_id=user_id)
+    await person.start()
+    await driver.expect(person.private)
+    return person
+
+
+async def team(bot, driver, clock, workers: tuple[str, ...] = ("李娜", "张伟")) -> Team:
+    """G0101's team on Telegram, and its group bound."""
+    leader = await started(driver, "王强", 900011)
+    linked = [await link(bot, driver, clock, name) for name in workers]
+    community_admin = await started(driver, "孙丽", 900003)
+    town_admin = await started(driver, "钱文华", 900002)
+    group = await driver.group("府前社区第一网格居民群", [leader], added_by=leader)
+    await leader.says(group, "/bind G0101")
+    await driver.expect(group)
+    return Team(leader, linked, community_admin, town_admin, group)
+
+
+async def answer_step(driver, person: Person, question: BotMessage, key: str, value: str) -> BotMessage:
+    if key in CHOICES:
+        await person.press(question, _label(question, key, value))
+    else:
+        await person.says(person.private, value)
+    return await driver.expect(person.private)
+
+
+def _label(question: BotMessage, key: str, value: str) -> str:
+    wanted = f"f|{key}|{value}"
+    for button in question.buttons:
+        if button.get("callback_data") == wanted:
+            return button["text"]
+    raise AssertionError(f"no button {wanted} in {question.buttons}")
+
+
+async def fill(driver, person: Person, first_question: BotMessage, answers: dict[str, str]) -> BotMessage:
+    """Answer every question in order; return the confirmation screen."""
+    message = first_question
+    for key, value in answers.items():
+        message = await answer_step(driver, person, message, key, value)
+    assert "f|submit" in {b.get("callback_data") for b in message.buttons}, message.text
+    return message
+
+
+async def report_from_group(driver, resident: Person, group: int, answers: dict[str, str] = ARRIVAL) -> str:
+    """The whole loop from the resident's side: /report in the group, the deep link, the form, submit.
+    Returns the report number the bot gave."""
+    await resident.says(group, "/report")
+    intake = await driver.expect(group)
+    url = intake.buttons[0]["url"]
+    payload = url.split("start=")[1]
+    await resident.start(payload)
+    first = await driver.expect(resident.private)
+    confirm = await fill(driver, resident, first, answers)
+    await resident.press(confirm, "确认提交")
+    receipt = await driver.expect(resident.private)
+    assert "报备已提交" in receipt.text, receipt.text
+    return receipt.text.split("编号 ")[1].split("（")[0]

@@ -1,0 +1,113 @@
+"""What is late goes up the chain: reminder, grid leader, community, town. Time moves only when told."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.harness import running_bot
+from bot.sandbox import SandboxDriver
+from db import reports as reports_db
+from db import timers as timers_db
+from tests.scenario import DISPUTE, report_from_group, team
+
+
+async def test_an_unaccepted_report_climbs_the_chain(bot, driver, clock, settings):
+    crew = await team(bot, driver, clock)
+    li_na = crew.workers[0]
+    resident = await driver.user("居民")
+    number = await report_from_group(driver, resident, crew.group, DISPUTE)
+    await driver.expect(li_na.private)
+    window = timedelta(minutes=settings.accept_minutes_normal)
+
+    clock.advance(window - timedelta(minutes=1))
+    assert await bot.runtime.tick() == 0
+
+    clock.advance(minutes=2)
+    assert await bot.runtime.tick() == 1
+    reminder = await driver.expect(li_na.private)
+    assert "超时提醒" in reminder.text and number in reminder.text
+    assert await bot.runtime.tick() == 0
+
+    clock.advance(window)
+    await bot.runtime.tick()
+    to_leader = await driver.expect(crew.leader.private)
+    assert "上报" in to_leader.text and number in to_leader.text and "超时提醒" in to_leader.text
+    assert "上报至网格长" in (await driver.expect(resident.private)).text
+
+    clock.advance(window)
+    await bot.runtime.tick()
+    assert number in (await driver.expect(crew.community_admin.private)).text
+    assert "上报至社区" in (await driver.expect(resident.private)).text
+
+    clock.advance(window)
+    await bot.runtime.tick()
+    to_town = await driver.expect(crew.town_admin.private)
+    assert number in to_town.text
+
+    clock.advance(window * 5)
+    assert await bot.runtime.tick() == 0
+    report = await bot.db.read(reports_db.by_number, number)
+    assert report.level == 3 and report.status == "open"
+    assert [e.action for e in await bot.db.read(reports_db.events, report.id)] == [
+        "created", "assigned", "reminded", "escalated", "escalated", "escalated"]
+
+    # The town admin has the power to reassign: back to a worker of the grid.
+    await crew.town_admin.press(to_town, "转派")
+    choices = await driver.expect(crew.town_admin.private)
+    await crew.town_admin.press(choices, "张伟")
+    assert number in (await driver.expect(crew.workers[1].private)).text
+
+
+async def test_an_accepted_but_unresolved_report_escalates_too(bot, driver, clock, settings):
+    crew = await team(bot, driver, clock)
+    li_na = crew.workers[0]
+    number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
+    card = await driver.expect(li_na.private)
+    await driver.answer(await li_na.press(card, "接单"))
+    clock.advance(timedelta(minutes=settings.accept_minutes_normal * 3))
+    assert await bot.runtime.tick() == 0
+
+    clock.advance(timedelta(hours=settings.resolve_hours_normal))
+    await bot.runtime.tick()
+    assert "仍未办结" in (await driver.expect(li_na.private)).text
+    clock.advance(timedelta(hours=settings.resolve_hours_normal))
+    await bot.runtime.tick()
+    assert number in (await driver.expect(crew.leader.private)).text
+    report = await bot.db.read(reports_db.by_number, number)
+    assert report.status == "accepted" and report.assignee_id is not None and report.level == 1
+
+
+async def test_acting_in_time_stops_the_timers(bot, driver, clock, settings):
+    crew = await team(bot, driver, clock)
+    li_na = crew.workers[0]
+    number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
+    card = await driver.expect(li_na.private)
+    await li_na.press(card, "办结")
+    await driver.expect(li_na.private)
+    await li_na.says(li_na.private, "已解决")
+    await driver.expect(li_na.private)
+
+    clock.advance(timedelta(days=30))
+    assert await bot.runtime.tick() == 0
+    report = await bot.db.read(reports_db.by_number, number)
+    assert await bot.db.read(timers_db.pending_for, report.id) == []
+
+
+async def test_a_restart_neither_loses_nor_repeats_a_timer(settings, clock, db, city, sandbox):
+    driver = SandboxDriver(sandbox.url)
+    async with running_bot(settings, clock, sandbox=sandbox, db=db) as bot:
+        crew = await team(bot, driver, clock)
+        li_na = crew.workers[0]
+        number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
+        await driver.expect(li_na.private)
+    clock.advance(timedelta(minutes=settings.accept_minutes_normal + 1))      # due while the bot is down
+
+    async with running_bot(settings, clock, sandbox=sandbox, db=db):
+        reminder = await driver.expect(li_na.private)                        # fired at start-up
+        assert "超时提醒" in reminder.text and number in reminder.text
+    async with running_bot(settings, clock, sandbox=sandbox, db=db) as bot:
+        assert await bot.runtime.tick() == 0
+        assert await driver.nothing_new(li_na.private)
+        report = await bot.db.read(reports_db.by_number, number)
+        assert [e.action for e in await bot.db.read(reports_db.events, report.id)].count("reminded") == 1
+    await driver.close()

@@ -1,0 +1,201 @@
+"""The report conversation in private: validation, back, cancel, expiry, choosing the grid, restarts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.harness import running_bot
+from bot.sandbox import SandboxDriver
+from db import conversations as conv_db
+from db import reports as reports_db
+from tests.scenario import ARRIVAL, DISPUTE, answer_step, fill, team
+
+
+async def open_form(driver, resident, group):
+    await resident.says(group, "/report")
+    intake = await driver.expect(group)
+    await resident.start(intake.buttons[0]["url"].split("start=")[1])
+    return await driver.expect(resident.private)
+
+
+async def reports_of(bot):
+    return await bot.db.read(reports_db.all_reports)
+
+
+async def test_the_group_only_sees_a_link(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("居民")
+
+    await resident.says(crew.group, "/report")
+
+    intake = await driver.expect(crew.group)
+    assert intake.buttons[0]["url"] == "https://t.me/gridbot_sandbox_bot?start=r_G0101"
+    assert "私聊" in intake.text
+
+
+async def test_an_unbound_group_is_told_to_bind(bot, driver):
+    resident = await driver.user("居民")
+    group = await driver.group("闲聊群", [resident], added_by=resident)
+    await resident.says(group, "/report")
+    assert "/bind" in (await driver.expect(group)).text
+
+
+async def test_bad_answers_are_explained_and_asked_again(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("居民")
+    question = await open_form(driver, resident, crew.group)
+    question = await answer_step(driver, resident, question, "kind", "arrival")
+    question = await answer_step(driver, resident, question, "behalf", "self")
+    question = await answer_step(driver, resident, question, "name", "赵小满")
+
+    for bad, why in (("12345", "手机号格式不对"), ("138 1234 567a", "手机号格式不对")):
+        reply = await answer_step(driver, resident, question, "phone", bad)
+        assert why in reply.text and "手机号" in reply.text.split("\n\n")[1]
+    question = await answer_step(driver, resident, question, "phone", "+86 139-1234-5678")
+    question = await answer_step(driver, resident, question, "origin", "山东省济南市")
+    for bad in ("2026-02-30", "下周", "2024-01-01"):
+        reply = await answer_step(driver, resident, question, "arrival_date", bad)
+        assert "日期" in reply.text and "到达日期" in reply.text
+    question = await answer_step(driver, resident, question, "arrival_date", "2026-04-08")
+    reply = await answer_step(driver, resident, question, "address", "长" * 501)
+    assert "太长（501 字）" in reply.text
+    question = await answer_step(driver, resident, question, "address", "3号楼")
+    await resident.says(resident.private, "坐火车")   # typed where buttons are asked
+    reply = await driver.expect(resident.private)
+    assert "请点击下方按钮" in reply.text
+
+    state, _ = await bot.db.read(conv_db.get, resident.id)
+    assert state["answers"]["phone"] == "13912345678"
+    assert state["answers"]["arrival_date"] == "2026-04-08"
+    assert "travel" not in state["answers"]
+    assert await reports_of(bot) == []
+
+
+async def test_back_changes_an_answer_and_cancel_drops_the_form(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("居民")
+    question = await open_form(driver, resident, crew.group)
+    question = await answer_step(driver, resident, question, "kind", "dispute")
+    question = await answer_step(driver, resident, question, "behalf", "other")
+    question = await answer_step(driver, resident, question, "category", "family")
+    await resident.press(question, "返回")
+    question = await driver.expect(resident.private)
+    assert "纠纷类别" in question.text
+    question = await answer_step(driver, resident, question, "category", "labour")
+    state, _ = await bot.db.read(conv_db.get, resident.id)
+    assert state["answers"]["category"] == "labour" and state["answers"]["behalf"] == "other"
+
+    await resident.press(question, "取消")
+    assert "已取消" in (await driver.expect(resident.private)).text
+    assert await bot.db.read(conv_db.get, resident.id) is None
+    await resident.says(resident.private, "/cancel")
+    assert "没有进行中" in (await driver.expect(resident.private)).text
+    assert await reports_of(bot) == []
+
+
+async def test_a_stale_button_does_nothing(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("居民")
+    first = await open_form(driver, resident, crew.group)
+    await answer_step(driver, resident, first, "kind", "dispute")
+
+    pressed = await resident.press(first, "来/返报备")   # the answered question's button, pressed again
+
+    assert "失效" in (await driver.answer(pressed)).text
+    state, _ = await bot.db.read(conv_db.get, resident.id)
+    assert state["answers"] == {"kind": "dispute"}
+
+
+async def test_private_report_chooses_community_then_grid_or_takes_a_code(bot, driver, clock):
+    await team(bot, driver, clock)
+    resident = await driver.user("居民")
+    await resident.start()
+    await driver.expect(resident.private)
+    await resident.says(resident.private, "/report")
+    communities = await driver.expect(resident.private)
+    assert {b["text"] for b in communities.buttons} >= {"府前社区", "龙泉社区"}
+    await resident.press(communities, "府前社区")
+    grids = await driver.expect(resident.private)
+    await resident.press(grids, "府前社区第二网格")
+    question = await driver.expect(resident.private)
+    assert "府前社区第二网格" in question.text
+    await resident.press(question, "取消")
+    await driver.expect(resident.private)
+
+    await resident.says(resident.private, "/report")
+    await driver.expect(resident.private)
+    await resident.says(resident.private, "G9999")
+    assert "没有找到网格 G9999" in (await driver.expect(resident.private)).text
+    await resident.says(resident.private, "g0201")
+    assert "龙泉社区第一网格" in (await driver.expect(resident.private)).text
+
+
+async def test_reporting_for_someone_else(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    building_head = await driver.user("楼长陈")
+    first = await open_form(driver, building_head, crew.group)
+    confirm = await fill(driver, building_head, first, {**ARRIVAL, "behalf": "other", "test_result": "none"})
+    assert "核酸检测日期" not in confirm.text and "代他人报备" in confirm.text
+    await building_head.press(confirm, "确认提交")
+    await driver.expect(building_head.private)
+    (report,) = await reports_of(bot)
+    assert report.on_behalf and "test_date" not in report.details
+
+
+async def test_high_priority_from_a_risk_area_or_an_urgent_dispute(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    for answers in ({**ARRIVAL, "origin": "吉林省长春市"}, {**DISPUTE, "urgency": "urgent"},
+                    {**DISPUTE, "category": "epidemic"}, ARRIVAL):
+        resident = await driver.user("居民")
+        confirm = await fill(driver, resident, await open_form(driver, resident, crew.group), answers)
+        await resident.press(confirm, "确认提交")
+        await driver.expect(resident.private)
+    reports = await reports_of(bot)
+    assert [r.priority for r in reports] == ["high", "high", "high", "normal"]
+    high, normal = reports[0], reports[3]
+    assert high.accept_due_at < normal.accept_due_at
+
+
+async def test_an_idle_conversation_expires(bot, driver, clock, settings):
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("居民")
+    question = await open_form(driver, resident, crew.group)
+    question = await answer_step(driver, resident, question, "kind", "arrival")
+    clock.advance(timedelta(minutes=settings.conversation_idle_minutes + 1))
+
+    await resident.says(resident.private, "赵小满")
+
+    assert "已过期" in (await driver.expect(resident.private)).text
+    assert await bot.db.read(conv_db.get, resident.id) is None
+
+
+async def test_a_conversation_survives_a_restart(settings, clock, db, city, sandbox):
+    driver = SandboxDriver(sandbox.url)
+    async with running_bot(settings, clock, sandbox=sandbox, db=db) as bot:
+        crew = await team(bot, driver, clock)
+        resident = await driver.user("居民")
+        question = await open_form(driver, resident, crew.group)
+        question = await answer_step(driver, resident, question, "kind", "arrival")
+        question = await answer_step(driver, resident, question, "behalf", "self")
+        question = await answer_step(driver, resident, question, "name", "赵小满")
+    async with running_bot(settings, clock, sandbox=sandbox, db=db) as bot:
+        remaining = {k: v for k, v in ARRIVAL.items() if k not in ("kind", "behalf", "name")}
+        confirm = await fill(driver, resident, question, remaining)
+        assert "赵小满" in confirm.text
+        await resident.press(confirm, "确认提交")
+        assert "报备已提交" in (await driver.expect(resident.private)).text
+        (report,) = await bot.db.read(reports_db.all_reports)
+        assert report.details["name"] == "赵小满"
+    await driver.close()
+
+
+async def test_an_english_speaker_gets_english(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("Sam", language_code="en")
+    question = await open_form(driver, resident, crew.group)
+    assert "What do you want to report" in question.text
+    reply = await answer_step(driver, resident, question, "kind", "arrival")
+    reply = await answer_step(driver, resident, reply, "behalf", "self")
+    reply = await answer_step(driver, resident, reply, "name", "Sam Lee")
+    reply = await answer_step(driver, resident, reply, "phone", "555")
+    assert "not a mainland mobile number" in reply.text

@@ -1,0 +1,50 @@
+"""A resident reports in the grid group; the worker on duty handles it; the resident is told."""
+
+from __future__ import annotations
+
+from db import reports as reports_db
+from tests.scenario import ARRIVAL, DISPUTE, report_from_group, team
+
+
+async def test_an_arrival_goes_round_the_loop(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("居民赵")
+
+    number = await report_from_group(driver, resident, crew.group, ARRIVAL)
+
+    assert number.startswith("G0101-20260409-0001")
+    report = await bot.db.read(reports_db.by_number, number)
+    assert report.kind == "arrival" and report.priority == "normal" and report.status == "open"
+    assert report.details["phone"] == "13912345678" and report.details["arrival_date"] == "2026-04-09"
+    worker = next(w for w in crew.workers if w.first_name == "李娜")
+    card = await driver.expect(worker.private)
+    assert number in card.text and "赵小满" in card.text and "府前小区3号楼2单元401" in card.text
+
+    pressed = await worker.press(card, "接单")
+    assert "已接单" in (await driver.answer(pressed)).text
+    assert "已由网格工作人员接单" in (await driver.expect(resident.private)).text
+
+    await worker.press(card, "办结")
+    prompt = await driver.expect(worker.private)
+    assert "处理结果" in prompt.text
+    await worker.says(worker.private, "已上门登记，居家健康监测7天")
+    assert "已办结" in (await driver.expect(worker.private)).text
+    told = await driver.expect(resident.private)
+    assert "已办结" in told.text and "居家健康监测7天" in told.text
+
+    report = await bot.db.read(reports_db.by_number, number)
+    assert report.status == "resolved" and report.outcome == "已上门登记，居家健康监测7天"
+    actions = [e.action for e in await bot.db.read(reports_db.events, report.id)]
+    assert actions == ["created", "assigned", "accepted", "resolved"]
+
+
+async def test_a_dispute_from_the_group(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("居民钱")
+
+    number = await report_from_group(driver, resident, crew.group, DISPUTE)
+
+    report = await bot.db.read(reports_db.by_number, number)
+    assert report.kind == "dispute" and report.details["category"] == "neighbours"
+    cards = [await driver.expect(w.private, timeout=0.5) for w in crew.workers if w.first_name == "李娜"]
+    assert "钱大爷与孙阿姨" in cards[0].text
