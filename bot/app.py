@@ -90,7 +90,9 @@ async def start_polling(application: Application) -> None:
     rt.sender = make_sender(application)
     rt.sender.start()
     await application.start()
-    application.job_queue.run_repeating(_tick, interval=rt.settings.tick_seconds, first=0.0, name="timers")
+    await rt.tick()
+    application.job_queue.run_repeating(_tick, interval=rt.settings.tick_seconds, first=rt.settings.tick_seconds,
+                                        name="timers")
     await application.updater.start_polling(poll_interval=0.0, timeout=30, allowed_updates=ALLOWED_UPDATES)
 
 

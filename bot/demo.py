@@ -9,7 +9,7 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
-from bot.clock import SystemClock, stamp
+from bot.clock import ManualClock, SystemClock, stamp
 from bot.config import Settings
 from bot.harness import running_bot
 from bot.invite_links import invite_link
@@ -35,6 +35,10 @@ class Transcript:
 
     def said(self, who: Person, chat_id: int, text: str) -> None:
         self._print(render("demo/line", self.locale, chat=self.chat_names[chat_id], who=who.first_name, text=text))
+
+    def pressed(self, who: Person, chat_id: int, label: str) -> None:
+        self._print(render("demo/press_line", self.locale, chat=self.chat_names[chat_id], who=who.first_name,
+                           label=label))
 
     def bot(self, message: BotMessage) -> None:
         self._print(render("demo/bot_line", self.locale, chat=self.chat_names[message.chat_id], text=message.text))
@@ -68,7 +72,7 @@ def check(condition: bool, what: str) -> None:
 
 
 async def _scenario(settings: Settings, out: Transcript) -> None:
-    clock = SystemClock()
+    clock = ManualClock(SystemClock().now())
     db = await open_database(settings.database)
     try:
         areas, staff = sample_city()
@@ -98,6 +102,9 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
 
             # The grid leader binds the grid's group chat.
             wang = await drv.user("王强", user_id=900011)
+            out.chat_names[wang.id] = render("demo/private_chat", settings.locale, name=wang.first_name)
+            await wang.start()
+            await drv.expect(wang.private)
             residents = [await drv.user(n) for n in ("居民甲", "居民乙")]
             group = await drv.group("府前社区第一网格居民群", [wang, *residents], added_by=wang)
             out.chat_names[group] = render("demo/group_chat", settings.locale, title="府前社区第一网格居民群")
@@ -115,5 +122,76 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             refused = await db.read(chats_db.get, other)
             check(refused is None or refused.area_id is None, "a stranger's /bind changed the binding")
             check((await db.read(chats_db.get, group)).area_id == bound.area_id, "the grid lost its group")
+
+            async def press(person: Person, message: BotMessage, label: str) -> None:
+                out.pressed(person, message.chat_id, message.button(label)["text"])
+                await person.press(message, label)
+
+            async def expect(chat_id: int) -> BotMessage:
+                message = await drv.expect(chat_id)
+                out.bot(message)
+                return message
+
+            async def fill(person: Person, group_id: int, answers: list[tuple[str, str]]) -> str:
+                await drv.skip(group_id)
+                out.said(person, group_id, "/report")
+                await person.says(group_id, "/report")
+                link = await expect(group_id)
+                out.chat_names[person.id] = render("demo/private_chat", settings.locale, name=person.first_name)
+                payload = link.buttons[0]["url"].split("start=")[1]
+                out.said(person, person.private, f"/start {payload}")
+                await person.start(payload)
+                question = await expect(person.private)
+                for kind, value in answers:
+                    if kind == "press":
+                        await press(person, question, value)
+                    else:
+                        out.said(person, person.private, value)
+                        await person.says(person.private, value)
+                    question = await expect(person.private)
+                await press(person, question, render("buttons/submit", settings.locale))
+                receipt = await expect(person.private)
+                check("G0101-" in (receipt.text or ""), "the resident got no report number")
+                return receipt.text
+
+            # A resident reports an arrival; the worker on duty accepts and resolves it.
+            out.step("arrival")
+            zhang = await drv.user("赵小满")
+            await fill(zhang, group, [
+                ("press", "来/返报备"), ("press", "本人报备"), ("say", "赵小满"), ("say", "13912345678"),
+                ("say", "山东省济南市历下区"), ("say", "今天"), ("say", "府前小区3号楼2单元401"), ("press", "火车"),
+                ("press", "正常"), ("press", "阴性"), ("say", "昨天"), ("say", "无")])
+            card = await expect(li_na.private)
+            check("赵小满" in card.text, "the worker's card lacks the report")
+            await press(li_na, card, "接单")
+            await expect(zhang.private)
+            await press(li_na, card, "办结")
+            await expect(li_na.private)
+            out.said(li_na, li_na.private, "已上门登记，告知居家健康监测注意事项")
+            await li_na.says(li_na.private, "已上门登记，告知居家健康监测注意事项")
+            await expect(li_na.private)
+            resolved = await expect(zhang.private)
+            check("已办结" in resolved.text, "the resident was not told the outcome")
+
+            # A resident reports an urgent dispute; nobody accepts it in time, so it escalates.
+            out.step("dispute")
+            qian = await drv.user("钱阿姨")
+            await fill(qian, group, [
+                ("press", "矛盾纠纷"), ("press", "本人报备"), ("press", "邻里纠纷"), ("say", "5号楼两户邻居"),
+                ("say", "府前小区5号楼楼道"), ("say", "楼道堆放杂物引发争吵，双方情绪激动"), ("press", "紧急")])
+            await expect(li_na.private)
+            window = settings.accept_window("high")
+            for _ in range(2):
+                clock.advance(window + timedelta(minutes=1))
+                out.step("time_passes", minutes=int(window.total_seconds() // 60) + 1)
+                await bot.runtime.tick()
+                if _ == 0:
+                    await expect(li_na.private)
+            escalated = await expect(wang.private)
+            await expect(qian.private)
+            check("⏫" in escalated.text, "the dispute did not escalate to the grid leader")
+            await press(wang, escalated, "接单")
+            accepted = await expect(qian.private)
+            check("接单" in accepted.text, "the resident was not told the leader accepted")
     finally:
         await db.close()
