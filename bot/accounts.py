@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
 
 from bot.org import ADMIN_ROLES
 from db import areas as areas_db
 from db import audit, invites as invites_db, people as people_db
 from db.people import Person, RoleRow
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,9 @@ def may_manage_grid(conn: sqlite3.Connection, user_id: int, grid_id: int) -> boo
         if role.role in ADMIN_ROLES and role.area_id in above:
             return True
     return False
+
+
+def remembering(conn: sqlite3.Connection, seen: tuple, fn: Callable[..., T], *args: Any) -> T:
+    """Record the Telegram user (`seen`: the arguments of `people.remember_user`), then run `fn`, in one go."""
+    people_db.remember_user(conn, *seen)
+    return fn(conn, *args)

@@ -15,6 +15,8 @@ from bot import casework
 from bot.clock import stamp
 from bot.groups import follow_migration
 from bot.sender import OutboxSender
+from bot.transport import AiohttpRequest
+from bot.update_order import PerUserUpdateProcessor
 from bot.runtime import Runtime
 from db import chats as chats_db
 from db import updates as updates_db
@@ -36,9 +38,9 @@ def build_application(rt: Runtime) -> Application:
         .base_url(settings.base_url)
         .base_file_url(settings.base_url.removesuffix("/bot") + "/file/bot")
         .defaults(Defaults(tzinfo=settings.tz))
-        .connect_timeout(10)
-        .read_timeout(15)
-        .get_updates_read_timeout(40)
+        .request(AiohttpRequest(connection_pool_size=settings.concurrent_updates + settings.send_concurrency))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=40))
+        .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
         .build()
     )
     application.bot_data["runtime"] = rt

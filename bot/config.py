@@ -44,6 +44,7 @@ class Settings:
     send_per_group_minute: int = 20
     send_per_chat_second: float = 1.0
     send_concurrency: int = 4
+    concurrent_updates: int = 32
 
     @property
     def tz(self) -> ZoneInfo:
@@ -89,7 +90,7 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("config_bad_value", name="database", value=settings.database)
     for name in ("invite_ttl_days", "accept_minutes_high", "accept_minutes_normal", "resolve_hours_high",
                  "resolve_hours_normal", "conversation_idle_minutes", "tick_seconds", "send_per_second",
-                 "send_per_group_minute", "send_per_chat_second", "send_concurrency"):
+                 "send_per_group_minute", "send_per_chat_second", "send_concurrency", "concurrent_updates"):
         if getattr(settings, name) <= 0:
             raise ConfigError("config_bad_value", name=name, value=getattr(settings, name))
     return replace(settings, base_url=normalize_base_url(settings.base_url))

@@ -40,6 +40,13 @@ class Runtime:
             self.sender.wake()
         return result
 
+    async def handle(self, update_id: int, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
+        """A state change caused by a Telegram update, done at most once per update id."""
+        fresh, result = await self.db.write_once(update_id, self.stamp(), fn, *args)
+        if fresh and self.sender is not None:
+            self.sender.wake()
+        return fresh, result
+
     async def tick(self) -> int:
         """Fire every timer that is due by the clock; the number fired."""
         from bot.casework import fire_timer

@@ -75,6 +75,11 @@ class Database:
         """Run `fn(conn, *args)` inside BEGIN IMMEDIATE … COMMIT (rolled back if it raises)."""
         return await self._conn._execute(_in_transaction, self._conn._conn, fn, args)
 
+    async def write_once(self, update_id: int, now: str, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
+        """Like `write`, but first claim the Telegram update in the same transaction: (False, None) if it
+        was handled before, so that a redelivered update changes nothing."""
+        return await self._conn._execute(_in_transaction, self._conn._conn, _claimed, (update_id, now, fn, args))
+
     async def migrate(self) -> list[str]:
         return await self._conn._execute(apply_migrations, self._conn._conn)
 
@@ -91,6 +96,14 @@ def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tuple)
         raise
     conn.execute("COMMIT")
     return result
+
+
+def _claimed(conn: sqlite3.Connection, update_id: int, now: str, fn: Callable[..., T], args: tuple) -> tuple[bool, T | None]:
+    from db.updates import claim
+
+    if not claim(conn, update_id, now):
+        return False, None
+    return True, fn(conn, *args)
 
 
 async def open_database(path: str, migrate: bool = True) -> Database:

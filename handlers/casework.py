@@ -11,7 +11,7 @@ from bot import casework, intake
 from bot.notify import local_time, staff_buttons
 from db import people as people_db
 from db import reports as reports_db
-from handlers.common import Context, answer, reader_locale, runtime
+from handlers.common import Context, answer, once, reader_locale, runtime
 from messages import render
 
 
@@ -29,17 +29,17 @@ async def card_button(update: Update, context: Context) -> None:
     user_id, now, settings = update.effective_user.id, rt.now(), rt.settings
     extra: dict = {}
     if action == "acc":
-        outcome = await rt.change(casework.accept, settings, report_id, user_id, now)
+        outcome = await once(update, context, casework.accept, settings, report_id, user_id, now)
     elif action == "esc":
-        outcome = await rt.change(casework.escalate, settings, report_id, user_id, now)
+        outcome = await once(update, context, casework.escalate, settings, report_id, user_id, now)
     elif action in ("note", "res"):
-        outcome = await rt.db.write(intake.ask_worker_text, settings, user_id, "note" if action == "note" else "resolve",
-                                    report_id, now)
+        outcome = await once(update, context, intake.ask_worker_text, settings, user_id,
+                             "note" if action == "note" else "resolve", report_id, now)
     elif action == "xfer":
         outcome, workers = await rt.db.write(casework.transfer_choices, report_id, user_id, now)
         extra["workers"] = workers
     elif action == "to":
-        outcome = await rt.change(casework.transfer, settings, report_id, user_id, target, now)
+        outcome = await once(update, context, casework.transfer, settings, report_id, user_id, target, now)
     else:
         outcome = casework.Outcome("stale")
     toast = render(f"casework/outcome/{outcome.key}", locale, report=outcome.report, **(outcome.extra or {}))
@@ -87,7 +87,7 @@ async def duty(update: Update, context: Context) -> None:
     if arg not in ("on", "off"):
         await answer(update, context, "casework/duty_usage")
         return
-    changed = await rt.db.write(people_db.set_duty, person.id, arg == "on")
+    changed = await once(update, context, people_db.set_duty, person.id, arg == "on")
     await answer(update, context, "casework/duty_set" if changed else "casework/duty_not_worker", on=arg == "on")
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, Callable, TypeVar
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.clock import stamp
 from bot.runtime import Runtime
 from messages import locale_for, render
 
 Context = ContextTypes.DEFAULT_TYPE
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def runtime(context: Context) -> Runtime:
@@ -33,6 +36,16 @@ def reader_locale(update: Update, context: Context) -> str:
     if is_private(update) and update.effective_user is not None:
         return locale_for(update.effective_user.language_code, default)
     return default
+
+
+async def once(update: Update, context: Context, fn: Callable[..., T], *args: Any) -> T:
+    """Run a state change for this update in one transaction, at most once per update id; a redelivered
+    update stops here."""
+    fresh, result = await runtime(context).handle(update.update_id, fn, *args)
+    if not fresh:
+        log.info("update %s delivered again; ignored", update.update_id)
+        raise ApplicationHandlerStop
+    return result
 
 
 async def answer(update: Update, context: Context, name: str, /, **values: Any) -> None:

@@ -7,7 +7,7 @@ from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filt
 
 from bot.groups import bind_group, follow_migration, record_bot_status, unbind_group
 from db import people as people_db
-from handlers.common import Context, answer, is_private, now_stamp, runtime
+from handlers.common import Context, answer, is_private, now_stamp, once
 
 MEMBER_STATUSES = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
 
@@ -20,8 +20,8 @@ async def bind(update: Update, context: Context) -> None:
         await answer(update, context, "groups/bind_usage")
         return
     chat, user = update.effective_chat, update.effective_user
-    outcome = await runtime(context).db.write(
-        bind_group, chat.id, chat.title or "", chat.type, user.id, context.args[0], now_stamp(context)
+    outcome = await once(
+        update, context, bind_group, chat.id, chat.title or "", chat.type, user.id, context.args[0], now_stamp(context)
     )
     await answer(update, context, f"groups/bind_{outcome.status}", area=outcome.area, code=context.args[0])
 
@@ -30,8 +30,8 @@ async def unbind(update: Update, context: Context) -> None:
     if is_private(update):
         await answer(update, context, "groups/only_in_group", command="unbind")
         return
-    outcome = await runtime(context).db.write(
-        unbind_group, update.effective_chat.id, update.effective_user.id, now_stamp(context)
+    outcome = await once(
+        update, context, unbind_group, update.effective_chat.id, update.effective_user.id, now_stamp(context)
     )
     await answer(update, context, f"groups/unbind_{outcome.status}", area=outcome.area)
 
@@ -42,7 +42,7 @@ async def migrated(update: Update, context: Context) -> None:
         old, new = message.chat_id, message.migrate_to_chat_id
     else:
         old, new = message.migrate_from_chat_id, message.chat_id
-    await runtime(context).db.write(follow_migration, old, new, now_stamp(context))
+    await once(update, context, follow_migration, old, new, now_stamp(context))
 
 
 async def bot_membership(update: Update, context: Context) -> None:
@@ -52,10 +52,10 @@ async def bot_membership(update: Update, context: Context) -> None:
     now = now_stamp(context)
     if chat.type == chat.PRIVATE:
         if not member:
-            await runtime(context).db.write(people_db.mark_blocked, chat.id, now)
+            await once(update, context, people_db.mark_blocked, chat.id, now)
         return
     by_user = change.from_user.id if change.from_user else None
-    await runtime(context).db.write(record_bot_status, chat.id, chat.title or "", chat.type, member, by_user, now)
+    await once(update, context, record_bot_status, chat.id, chat.title or "", chat.type, member, by_user, now)
 
 
 def handlers() -> list:

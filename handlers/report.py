@@ -9,10 +9,10 @@ from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import intake
+from bot.accounts import remembering
 from bot.groups import grid_of_chat
 from bot.intake import View
-from db import people as people_db
-from handlers.common import Context, answer, is_private, reader_locale, runtime
+from handlers.common import Context, answer, is_private, once, reader_locale, runtime
 from messages import render
 
 REPORT_PREFIX = "r_"
@@ -31,22 +31,16 @@ async def report_command(update: Update, context: Context) -> None:
         await context.bot.send_message(update.effective_chat.id, render("report/group_intake", locale, grid=grid),
                                        parse_mode=ParseMode.HTML, reply_markup=markup)
         return
-    await _remember(update, context)
-    view = await rt.db.write(intake.begin, rt.settings, update.effective_user.id, None, rt.now())
-    await show(update, context, view)
-
-
-async def start_from_group(update: Update, context: Context, grid_code: str) -> None:
-    """`/start r_<grid>`: the deep link from a group's /report."""
-    rt = runtime(context)
-    view = await rt.db.write(intake.begin, rt.settings, update.effective_user.id, grid_code, rt.now())
+    user = update.effective_user
+    seen = (user.id, user.first_name, user.username, user.language_code, rt.stamp(), False)
+    view = await once(update, context, remembering, seen, intake.begin, rt.settings, user.id, None, rt.now())
     await show(update, context, view)
 
 
 async def typed(update: Update, context: Context) -> None:
     rt = runtime(context)
-    view = await rt.change(intake.typed, rt.settings, update.effective_user.id, update.effective_message.text,
-                           rt.now())
+    view = await once(update, context, intake.typed, rt.settings, update.effective_user.id,
+                      update.effective_message.text, rt.now())
     await show(update, context, view)
 
 
@@ -54,7 +48,7 @@ async def form_button(update: Update, context: Context) -> None:
     rt = runtime(context)
     query = update.callback_query
     data = (query.data or "").split("|")[1:]
-    view = await rt.change(intake.pressed, rt.settings, update.effective_user.id, data, rt.now())
+    view = await once(update, context, intake.pressed, rt.settings, update.effective_user.id, data, rt.now())
     locale = reader_locale(update, context)
     if view.kind in ("stale", "submitted"):
         await query.answer(render(f"report/toast_{view.kind}", locale))
@@ -64,7 +58,7 @@ async def form_button(update: Update, context: Context) -> None:
 
 async def cancel(update: Update, context: Context) -> None:
     rt = runtime(context)
-    existed = await rt.db.write(intake.cancel, update.effective_user.id)
+    existed = await once(update, context, intake.cancel, update.effective_user.id)
     await answer(update, context, "report/cancelled" if existed else "report/nothing_to_cancel")
 
 
@@ -120,12 +114,6 @@ def _pairs(rows: list[list[InlineKeyboardButton]]) -> list[list[InlineKeyboardBu
     """Two buttons a row, for short lists of choices."""
     flat = [b for row in rows for b in row]
     return [flat[i:i + 2] for i in range(0, len(flat), 2)]
-
-
-async def _remember(update: Update, context: Context) -> None:
-    user, rt = update.effective_user, runtime(context)
-    await rt.db.write(people_db.remember_user, user.id, user.first_name, user.username, user.language_code,
-                      rt.stamp(), False)
 
 
 def handlers() -> list:

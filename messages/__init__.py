@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateNotFound, select_autoescape
 
 ROOT = Path(__file__).parent
 LOCALES = ("zh_CN", "en")
@@ -24,6 +24,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
+        auto_reload=False,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
@@ -41,14 +42,19 @@ def locale_for(language_code: str | None, default: str = DEFAULT_LOCALE) -> str:
 
 def render(name: str, locale: str = DEFAULT_LOCALE, /, **context: Any) -> str:
     """Render `name` (e.g. "groups/bound") in `locale`, falling back to zh_CN."""
+    template, loc = _find(name, locale)
+    return template.render(locale=loc, **context).strip()
+
+
+@lru_cache(maxsize=None)
+def _find(name: str, locale: str) -> tuple[Template, str]:
     env = environment()
     for loc in dict.fromkeys((locale, DEFAULT_LOCALE)):
         for ext in ("html", "txt"):
             try:
-                template = env.get_template(f"{loc}/{name}.{ext}")
+                return env.get_template(f"{loc}/{name}.{ext}"), loc
             except TemplateNotFound:
                 continue
-            return template.render(locale=loc, **context).strip()
     raise TemplateNotFound(name)
 
 

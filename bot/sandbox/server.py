@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import logging
 import secrets
@@ -370,8 +371,12 @@ class Sandbox:
     async def _wait_events(self, after: int, timeout: float, chat_id: int | None, kinds: Any) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
         while True:
-            found = [vars(e) for e in self.world.events[after:]
-                     if (chat_id is None or e.chat_id == chat_id) and (not kinds or e.kind in kinds)]
+            if chat_id is None:
+                pool = self.world.events[after:]
+            else:
+                in_chat = self.world.chat_events.get(chat_id, [])
+                pool = in_chat[bisect.bisect_right(in_chat, after, key=lambda e: e.seq):]
+            found = [vars(e) for e in pool if not kinds or e.kind in kinds]
             remaining = deadline - time.monotonic()
             if found or remaining <= 0:
                 return found

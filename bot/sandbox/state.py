@@ -7,7 +7,7 @@ import itertools
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from bot.telegram_html import EntityError, parse_html, utf16_len
 
@@ -104,6 +104,8 @@ class World:
         self._query_ids = itertools.count(1)
         self._group_ids = itertools.count(1)
         self.changed = asyncio.Condition()
+        self.listeners: list[Callable[[Event], None]] = []
+        self.chat_events: dict[int | None, list[Event]] = {}
         self.documents: dict[str, bytes] = {}
 
     # ----- people and chats -------------------------------------------------------------
@@ -246,6 +248,9 @@ class World:
                **data: Any) -> Event:
         event = Event(len(self.events) + 1, kind, chat_id, message_id, text, data)
         self.events.append(event)
+        self.chat_events.setdefault(chat_id, []).append(event)
+        for listener in self.listeners:
+            listener(event)
         self._notify()
         return event
 

@@ -1,0 +1,97 @@
+"""The bots under test, one per process: `bare` (python-telegram-bot answering each update once) and `gridbot`.
+
+Usage: bots.py MODE BASE_URL WORKDIR [GRIDS]. Prints 'polling' when ready; on SIGTERM prints its figures as JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bench.common import city_csv, peak_rss_mb
+from bot.sandbox.server import DEFAULT_TOKEN
+
+
+async def bare(url: str, stop: asyncio.Event) -> dict:
+    async def reply(update: Update, context) -> None:
+        await context.bot.send_message(update.effective_chat.id, "ok")
+
+    application = Application.builder().token(DEFAULT_TOKEN).base_url(url + "/bot").build()
+    application.add_handler(MessageHandler(filters.ALL, reply))
+    application.add_handler(CallbackQueryHandler(reply))
+    async with application:
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=30)
+        print("polling", flush=True)
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()
+    return {}
+
+
+async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, settings_extra: dict) -> dict:
+    from bot.clock import SystemClock
+    from bot.config import Settings
+    from bot.app import build_application, start_polling, stop_polling
+    from bot.runtime import Runtime
+    from bot.org_import import import_org
+    from db import chats as chats_db
+    from db import open_database
+
+    settings = Settings(database=str(workdir / "bench.sqlite3"), **settings_extra)
+    db = await open_database(settings.database)
+    areas, staff, grid_groups, _ = city_csv(workdir, grids)
+    clock = SystemClock()
+    await db.write(import_org, areas, staff, clock.now(), timedelta(days=14))
+
+    def bind_all(conn, now):
+        for code, chat_id in grid_groups:
+            chats_db.touch(conn, chat_id, f"网格群{code}", "group", now)
+            area = conn.execute("SELECT id FROM areas WHERE code = ?", (code,)).fetchone()[0]
+            chats_db.bind(conn, chat_id, area, 0, now)
+        conn.execute("UPDATE people SET started_at = ?", (now,))
+
+    await db.write(bind_all, clock.now().isoformat())
+    runtime = Runtime(settings.with_overrides(token=DEFAULT_TOKEN, base_url=url), db, clock)
+    application = build_application(runtime)
+    await start_polling(application)
+    print("polling", flush=True)
+    await stop.wait()
+    await runtime.sender.drained(timeout=30)
+    stats = runtime.sender.stats
+    figures = {"sent_by_outbox": stats.sent, "flood_waits": stats.flood_waits, "retried": stats.retried}
+    await stop_polling(application)
+    await db.close()
+    return figures
+
+
+async def main() -> None:
+    mode, url, workdir = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    grids = int(sys.argv[4]) if len(sys.argv) > 4 else 200
+    settings_extra = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    if mode == "bare":
+        figures = await bare(url, stop)
+    else:
+        figures = await gridbot(url, workdir, grids, stop, settings_extra)
+    figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    print(json.dumps(figures), flush=True)
+
+
+if __name__ == "__main__":
+    import os
+
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        cProfile.run("asyncio.run(main())", os.environ["BENCH_PROFILE"])
+    else:
+        asyncio.run(main())
