@@ -38,7 +38,8 @@ def build_application(rt: Runtime) -> Application:
         .base_url(settings.base_url)
         .base_file_url(settings.base_url.removesuffix("/bot") + "/file/bot")
         .defaults(Defaults(tzinfo=settings.tz))
-        .request(AiohttpRequest(connection_pool_size=settings.concurrent_updates + settings.send_concurrency))
+        .request(AiohttpRequest(connection_pool_size=settings.concurrent_updates + settings.send_concurrency,
+                                read_timeout=settings.request_timeout))
         .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=40))
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
         .build()

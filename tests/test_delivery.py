@@ -125,3 +125,20 @@ async def test_an_assignment_is_not_held_up_by_a_queue_of_notices(bot, driver, c
     town = await driver.sent(crew.town_admin.private)
     # A private chat takes about one message a second: the 40 notices are still draining, yet the card is out.
     assert sum(1 for m in town if m.data["seq"] < card.data["seq"]) < 40
+
+
+async def test_a_timed_out_send_is_retried(settings, clock, db, city, sandbox):
+    """A send that times out may or may not have reached Telegram; it is sent again rather than lost."""
+    driver = SandboxDriver(sandbox.url)
+    async with running_bot(settings.with_overrides(request_timeout=0.5), clock, sandbox=sandbox, db=db) as bot:
+        crew = await team(bot, driver, clock)
+        li_na = crew.workers[0]
+        await driver.fault("slow", "sendMessage", count=1, delay=1.0, chat_id=li_na.id)
+        number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
+        assert number in (await driver.expect(li_na.private)).text
+        assert await bot.runtime.sender.drained()
+        assert bot.runtime.sender.stats.retried == 1
+        assert 1 <= len(await cards_in(driver, li_na.private, number)) <= 2
+        rows = await db.read(lambda c: c.execute("SELECT status FROM outbox WHERE chat_id = ?", (li_na.id,)).fetchall())
+        assert [r[0] for r in rows] == ["sent"]
+    await driver.close()
