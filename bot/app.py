@@ -25,7 +25,7 @@ from messages import LOCALES, render
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
-PRIVATE_COMMANDS = ("report", "my", "tasks", "duty", "whoami", "cancel")
+PRIVATE_COMMANDS = ("report", "my", "tasks", "duty", "broadcast", "broadcasts", "whoami", "cancel")
 GROUP_COMMANDS = ("report", "bind", "unbind")
 
 

@@ -56,6 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8081)
     sandbox.add_argument("--token", help="the token the sandbox accepts")
 
+    bc = sub.add_parser("broadcast", parents=[common], help="schedule a notice to an area's group chats")
+    bc.add_argument("--audience", required=True, metavar="CODE", help="area code: a grid, community, town or the city")
+    body = bc.add_mutually_exclusive_group(required=True)
+    body.add_argument("--template", choices=("epidemic", "rumour", "tip_reward", "test_reminder"))
+    body.add_argument("--text", help="free text (HTML is escaped)")
+    bc.add_argument("--var", action="append", default=[], metavar="K=V", help="a template field")
+    when = bc.add_mutually_exclusive_group()
+    when.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'", help="once, at this local time")
+    when.add_argument("--cron", metavar="EXPR", help="repeat: minute hour day month weekday")
+    bc.add_argument("--pin", action="store_true", help="pin it in the groups")
+    sub.add_parser("broadcasts", parents=[common], help="list broadcasts and their runs")
+    cancel = sub.add_parser("broadcast-cancel", parents=[common], help="cancel a broadcast")
+    cancel.add_argument("id", type=int)
+
     demo = sub.add_parser("demo", parents=[common], help="run a scripted demo on the sandbox (no token, no internet)")
     demo.add_argument("--quiet", action="store_true", help="print only the outcome")
     return parser
@@ -210,6 +224,72 @@ def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
+    import html
+
+    from bot.broadcasting import ComposeError, Draft, create
+    from bot.clock import SystemClock
+
+    fields = dict(v.split("=", 1) for v in args.var if "=" in v)
+    if args.text is not None:
+        fields = {"text": args.text}
+    kind, value = ("at", args.at) if args.at else ("cron", args.cron) if args.cron else ("now", "")
+    draft = Draft(args.audience, args.template, fields, kind, value, args.pin)
+
+    async def go():
+        db = await _open_db(settings)
+        try:
+            return await db.write(create, settings, None, draft, SystemClock().now())
+        finally:
+            await db.close()
+
+    try:
+        broadcast_id, groups, first = asyncio.run(go())
+    except ComposeError as exc:
+        reason = html.unescape(render(f"broadcast/error/{exc.key}", settings.locale, **exc.context))
+        print(render("cli/broadcast_refused", settings.locale, reason=reason), file=sys.stderr)
+        return 1
+    print(render("cli/broadcast_created", settings.locale, id=broadcast_id, code=args.audience, groups=groups,
+                 first=first.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")))
+    return 0
+
+
+def _broadcasts(args: argparse.Namespace, settings: Settings) -> int:
+    from db import broadcasts as broadcasts_db
+
+    def listing(conn):
+        items = broadcasts_db.listed(conn, include_finished=True)
+        return items, {b.id: broadcasts_db.runs_of(conn, b.id) for b in items}
+
+    async def go():
+        db = await _open_db(settings)
+        try:
+            return await db.read(listing)
+        finally:
+            await db.close()
+
+    items, runs = asyncio.run(go())
+    print(render("cli/broadcasts", settings.locale, items=items, runs=runs,
+                 next={b.id: _local(b.next_run_at, settings) if b.next_run_at else "" for b in items}))
+    return 0
+
+
+def _broadcast_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.broadcasting import change_status
+    from bot.clock import SystemClock
+
+    async def go() -> str:
+        db = await _open_db(settings)
+        try:
+            return await db.write(change_status, settings, None, args.id, "cancel", SystemClock().now())
+        finally:
+            await db.close()
+
+    outcome = asyncio.run(go())
+    print(render(f"broadcast/status/{outcome}", settings.locale, id=args.id))
+    return 0 if outcome == "cancelled" else 1
+
+
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.demo import run_demo
 
@@ -217,7 +297,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "sandbox": _sandbox,
-            "demo": _demo}
+            "broadcast": _broadcast, "broadcasts": _broadcasts, "broadcast-cancel": _broadcast_cancel, "demo": _demo}
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ class Settings:
     send_concurrency: int = 4
     concurrent_updates: int = 32
     request_timeout: float = 15.0
+    broadcast_grace_minutes: float = 10.0
 
     @property
     def tz(self) -> ZoneInfo:
@@ -91,7 +92,7 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("config_bad_value", name="database", value=settings.database)
     for name in ("invite_ttl_days", "accept_minutes_high", "accept_minutes_normal", "resolve_hours_high",
                  "resolve_hours_normal", "conversation_idle_minutes", "tick_seconds", "send_per_second",
-                 "send_per_group_minute", "send_per_chat_second", "send_concurrency", "concurrent_updates", "request_timeout"):
+                 "send_per_group_minute", "send_per_chat_second", "send_concurrency", "concurrent_updates", "request_timeout", "broadcast_grace_minutes"):
         if getattr(settings, name) <= 0:
             raise ConfigError("config_bad_value", name=name, value=getattr(settings, name))
     return replace(settings, base_url=normalize_base_url(settings.base_url))

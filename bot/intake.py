@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import casework, forms
+from bot import casework, compose, forms
 from bot.clock import parse_stamp, stamp
 from bot.config import Settings
 from db import areas as areas_db
+from bot.views import View
 from db import conversations as conv_db
-
-
-@dataclass(frozen=True)
-class View:
-    """What the user should see next: `kind` picks the template, `data` fills it."""
-
-    kind: str        # ask, ask_community, ask_grid, confirm, invalid, expired, cancelled, submitted, stale, no_form,
-                     # unknown_grid, worker_input, worker_done
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 def _load(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime) -> dict[str, Any] | None:
@@ -74,6 +65,8 @@ def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str,
         return View("expired")
     if state["flow"] in ("note", "resolve"):
         return _worker_text(conn, settings, user_id, state, text, now)
+    if state["flow"] == "broadcast":
+        return compose.typed(conn, settings, user_id, state, text, now)
     if state["grid"] is None:
         grid = areas_db.by_code(conn, text.strip().upper()) or areas_db.by_code(conn, text.strip())
         if grid is None or grid.level != "grid":

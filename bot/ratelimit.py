@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import time
 
 IN_FLIGHT = math.inf
 
@@ -48,6 +49,7 @@ class ChatLimits:
         self.per_group_minute = per_group_minute
         self.per_chat_second = per_chat_second
         self.chats: dict[int, SlidingWindow] = {}
+        self._sent = 0
 
     def _chat(self, chat_id: int) -> SlidingWindow:
         window = self.chats.get(chat_id)
@@ -60,9 +62,24 @@ class ChatLimits:
         """(seconds until the overall limit allows a send, seconds until this chat's does)."""
         return self.overall.wait(now), self._chat(chat_id).wait(now)
 
+    def count(self, chat_id: int, now: float) -> None:
+        """A message sent outside the sender (a direct reply): later sends must make room for it."""
+        self.overall.add(now)
+        self._chat(chat_id).add(now)
+        self._sent += 1
+        if self._sent % 5000 == 0:
+            self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        for chat_id in [c for c, w in self.chats.items() if w.wait(now) == 0 and not w.times]:
+            del self.chats[chat_id]
+
     def start(self, chat_id: int) -> None:
         self.overall.add(IN_FLIGHT)
         self._chat(chat_id).add(IN_FLIGHT)
+        self._sent += 1
+        if self._sent % 5000 == 0:
+            self._prune(time.monotonic())
 
     def finish(self, chat_id: int, now: float, counted: bool = True) -> None:
         for window in (self.overall, self._chat(chat_id)):

@@ -48,7 +48,9 @@ class Runtime:
         return fresh, result
 
     async def tick(self) -> int:
-        """Fire every timer that is due by the clock; the number fired."""
+        """Fire every timer and broadcast that is due by the clock, and close finished broadcast runs;
+        the number of report timers fired."""
+        from bot.broadcasting import finish_runs, fire_due
         from bot.casework import fire_timer
 
         now = self.clock.now()
@@ -56,4 +58,6 @@ class Runtime:
         for timer in await self.db.read(timers_db.due, stamp(now)):
             outcome = await self.change(fire_timer, self.settings, timer, now)
             fired += outcome != "stale"
+        await self.change(fire_due, self.settings, now)
+        await self.change(finish_runs, self.settings, now)
         return fired

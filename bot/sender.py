@@ -11,7 +11,8 @@ from typing import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter,
+                            TelegramError, TimedOut)
 
 from bot.config import Settings
 from bot.ratelimit import ChatLimits
@@ -23,6 +24,7 @@ from db.outbox import Outgoing
 log = logging.getLogger(__name__)
 BATCH = 200
 MAX_BACKOFF = 300.0
+GLOBAL_PAUSE = 1.0
 
 FailureHook = Callable[[Outgoing, str], Awaitable[None]]
 MigrationHook = Callable[[int, int], Awaitable[None]]
@@ -34,6 +36,7 @@ class SenderStats:
     failed: int = 0
     retried: int = 0
     flood_waits: int = 0
+    pin_failures: int = 0
     latencies: list[float] = field(default_factory=list)
 
 
@@ -57,7 +60,9 @@ class OutboxSender:
         self._not_before: dict[int, float] = {}
         self._attempts: dict[int, int] = {}
         self._paused_until = 0.0
+        self._chat_paused: dict[int, float] = {}
         self._done: list[tuple[int, int]] = []
+        self._unflushed: set[int] = set()      # sent, not yet marked so in the database
         self._tasks: set[asyncio.Task] = set()
 
     def wake(self) -> None:
@@ -102,26 +107,28 @@ class OutboxSender:
             if self._wake.is_set() or not queue:
                 self._wake.clear()
                 await self._flush()
-                queue = await self.db.read(outbox_db.pending, BATCH, tuple(self._in_flight))
+                queue = await self.db.read(outbox_db.pending, BATCH, tuple(self._in_flight | self._unflushed))
             now = time.monotonic()
             wait_for: float | None = None
             started = False
             remaining: list[Outgoing] = []
-            for message in queue:
-                if message.id in self._in_flight:
+            for index, message in enumerate(queue):
+                if message.id in self._in_flight or message.id in self._unflushed:
                     continue
-                hold = max(self._paused_until - now, self._not_before.get(message.id, 0.0) - now)
                 if message.chat_id in self._busy_chats:
                     remaining.append(message)
                     continue
                 overall, per_chat = self.limits.wait(message.chat_id, now)
-                hold = max(hold, overall, per_chat)
-                if hold > 0:
+                everyone = max(overall, self._paused_until - now)
+                if everyone > 0:                      # nothing may go now: wait, keeping the order
+                    remaining += queue[index:]
+                    wait_for = everyone if wait_for is None else min(wait_for, everyone)
+                    break
+                this_one = max(per_chat, self._not_before.get(message.id, 0.0) - now,
+                               self._chat_paused.get(message.chat_id, 0.0) - now)
+                if this_one > 0:                      # this chat must wait; the next message may go
                     remaining.append(message)
-                    wait_for = hold if wait_for is None else min(wait_for, hold)
-                    if overall > 0 or self._paused_until > now:
-                        remaining += [m for m in queue[queue.index(message) + 1:] if m.id not in self._in_flight]
-                        break
+                    wait_for = this_one if wait_for is None else min(wait_for, this_one)
                     continue
                 await self._slots.acquire()
                 self._launch(message)
@@ -154,7 +161,11 @@ class OutboxSender:
             counted = False
             self.stats.flood_waits += 1
             delay = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
-            self._paused_until = max(self._paused_until, time.monotonic() + float(delay))
+            # Telegram does not say whether the chat or the whole bot is over its limit: that chat waits the
+            # full time, everything else a moment, so that one busy chat cannot stall assignments elsewhere.
+            now = time.monotonic()
+            self._chat_paused[message.chat_id] = now + float(delay)
+            self._paused_until = max(self._paused_until, now + min(float(delay), GLOBAL_PAUSE))
             log.warning("flood control: waiting %ss", delay)
         except ChatMigrated as exc:
             counted = False
@@ -173,6 +184,7 @@ class OutboxSender:
             log.info("send %s failed (%s); retry in %.1fs", message.id, exc, backoff)
         else:
             self._done.append((message.id, message_id))
+            self._unflushed.add(message.id)
             self._not_before.pop(message.id, None)
             self._attempts.pop(message.id, None)
             self.stats.sent += 1
@@ -195,7 +207,17 @@ class OutboxSender:
             sent = await self.bot.send_message(message.chat_id, part, parse_mode=ParseMode.HTML,
                                                reply_markup=markup if last else None,
                                                disable_web_page_preview=True)
+            if index == 0 and message.purpose.endswith("_pin"):
+                await self._pin(message.chat_id, sent.message_id)
         return sent.message_id
+
+    async def _pin(self, chat_id: int, message_id: int) -> None:
+        """Pin a broadcast; a group that does not let the bot pin still has the message."""
+        try:
+            await self.bot.pin_chat_message(chat_id, message_id, disable_notification=True)
+        except TelegramError as exc:
+            self.stats.pin_failures += 1
+            log.warning("could not pin message %s in %s: %s", message_id, chat_id, exc)
 
     async def _fail(self, message: Outgoing, reason: str) -> None:
         self.stats.failed += 1
@@ -209,3 +231,4 @@ class OutboxSender:
         if self._done:
             done, self._done = self._done, []
             await self.db.write(outbox_db.mark_sent, done, self.now_stamp())
+            self._unflushed.difference_update(oid for oid, _ in done)

@@ -63,6 +63,11 @@ def upsert(conn: sqlite3.Connection, code: str, name: str, level: str, parent_co
     return "updated"
 
 
+def within(conn: sqlite3.Connection, area_id: int, scope_id: int) -> bool:
+    """True when `area_id` is `scope_id` or lies below it."""
+    return any(a.id == scope_id for a in ancestors(conn, area_id))
+
+
 def children(conn: sqlite3.Connection, parent_id: int | None, level: str) -> list[Area]:
     if parent_id is None:
         rows = conn.execute("SELECT * FROM areas WHERE level = ? ORDER BY code", (level,))

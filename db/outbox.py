@@ -36,6 +36,13 @@ def add(conn: sqlite3.Connection, now: str, chat_id: int, text: str, purpose: st
     return cur.lastrowid
 
 
+def add_failed(conn: sqlite3.Connection, now: str, chat_id: int, purpose: str, error: str, ref: str) -> int:
+    """Record a message that was not attempted because it cannot be delivered (e.g. the bot left the group)."""
+    return conn.execute(
+        "INSERT INTO outbox (created_at, priority, chat_id, text, purpose, ref, status, error)"
+        " VALUES (?, ?, ?, '', ?, ?, 'failed', ?)", (now, BROADCAST, chat_id, purpose, ref, error)).lastrowid
+
+
 def pending(conn: sqlite3.Connection, limit: int, skip_ids: tuple[int, ...] = ()) -> list[Outgoing]:
     """The next messages to send: most urgent first, then oldest."""
     marks = ",".join("?" * len(skip_ids))

@@ -9,7 +9,7 @@ import logging
 
 from telegram.ext import Application
 
-from handlers import casework, groups, report, start, whoami
+from handlers import broadcast, casework, groups, report, start, whoami
 from handlers.common import Context
 
 log = logging.getLogger(__name__)
@@ -20,6 +20,6 @@ async def log_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, groups, whoami, report, casework):
+    for module in (start, groups, whoami, report, casework, broadcast):
         application.add_handlers(module.handlers())
     application.add_error_handler(log_error)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -11,7 +10,7 @@ from bot import casework, intake
 from bot.notify import local_time, staff_buttons
 from db import people as people_db
 from db import reports as reports_db
-from handlers.common import Context, answer, once, reader_locale, runtime
+from handlers.common import Context, answer, once, reader_locale, runtime, send
 from messages import render
 
 
@@ -51,12 +50,10 @@ async def card_button(update: Update, context: Context) -> None:
     if outcome.key == "choose_worker":
         rows = [[InlineKeyboardButton(w.name, callback_data=f"r|{report_id}|to|{w.person_id}")]
                 for w in extra["workers"]]
-        await context.bot.send_message(chat_id, render("casework/choose_worker", locale, report=outcome.report,
-                                                       count=len(rows)),
-                                       parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+        await send(context, chat_id, render("casework/choose_worker", locale, report=outcome.report, count=len(rows)),
+                   InlineKeyboardMarkup(rows) if rows else None)
     elif outcome.key.startswith("ask_"):
-        await context.bot.send_message(chat_id, render(f"casework/{outcome.key}", locale, report=outcome.report),
-                                       parse_mode=ParseMode.HTML)
+        await send(context, chat_id, render(f"casework/{outcome.key}", locale, report=outcome.report))
     elif outcome.report is not None and query.message is not None and action in ("acc", "to", "esc"):
         markup = staff_buttons(outcome.report, locale) if action == "acc" else None
         try:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any, Callable, TypeVar
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -48,8 +51,29 @@ async def once(update: Update, context: Context, fn: Callable[..., T], *args: An
     return result
 
 
+async def send(context: Context, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None,
+               attempts: int = 4) -> None:
+    """A direct reply to someone who just acted: waits out flood control and retries a failed connection
+    a few times (what a state change owes people goes through the outbox instead)."""
+    limits = runtime(context).sender.limits if runtime(context).sender else None
+    for attempt in range(attempts):
+        try:
+            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup,
+                                           disable_web_page_preview=True)
+            if limits is not None:
+                limits.count(chat_id, time.monotonic())
+            return
+        except RetryAfter as exc:
+            if attempt == attempts - 1:
+                raise
+            delay = exc.retry_after
+            await asyncio.sleep(delay if isinstance(delay, (int, float)) else delay.total_seconds())
+        except (TimedOut, NetworkError):
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.5 * 2 ** attempt)
+
+
 async def answer(update: Update, context: Context, name: str, /, **values: Any) -> None:
     """Reply in the chat the update came from with the template `name`."""
-    text = render(name, reader_locale(update, context), **values)
-    await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML,
-                                   disable_web_page_preview=True)
+    await send(context, update.effective_chat.id, render(name, reader_locale(update, context), **values))

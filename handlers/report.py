@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import intake
 from bot.accounts import remembering
 from bot.groups import grid_of_chat
-from bot.intake import View
-from handlers.common import Context, answer, is_private, once, reader_locale, runtime
+from bot.views import View
+from handlers import broadcast
+from handlers.common import Context, answer, is_private, once, reader_locale, runtime, send
 from messages import render
 
 REPORT_PREFIX = "r_"
@@ -28,8 +28,7 @@ async def report_command(update: Update, context: Context) -> None:
         locale = reader_locale(update, context)
         link = f"https://t.me/{rt.bot_username}?start={REPORT_PREFIX}{grid.code}"
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(render("buttons/open_private", locale), url=link)]])
-        await context.bot.send_message(update.effective_chat.id, render("report/group_intake", locale, grid=grid),
-                                       parse_mode=ParseMode.HTML, reply_markup=markup)
+        await send(context, update.effective_chat.id, render("report/group_intake", locale, grid=grid), markup)
         return
     user = update.effective_user
     seen = (user.id, user.first_name, user.username, user.language_code, rt.stamp(), False)
@@ -64,10 +63,12 @@ async def cancel(update: Update, context: Context) -> None:
 
 async def show(update: Update, context: Context, view: View) -> None:
     """Render a View of the conversation into the private chat."""
+    if view.kind.startswith("bc_"):
+        await broadcast.show(update, context, view)
+        return
     locale = reader_locale(update, context)
     text, markup = render_view(view, locale)
-    await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                   disable_web_page_preview=True)
+    await send(context, update.effective_chat.id, text, markup)
 
 
 def render_view(view: View, locale: str) -> tuple[str, InlineKeyboardMarkup | None]:

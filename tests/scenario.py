@@ -100,4 +100,5 @@ async def report_from_group(driver, resident: Person, group: int, answers: dict[
     await resident.press(confirm, "确认提交")
     receipt = await driver.expect(resident.private)
     assert "报备已提交" in receipt.text, receipt.text
+    assert "编号 " in receipt.text, receipt.text
     return receipt.text.split("编号 ")[1].split("（")[0]

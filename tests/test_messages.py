@@ -9,6 +9,7 @@ from bot.org_import import ImportResult
 from bot.telegram_html import parse_html, utf16_len
 from db.areas import Area
 from db.people import Person, RoleRow
+from db.broadcasts import Broadcast, Run
 from db.reports import Report
 from messages import LOCALES, environment, locale_for, render, template_names
 
@@ -23,7 +24,15 @@ HISTORY = [{"at": "2026-04-09 09:00", "action": a, "actor": EVIL, "reporter": Fa
     {"at": "2026-04-09 09:00", "action": "created", "actor": "", "reporter": True, "detail": {}}]
 ROWS = [("name", EVIL), ("phone", "13800000000"), ("travel", "car"), ("health", "fever"), ("test_result", "none"),
         ("category", "epidemic"), ("urgency", "urgent"), ("kind", "dispute"), ("behalf", "other")]
+BROADCAST = Broadcast(5, "2026-04-09T01:00:00+00:00", 42, 1, "G0101", EVIL, None, {}, EVIL, "0 9 * * *", True,
+                      "active", "2026-04-10T01:00:00+00:00")
 SAMPLES = {
+    "field": "title", "notice": "rumour", "schedule": "daily", "body": EVIL, "groups": 3, "when": "daily",
+    "when_value": "09:00", "pin": True, "id": 5, "first": "2026-04-10 09:00", "items": [BROADCAST],
+    "next": {5: "2026-04-10 09:00"}, "broadcast": BROADCAST, "delivered": 1, "total": 2,
+    "failures": [{"grid": AREA, "reason": "removed", "error": ""}, {"grid": AREA, "reason": "other", "error": EVIL},
+                 {"grid": AREA, "reason": "not_found", "error": "chat not found"}],
+    "runs": {5: [Run(1, 5, "2026-04-10T01:00:00+00:00", "done", 2, 1, 1)]},
     "report": REPORT, "rows": ROWS, "history": HISTORY, "grid": AREA, "headline": "escalated",
     "accept_due": "2026-04-09 09:30", "resolve_due": "2026-04-10 09:30", "assignee": EVIL, "reason": EVIL,
     "reports": [REPORT], "due": {7: "2026-04-09 09:30"}, "created": {7: "2026-04-09 09:00"}, "count": 2, "on": True,
@@ -82,3 +91,14 @@ def test_locale_follows_telegram_language_with_chinese_fallback():
     assert locale_for("ru") == "zh_CN"
     assert locale_for(None) == "zh_CN"
     assert render("groups/bind_usage", "fr").startswith("用法")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", ["epidemic", "rumour", "tip_reward", "test_reminder"])
+def test_every_notice_renders_with_escaped_fields(locale, name):
+    from bot.broadcasting import notice_fields, render_notice
+
+    fields = notice_fields(name, locale)
+    assert fields and fields == notice_fields(name, "zh_CN")
+    body = render_notice(name, {f: EVIL for f in fields}, locale)
+    assert EVIL in parse_html(body)

@@ -1,0 +1,116 @@
+"""Broadcasts, their runs, and the groups each run reaches (its deliveries are outbox rows `run:<id>:<grid>`)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    created_at: str
+    created_by: int | None
+    audience_id: int
+    audience_code: str
+    audience_name: str
+    template: str | None
+    fields: dict[str, Any]
+    body: str
+    schedule: str
+    pin: bool
+    status: str
+    next_run_at: str | None
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    broadcast_id: int
+    scheduled_for: str
+    status: str
+    total: int
+    delivered: int
+    failed: int
+
+
+_SELECT = ("SELECT b.*, a.code AS audience_code, a.name AS audience_name FROM broadcasts b "
+           "JOIN areas a ON a.id = b.audience_id")
+
+
+def _broadcast(row: sqlite3.Row | None) -> Broadcast | None:
+    if row is None:
+        return None
+    return Broadcast(row["id"], row["created_at"], row["created_by"], row["audience_id"], row["audience_code"],
+                     row["audience_name"], row["template"], json.loads(row["fields"]), row["body"], row["schedule"],
+                     bool(row["pin"]), row["status"], row["next_run_at"])
+
+
+def create(conn: sqlite3.Connection, now: str, created_by: int | None, audience_id: int, template: str | None,
+           fields: dict[str, Any], body: str, schedule: str, pin: bool, next_run_at: str) -> int:
+    return conn.execute(
+        "INSERT INTO broadcasts (created_at, created_by, audience_id, template, fields, body, schedule, pin, next_run_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (now, created_by, audience_id, template, json.dumps(fields, ensure_ascii=False), body, schedule, int(pin),
+         next_run_at)).lastrowid
+
+
+def get(conn: sqlite3.Connection, broadcast_id: int) -> Broadcast | None:
+    return _broadcast(conn.execute(_SELECT + " WHERE b.id = ?", (broadcast_id,)).fetchone())
+
+
+def listed(conn: sqlite3.Connection, include_finished: bool = False) -> list[Broadcast]:
+    where = "" if include_finished else " WHERE b.status IN ('active', 'paused')"
+    return [_broadcast(r) for r in conn.execute(_SELECT + where + " ORDER BY b.id")]
+
+
+def due(conn: sqlite3.Connection, now: str) -> list[Broadcast]:
+    rows = conn.execute(_SELECT + " WHERE b.status = 'active' AND b.next_run_at <= ? ORDER BY b.next_run_at, b.id",
+                        (now,))
+    return [_broadcast(r) for r in rows]
+
+
+def update(conn: sqlite3.Connection, broadcast_id: int, **fields: Any) -> None:
+    columns = ", ".join(f"{k} = ?" for k in fields)
+    conn.execute(f"UPDATE broadcasts SET {columns} WHERE id = ?", (*fields.values(), broadcast_id))
+
+
+def start_run(conn: sqlite3.Connection, broadcast_id: int, scheduled_for: str, now: str, status: str = "sending"
+              ) -> int | None:
+    """A new run, or None if this occurrence already ran (a run happens once per scheduled time)."""
+    cur = conn.execute("INSERT OR IGNORE INTO broadcast_runs (broadcast_id, scheduled_for, started_at, status)"
+                       " VALUES (?, ?, ?, ?)", (broadcast_id, scheduled_for, now, status))
+    return cur.lastrowid if cur.rowcount == 1 else None
+
+
+def sending_runs(conn: sqlite3.Connection) -> list[Run]:
+    rows = conn.execute("SELECT id, broadcast_id, scheduled_for, status, total, delivered, failed FROM broadcast_runs"
+                        " WHERE status = 'sending'")
+    return [Run(*r) for r in rows]
+
+
+def runs_of(conn: sqlite3.Connection, broadcast_id: int) -> list[Run]:
+    rows = conn.execute("SELECT id, broadcast_id, scheduled_for, status, total, delivered, failed FROM broadcast_runs"
+                        " WHERE broadcast_id = ? ORDER BY id", (broadcast_id,))
+    return [Run(*r) for r in rows]
+
+
+def set_run(conn: sqlite3.Connection, run_id: int, **fields: Any) -> None:
+    columns = ", ".join(f"{k} = ?" for k in fields)
+    conn.execute(f"UPDATE broadcast_runs SET {columns} WHERE id = ?", (*fields.values(), run_id))
+
+
+def deliveries(conn: sqlite3.Connection, run_id: int) -> list[sqlite3.Row]:
+    """One outbox row per group of the run: status, error, chat id, grid id (from the ref)."""
+    return conn.execute("SELECT id, chat_id, status, error, ref FROM outbox WHERE ref LIKE ? ORDER BY id",
+                        (f"run:{run_id}:%",)).fetchall()
+
+
+def groups_under(conn: sqlite3.Connection, area_id: int) -> list[sqlite3.Row]:
+    """Bound group chats of every grid at or below `area_id`: chat_id, grid id, bot status."""
+    return conn.execute(
+        "WITH RECURSIVE down(id) AS (SELECT ? UNION ALL SELECT a.id FROM areas a JOIN down ON a.parent_id = down.id) "
+        "SELECT g.chat_id, g.area_id, g.bot_status FROM group_chats g JOIN down ON g.area_id = down.id "
+        "ORDER BY g.area_id", (area_id,)).fetchall()
