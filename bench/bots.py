@@ -36,7 +36,8 @@ async def bare(url: str, stop: asyncio.Event) -> dict:
     return {}
 
 
-async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, settings_extra: dict) -> dict:
+async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, settings_extra: dict,
+                  assignments: int = 0) -> dict:
     from bot.clock import SystemClock
     from bot.config import Settings
     from bot.app import build_application, start_polling, stop_polling
@@ -47,7 +48,7 @@ async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, sett
 
     settings = Settings(database=str(workdir / "bench.sqlite3"), **settings_extra)
     db = await open_database(settings.database)
-    areas, staff, grid_groups, _ = city_csv(workdir, grids)
+    areas, staff, grid_groups, staff_ids = city_csv(workdir, grids)
     clock = SystemClock()
     await db.write(import_org, areas, staff, clock.now(), timedelta(days=14))
 
@@ -63,25 +64,56 @@ async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, sett
     application = build_application(runtime)
     await start_polling(application)
     print("polling", flush=True)
+    submitted: dict[str, float] = {}
+    go = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, go.set)
+    assigner = asyncio.create_task(_assign_while_broadcasting(runtime, grid_groups, staff_ids, go, submitted,
+                                                              assignments))
     await stop.wait()
+    assigner.cancel()
     await runtime.sender.drained(timeout=30)
     stats = runtime.sender.stats
-    figures = {"sent_by_outbox": stats.sent, "flood_waits": stats.flood_waits, "retried": stats.retried}
+    figures = {"sent_by_outbox": stats.sent, "flood_waits": stats.flood_waits, "retried": stats.retried,
+               "submitted": submitted}
     await stop_polling(application)
     await db.close()
     return figures
+
+
+async def _assign_while_broadcasting(runtime, grid_groups, staff_ids: list[int], go: asyncio.Event,
+                                     submitted: dict[str, float], count: int) -> None:
+    """On SIGUSR1, file `count` reports, one every half second, as residents would; note when each went in."""
+    import time
+
+    from bot import casework
+    from bot.forms import new_form
+
+    if not count:
+        return
+    await go.wait()
+    for i in range(count):
+        token = f"居民{i:05d}"
+        code = grid_groups[(i * 97) % len(grid_groups)][0]
+        form = {**new_form(code), "answers": {"kind": "dispute", "behalf": "self", "category": "neighbours",
+                                              "parties": token, "place": "楼道", "description": "争吵",
+                                              "urgency": "urgent"}}
+        submitted[token] = time.time()
+        reporter = staff_ids[-1 - i]                 # someone the sandbox knows, to receive the receipt
+        await runtime.change(casework.submit, runtime.settings, reporter, form, runtime.now())
+        await asyncio.sleep(0.5)
 
 
 async def main() -> None:
     mode, url, workdir = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     grids = int(sys.argv[4]) if len(sys.argv) > 4 else 200
     settings_extra = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+    assignments = int(sys.argv[6]) if len(sys.argv) > 6 else 0
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     if mode == "bare":
         figures = await bare(url, stop)
     else:
-        figures = await gridbot(url, workdir, grids, stop, settings_extra)
+        figures = await gridbot(url, workdir, grids, stop, settings_extra, assignments)
     figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
     print(json.dumps(figures), flush=True)
 

@@ -42,10 +42,16 @@ class SlidingWindow:
 
 
 class ChatLimits:
-    """Telegram's limits: overall per second, per group per minute, per private chat per second."""
+    """Telegram's limits: overall per second, per group per minute, per private chat per second.
+
+    Sends are also spaced evenly (1/per_second apart) rather than let out in bursts, so that a message that
+    must go first (an assignment during a broadcast) never waits long for a free slot."""
 
     def __init__(self, per_second: float, per_group_minute: int, per_chat_second: float) -> None:
         self.overall = SlidingWindow(max(1, int(per_second)), 1.0)
+        self.spacing = 1.0 / per_second
+        self.credit = min(0.25, 8 * self.spacing)   # how far a late sender may catch up at once
+        self.next_slot = 0.0
         self.per_group_minute = per_group_minute
         self.per_chat_second = per_chat_second
         self.chats: dict[int, SlidingWindow] = {}
@@ -60,11 +66,12 @@ class ChatLimits:
 
     def wait(self, chat_id: int, now: float) -> tuple[float, float]:
         """(seconds until the overall limit allows a send, seconds until this chat's does)."""
-        return self.overall.wait(now), self._chat(chat_id).wait(now)
+        return max(self.overall.wait(now), self.next_slot - now), self._chat(chat_id).wait(now)
 
     def count(self, chat_id: int, now: float) -> None:
         """A message sent outside the sender (a direct reply): later sends must make room for it."""
         self.overall.add(now)
+        self._take_slot(now)
         self._chat(chat_id).add(now)
         self._sent += 1
         if self._sent % 5000 == 0:
@@ -74,7 +81,11 @@ class ChatLimits:
         for chat_id in [c for c, w in self.chats.items() if w.wait(now) == 0 and not w.times]:
             del self.chats[chat_id]
 
+    def _take_slot(self, now: float) -> None:
+        self.next_slot = max(self.next_slot, now - self.credit) + self.spacing
+
     def start(self, chat_id: int) -> None:
+        self._take_slot(time.monotonic())
         self.overall.add(IN_FLIGHT)
         self._chat(chat_id).add(IN_FLIGHT)
         self._sent += 1

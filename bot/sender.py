@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -37,7 +37,6 @@ class SenderStats:
     retried: int = 0
     flood_waits: int = 0
     pin_failures: int = 0
-    latencies: list[float] = field(default_factory=list)
 
 
 class OutboxSender:
@@ -51,7 +50,8 @@ class OutboxSender:
         self.limits = ChatLimits(settings.send_per_second, settings.send_per_group_minute,
                                  settings.send_per_chat_second)
         self.stats = SenderStats()
-        self._wake = asyncio.Event()
+        self._wake = asyncio.Event()            # the loop has something to look at
+        self._reread = True                     # new rows may be in the database
         self._idle = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._slots = asyncio.Semaphore(settings.send_concurrency)
@@ -66,6 +66,8 @@ class OutboxSender:
         self._tasks: set[asyncio.Task] = set()
 
     def wake(self) -> None:
+        """New rows were written: look at the database again."""
+        self._reread = True
         self._wake.set()
 
     def start(self) -> None:
@@ -104,8 +106,9 @@ class OutboxSender:
     async def _run(self) -> None:
         queue: list[Outgoing] = []
         while True:
-            if self._wake.is_set() or not queue:
-                self._wake.clear()
+            self._wake.clear()
+            if self._reread or not queue:
+                self._reread = False
                 await self._flush()
                 queue = await self.db.read(outbox_db.pending, BATCH, tuple(self._in_flight | self._unflushed))
             now = time.monotonic()
@@ -153,12 +156,12 @@ class OutboxSender:
         task.add_done_callback(self._tasks.discard)
 
     async def _deliver(self, message: Outgoing) -> None:
-        started = time.monotonic()
         counted = True
         try:
             message_id = await self._send(message)
         except RetryAfter as exc:
             counted = False
+            self._reread = True
             self.stats.flood_waits += 1
             delay = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
             # Telegram does not say whether the chat or the whole bot is over its limit: that chat waits the
@@ -169,6 +172,7 @@ class OutboxSender:
             log.warning("flood control: waiting %ss", delay)
         except ChatMigrated as exc:
             counted = False
+            self._reread = True
             if self.on_migrated:
                 await self.on_migrated(message.chat_id, exc.new_chat_id)
             await self.db.write(outbox_db.redirect_chat, message.chat_id, exc.new_chat_id)
@@ -178,6 +182,7 @@ class OutboxSender:
             await self._fail(message, exc.message)
         except (TimedOut, NetworkError) as exc:
             self.stats.retried += 1
+            self._reread = True
             attempts = self._attempts[message.id] = self._attempts.get(message.id, message.attempts) + 1
             backoff = min(MAX_BACKOFF, 0.25 * 2 ** min(attempts, 12)) * (0.5 + random.random())
             self._not_before[message.id] = time.monotonic() + backoff
@@ -188,7 +193,6 @@ class OutboxSender:
             self._not_before.pop(message.id, None)
             self._attempts.pop(message.id, None)
             self.stats.sent += 1
-            self.stats.latencies.append(time.monotonic() - started)
             if len(self._done) >= 50:
                 await self._flush()
         finally:

@@ -81,6 +81,7 @@ class Event:
     message_id: int | None = None
     text: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    at: float = field(default_factory=time.time)
 
 
 class World:
