@@ -106,7 +106,7 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             await wang.start()
             await drv.expect(wang.private)
             residents = [await drv.user(n) for n in ("居民甲", "居民乙")]
-            group = await drv.group("府前社区第一网格居民群", [wang, *residents], added_by=wang)
+            group = await drv.group("府前社区第一网格居民群", [wang, *residents], added_by=wang, admin=True)
             out.chat_names[group] = render("demo/group_chat", settings.locale, title="府前社区第一网格居民群")
             out.step("bind")
             reply = await say(wang, group, "/bind G0101")
@@ -193,5 +193,48 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             await press(wang, escalated, "接单")
             accepted = await expect(qian.private)
             check("接单" in accepted.text, "the resident was not told the leader accepted")
+
+            # The town admin schedules a rumour rebuttal for every group of the town; it goes out on time.
+            out.step("broadcast")
+            qian_admin = await drv.user("钱文华", user_id=900002)
+            out.chat_names[qian_admin.id] = render("demo/private_chat", settings.locale, name=qian_admin.first_name)
+            await qian_admin.start()
+            await drv.expect(qian_admin.private)
+            second = await drv.group("龙泉社区第一网格居民群", [qian_admin], added_by=qian_admin, admin=True)
+            out.chat_names[second] = render("demo/group_chat", settings.locale, title="龙泉社区第一网格居民群")
+            await say(qian_admin, second, "/bind G0201")
+            at = (clock.now() + timedelta(minutes=10)).astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+
+            async def next_with_buttons(chat_id: int) -> BotMessage:
+                message = await expect(chat_id)
+                while not message.buttons:
+                    message = await expect(chat_id)
+                return message
+
+            await drv.skip(qian_admin.private)
+            out.said(qian_admin, qian_admin.private, "/broadcast")
+            await qian_admin.says(qian_admin.private, "/broadcast")
+            message = await next_with_buttons(qian_admin.private)
+            for kind, value in [("press", "辟谣"), ("say", "明天全城封控，超市停止营业"),
+                                ("say", "没有封控计划，超市正常营业"), ("say", "滕州市疫情防控指挥部"),
+                                ("press", "荆河街道"), ("press", "指定时间"), ("say", at), ("press", "📌 置顶")]:
+                if kind == "press":
+                    await press(qian_admin, message, value)
+                else:
+                    out.said(qian_admin, qian_admin.private, value)
+                    await qian_admin.says(qian_admin.private, value)
+                message = await next_with_buttons(qian_admin.private)
+            await press(qian_admin, message, render("buttons/submit", settings.locale))
+            await expect(qian_admin.private)
+            clock.advance(minutes=10)
+            out.step("time_passes", minutes=10)
+            await bot.runtime.tick()
+            for chat_id in (group, second):
+                notice = await expect(chat_id)
+                check("辟谣" in notice.text, "a group did not get the rebuttal")
+            await bot.runtime.sender.drained()
+            await bot.runtime.tick()
+            report = await expect(qian_admin.private)
+            check("送达 2/2" in report.text or "2 of 2" in report.text, "the delivery report is wrong")
     finally:
         await db.close()
