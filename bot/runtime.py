@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from bot.clock import Clock, SystemClock, stamp
 from bot.config import Settings
 from db import Database
+from db import outbox as outbox_db
 from db import timers as timers_db
 
 if TYPE_CHECKING:
@@ -34,18 +35,22 @@ class Runtime:
         return stamp(self.clock.now())
 
     async def change(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a state change (one transaction, outbox rows included), then wake the sender."""
+        """Run a state change (one transaction, outbox rows included); wake the sender if it queued any."""
+        queued = outbox_db.rows_added()
         result = await self.db.write(fn, *args)
-        if self.sender is not None:
-            self.sender.wake()
+        self._wake_if_queued(queued)
         return result
 
     async def handle(self, update_id: int, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
         """A state change caused by a Telegram update, done at most once per update id."""
+        queued = outbox_db.rows_added()
         fresh, result = await self.db.write_once(update_id, self.stamp(), fn, *args)
-        if fresh and self.sender is not None:
-            self.sender.wake()
+        self._wake_if_queued(queued)
         return fresh, result
+
+    def _wake_if_queued(self, before: int) -> None:
+        if self.sender is not None and outbox_db.rows_added() != before:
+            self.sender.wake()
 
     async def tick(self) -> int:
         """Fire every timer and broadcast that is due by the clock, and close finished broadcast runs;

@@ -9,6 +9,8 @@ from typing import Any, Callable, TypeVar
 
 import aiosqlite
 
+from db.updates import claim
+
 T = TypeVar("T")
 MIGRATIONS_PACKAGE = "db.migrations"
 
@@ -99,8 +101,6 @@ def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tuple)
 
 
 def _claimed(conn: sqlite3.Connection, update_id: int, now: str, fn: Callable[..., T], args: tuple) -> tuple[bool, T | None]:
-    from db.updates import claim
-
     if not claim(conn, update_id, now):
         return False, None
     return True, fn(conn, *args)
