@@ -6,12 +6,21 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from bot.harness import running_bot
 from bot.sandbox import SandboxDriver
 from db import broadcasts as broadcasts_db
 from tests.scenario import DISPUTE, report_from_group, started, team
 
 GRIDS = ("G0101", "G0102", "G0201", "G0202")
+
+
+@pytest.fixture(autouse=True)
+async def telegram_limits(sandbox):
+    """Telegram's overall and per-group limits, enforced by the sandbox in every test here."""
+    async with SandboxDriver(sandbox.url) as control:
+        await control.limits(overall_per_sec=30, group_per_min=20)
 
 
 async def groups_of_town(driver) -> tuple[object, dict[str, int]]:
