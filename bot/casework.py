@@ -95,6 +95,15 @@ def load_for_action(conn: sqlite3.Connection, report_id: int, user_id: int, now:
     return report, None
 
 
+def load_unresolved(conn: sqlite3.Connection, report_id: int, user_id: int, now: datetime
+                    ) -> tuple[Report | None, Outcome | None]:
+    """Like `load_for_action`, and a resolved report is refused too (nothing more can be done to it)."""
+    report, refusal = load_for_action(conn, report_id, user_id, now)
+    if refusal is None and report.status == "resolved":
+        return None, Outcome("already_resolved", report)
+    return report, refusal
+
+
 def accept(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id: int, now: datetime) -> Outcome:
     report, refusal = load_for_action(conn, report_id, user_id, now)
     if refusal:
@@ -116,22 +125,18 @@ def accept(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id
 
 def add_note(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id: int, text: str,
              now: datetime) -> Outcome:
-    report, refusal = load_for_action(conn, report_id, user_id, now)
+    report, refusal = load_unresolved(conn, report_id, user_id, now)
     if refusal:
         return refusal
-    if report.status == "resolved":
-        return Outcome("already_resolved", report)
     reports_db.add_event(conn, report.id, stamp(now), user_id, "note", text=text)
     return Outcome("noted", report)
 
 
 def resolve(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id: int, result: str,
             now: datetime) -> Outcome:
-    report, refusal = load_for_action(conn, report_id, user_id, now)
+    report, refusal = load_unresolved(conn, report_id, user_id, now)
     if refusal:
         return refusal
-    if report.status == "resolved":
-        return Outcome("already_resolved", report)
     ts = stamp(now)
     reports_db.update(conn, report.id, status="resolved", resolved_at=ts, outcome=result,
                       accepted_at=report.accepted_at or ts)
@@ -145,11 +150,9 @@ def resolve(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
 def transfer_choices(conn: sqlite3.Connection, report_id: int, user_id: int, now: datetime
                      ) -> tuple[Outcome | None, list[Staff]]:
     """The grid's workers a report may be handed to (not its current assignee)."""
-    report, refusal = load_for_action(conn, report_id, user_id, now)
+    report, refusal = load_unresolved(conn, report_id, user_id, now)
     if refusal:
         return refusal, []
-    if report.status == "resolved":
-        return Outcome("already_resolved", report), []
     workers = [w for w in people_db.staff_at(conn, report.grid_id, "grid_worker")
                if w.person_id != report.assignee_id and w.telegram_user_id is not None]
     return Outcome("choose_worker", report), workers
@@ -157,11 +160,9 @@ def transfer_choices(conn: sqlite3.Connection, report_id: int, user_id: int, now
 
 def transfer(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id: int, person_id: int,
              now: datetime) -> Outcome:
-    report, refusal = load_for_action(conn, report_id, user_id, now)
+    report, refusal = load_unresolved(conn, report_id, user_id, now)
     if refusal:
         return refusal
-    if report.status == "resolved":
-        return Outcome("already_resolved", report)
     target = next((w for w in people_db.staff_at(conn, report.grid_id, "grid_worker") if w.person_id == person_id), None)
     if target is None or target.telegram_user_id is None:
         return Outcome("bad_target", report)

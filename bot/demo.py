@@ -132,6 +132,19 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
                 out.bot(message)
                 return message
 
+            async def perform(person: Person, message: BotMessage, steps: list[tuple[str, str]]) -> BotMessage:
+                """Press buttons and type answers in private, one step per bot message with buttons."""
+                for kind, value in steps:
+                    if kind == "press":
+                        await press(person, message, value)
+                    else:
+                        out.said(person, person.private, value)
+                        await person.says(person.private, value)
+                    message = await expect(person.private)
+                    while not message.buttons:         # a preview, or a notice, comes before the question
+                        message = await expect(person.private)
+                return message
+
             async def fill(person: Person, group_id: int, answers: list[tuple[str, str]]) -> str:
                 await drv.skip(group_id)
                 out.said(person, group_id, "/report")
@@ -141,14 +154,7 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
                 payload = link.buttons[0]["url"].split("start=")[1]
                 out.said(person, person.private, f"/start {payload}")
                 await person.start(payload)
-                question = await expect(person.private)
-                for kind, value in answers:
-                    if kind == "press":
-                        await press(person, question, value)
-                    else:
-                        out.said(person, person.private, value)
-                        await person.says(person.private, value)
-                    question = await expect(person.private)
+                question = await perform(person, await expect(person.private), answers)
                 await press(person, question, render("buttons/submit", settings.locale))
                 receipt = await expect(person.private)
                 check("G0101-" in (receipt.text or ""), "the resident got no report number")
@@ -205,25 +211,13 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             await say(qian_admin, second, "/bind G0201")
             at = (clock.now() + timedelta(minutes=10)).astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
 
-            async def next_with_buttons(chat_id: int) -> BotMessage:
-                message = await expect(chat_id)
-                while not message.buttons:
-                    message = await expect(chat_id)
-                return message
-
             await drv.skip(qian_admin.private)
             out.said(qian_admin, qian_admin.private, "/broadcast")
             await qian_admin.says(qian_admin.private, "/broadcast")
-            message = await next_with_buttons(qian_admin.private)
-            for kind, value in [("press", "辟谣"), ("say", "明天全城封控，超市停止营业"),
-                                ("say", "没有封控计划，超市正常营业"), ("say", "滕州市疫情防控指挥部"),
-                                ("press", "荆河街道"), ("press", "指定时间"), ("say", at), ("press", "📌 置顶")]:
-                if kind == "press":
-                    await press(qian_admin, message, value)
-                else:
-                    out.said(qian_admin, qian_admin.private, value)
-                    await qian_admin.says(qian_admin.private, value)
-                message = await next_with_buttons(qian_admin.private)
+            message = await perform(qian_admin, await expect(qian_admin.private), [
+                ("press", "辟谣"), ("say", "明天全城封控，超市停止营业"), ("say", "没有封控计划，超市正常营业"),
+                ("say", "滕州市疫情防控指挥部"), ("press", "荆河街道"), ("press", "指定时间"), ("say", at),
+                ("press", "📌 置顶")])
             await press(qian_admin, message, render("buttons/submit", settings.locale))
             await expect(qian_admin.private)
             clock.advance(minutes=10)

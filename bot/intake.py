@@ -141,11 +141,9 @@ def cancel(conn: sqlite3.Connection, user_id: int) -> bool:
 def ask_worker_text(conn: sqlite3.Connection, settings: Settings, user_id: int, flow: str, report_id: int,
                     now: datetime) -> casework.Outcome:
     """A worker pressed Add note or Resolve: check they may, then wait for their text."""
-    report, refusal = casework.load_for_action(conn, report_id, user_id, now)
+    report, refusal = casework.load_unresolved(conn, report_id, user_id, now)
     if refusal:
         return refusal
-    if report.status == "resolved":
-        return casework.Outcome("already_resolved", report)
     conv_db.put(conn, user_id, {"flow": flow, "report_id": report_id}, stamp(now))
     return casework.Outcome(f"ask_{flow}", report)
 
