@@ -10,6 +10,7 @@ from bot.clock import parse_stamp
 from bot.config import Settings
 from bot.forms import FLOWS
 from db import areas as areas_db
+from db import audit
 from db import outbox
 from db import people as people_db
 from db import reports as reports_db
@@ -70,6 +71,8 @@ def card_to_staff(conn: sqlite3.Connection, settings: Settings, report: Report, 
         return None
     locale = locale_for(staff.locale, settings.locale)
     text = render("report/card", locale, headline=headline, **extra, **report_view(conn, report, settings))
+    audit.record(conn, now, None, "report_disclosed", f"report:{report.id}", to_person=staff.person_id,
+                 why=purpose)
     return outbox.add(conn, now, staff.telegram_user_id, text, purpose, priority,
                       reply_markup=staff_buttons(report, locale), person_id=staff.person_id, report_id=report.id)
 

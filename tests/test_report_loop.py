@@ -48,3 +48,21 @@ async def test_a_dispute_from_the_group(bot, driver, clock):
     assert report.kind == "dispute" and report.details["category"] == "neighbours"
     cards = [await driver.expect(w.private, timeout=0.5) for w in crew.workers if w.first_name == "李娜"]
     assert "钱大爷与孙阿姨" in cards[0].text
+
+
+async def test_every_disclosure_of_a_report_to_staff_is_in_the_audit_log(bot, driver, clock, settings):
+    from datetime import timedelta
+
+    from db import audit
+
+    crew = await team(bot, driver, clock)
+    number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
+    await driver.expect(crew.workers[0].private)
+    for _ in range(2):                                                # a reminder, then the leader
+        clock.advance(timedelta(minutes=settings.accept_minutes_normal + 1))
+        await bot.runtime.tick()
+    report = await bot.db.read(reports_db.by_number, number)
+    disclosed = await bot.db.read(audit.entries, f"report:{report.id}", "report_disclosed")
+    people = await bot.db.read(lambda c: dict(c.execute("SELECT id, name FROM people").fetchall()))
+    assert [(people[e["detail"]["to_person"]], e["detail"]["why"]) for e in disclosed] == [
+        ("李娜", "assign"), ("李娜", "remind"), ("王强", "escalate")]
