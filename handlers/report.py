@@ -56,7 +56,6 @@ async def form_button(update: Update, context: Context) -> None:
 
 
 async def cancel(update: Update, context: Context) -> None:
-    rt = runtime(context)
     existed = await once(update, context, intake.cancel, update.effective_user.id)
     await answer(update, context, "report/cancelled" if existed else "report/nothing_to_cancel")
 

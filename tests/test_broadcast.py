@@ -11,7 +11,7 @@ import pytest
 from bot.harness import running_bot
 from bot.sandbox import SandboxDriver
 from db import broadcasts as broadcasts_db
-from tests.scenario import DISPUTE, report_from_group, started, team
+from tests.scenario import DISPUTE, started, team
 
 GRIDS = ("G0101", "G0102", "G0201", "G0202")
 

@@ -46,12 +46,12 @@ SAMPLES = {
     "command": "bind",
     "r": ImportResult(invites=[("a", "b", "c")]),
     "errors": [1, 2],
-    "file": "staff.csv", "line": 3, "reason": "bad", "text": "x", "path": "/tmp/x.toml",
+    "file": "staff.csv", "line": 3, "text": "x", "path": "/tmp/x.toml",
     "url": "http://127.0.0.1:8081", "db": "g.sqlite3", "username": "bot", "names": ["0001_org.sql"],
     "invites": [{"name": "李娜", "link": "https://t.me/b?start=inv_x", "expires": "2026-04-23 09:00"}],
     "base_url": "http://127.0.0.1:8081/bot", "token": "1:x", "link": "https://t.me/b?start=inv_x",
     "chat": "群", "who": "居民", "title": "群",
-    "columns": "level", "level": "grid", "parent": "JH", "parent_level": "town", "first": 2, "max": 60,
+    "columns": "level", "level": "grid", "parent": "JH", "parent_level": "town", "max": 60,
     "old": "grid", "new": "town", "role": "grid_leader", "expected": "grid", "phone": "123",
 }
 
