@@ -269,7 +269,7 @@ def _broadcasts(args: argparse.Namespace, settings: Settings) -> int:
             await db.close()
 
     items, runs = asyncio.run(go())
-    print(render("cli/broadcasts", settings.locale, items=items, runs=runs,
+    print(render("cli/broadcasts", settings.locale, items=items, runs=runs, local=lambda s: _local(s, settings),
                  next={b.id: _local(b.next_run_at, settings) if b.next_run_at else "" for b in items}))
     return 0
 

@@ -138,3 +138,36 @@ def test_run_serves_a_separate_sandbox_until_stopped(tmp_path, sandbox_process):
         out, err = bot.communicate(timeout=20)
     assert bot.returncode == 0, err
     assert "已启动" in out and "已停止" in out
+
+
+def test_a_running_bot_picks_up_a_broadcast_scheduled_from_the_command_line(tmp_path, capsys, sandbox_process):
+    from bot.demo import sample_city
+
+    db = str(tmp_path / "g.sqlite3")
+    areas, staff = sample_city()
+    assert main(["import", str(areas), str(staff), "--db", db, "--bot-username", "b"]) == 0
+    bot = subprocess.Popen([sys.executable, "-m", "bot", "run", "--token", DEFAULT_TOKEN, "--base-url",
+                            sandbox_process, "--db", db], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        control = httpx.Client(base_url=sandbox_process, timeout=30)
+        control.post("/sandbox/user", json={"id": 900002, "first_name": "钱文华"})
+        group = control.post("/sandbox/group", json={"title": "群", "members": [900002], "by_user": 900002}).json()
+        chat_id = group["result"]["id"]
+        control.post("/sandbox/say", json={"user_id": 900002, "chat_id": chat_id, "text": "/bind G0101"})
+        bound = control.post("/sandbox/events", json={"chat_id": chat_id, "timeout": 20}).json()["result"]
+        assert "G0101" in bound[0]["text"]
+
+        assert main(["broadcast", "--audience", "G0101", "--text", "今晚停水通知", "--db", db]) == 0
+        started = time.monotonic()
+        notices = control.post("/sandbox/events", json={"chat_id": chat_id, "after": bound[0]["seq"],
+                                                        "timeout": 20}).json()["result"]
+        assert notices and notices[0]["text"] == "今晚停水通知"
+        assert time.monotonic() - started < 5
+        capsys.readouterr()
+        deadline = time.monotonic() + 10                               # the run is closed at the next tick
+        while main(["broadcasts", "--db", db]) == 0 and "送达 1/1" not in capsys.readouterr().out:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        bot.terminate()
+        bot.communicate(timeout=20)

@@ -37,7 +37,7 @@ SAMPLES = {
     "accept_due": "2026-04-09 09:30", "resolve_due": "2026-04-10 09:30", "assignee": EVIL, "reason": EVIL,
     "reports": [REPORT], "due": {7: "2026-04-09 09:30"}, "created": {7: "2026-04-09 09:00"}, "count": 2, "on": True,
     "step": "name", "kind": "text", "answers": {}, "community": AREA, "key": "travel", "value": "train",
-    "length": 600, "label": "接单", "minutes": 31,
+    "length": 600, "label": "接单", "minutes": 31, "local": lambda stamp: stamp[:16],
     "name": EVIL,
     "person": Person(1, EVIL, "13800000000", 42),
     "roles": [RoleRow("grid_leader", 1, "G0101", EVIL, "grid"), RoleRow("town_admin", 2, "JH", "荆河街道", "town")],
