@@ -104,6 +104,18 @@ class OutboxSender:
                 return
 
     async def _run(self) -> None:
+        """Keep delivering; a failure of the loop itself (the database busy, say) is logged and retried."""
+        while True:
+            try:
+                await self._loop()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox sender failed; starting again in a second")
+                self._reread = True
+                await asyncio.sleep(1.0)
+
+    async def _loop(self) -> None:
         queue: list[Outgoing] = []
         while True:
             self._wake.clear()
@@ -181,12 +193,10 @@ class OutboxSender:
         except InvalidToken as exc:
             await self._fail(message, exc.message)
         except (TimedOut, NetworkError) as exc:
-            self.stats.retried += 1
-            self._reread = True
-            attempts = self._attempts[message.id] = self._attempts.get(message.id, message.attempts) + 1
-            backoff = min(MAX_BACKOFF, 0.25 * 2 ** min(attempts, 12)) * (0.5 + random.random())
-            self._not_before[message.id] = time.monotonic() + backoff
-            log.info("send %s failed (%s); retry in %.1fs", message.id, exc, backoff)
+            self._retry_later(message, exc)
+        except Exception as exc:                        # a bug must not lose the message: keep it, retry later
+            log.exception("send %s failed unexpectedly", message.id)
+            self._retry_later(message, exc)
         else:
             self._done.append((message.id, message_id))
             self._unflushed.add(message.id)
@@ -201,6 +211,14 @@ class OutboxSender:
             self._busy_chats.discard(message.chat_id)
             self._slots.release()
             self._wake.set()
+
+    def _retry_later(self, message: Outgoing, exc: Exception) -> None:
+        self.stats.retried += 1
+        self._reread = True
+        attempts = self._attempts[message.id] = self._attempts.get(message.id, message.attempts) + 1
+        backoff = min(MAX_BACKOFF, 0.25 * 2 ** min(attempts, 12)) * (0.5 + random.random())
+        self._not_before[message.id] = time.monotonic() + backoff
+        log.info("send %s failed (%s); retry in %.1fs", message.id, exc, backoff)
 
     async def _send(self, message: Outgoing) -> int:
         parts = split_html(message.text)
