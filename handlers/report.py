@@ -13,7 +13,7 @@ from bot.groups import grid_of_chat
 from bot.views import View
 from handlers import broadcast
 from handlers.common import Context, answer, is_private, once, reader_locale, runtime, send
-from messages import render
+from messages import label, render
 
 REPORT_PREFIX = "r_"
 
@@ -27,7 +27,7 @@ async def report_command(update: Update, context: Context) -> None:
             return
         locale = reader_locale(update, context)
         link = f"https://t.me/{rt.bot_username}?start={REPORT_PREFIX}{grid.code}"
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(render("buttons/open_private", locale), url=link)]])
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label("buttons/open_private", locale), url=link)]])
         await send(context, update.effective_chat.id, render("report/group_intake", locale, grid=grid), markup)
         return
     user = update.effective_user
@@ -78,25 +78,25 @@ def render_view(view: View, locale: str) -> tuple[str, InlineKeyboardMarkup | No
         return f"{error}\n\n{text}", markup
     if view.kind == "ask":
         step = view.data["step"]
-        buttons = [[_button(render("report/option", locale, key=step.key, value=v), f"f|{step.key}|{v}")]
+        buttons = [[_button(label("report/option", locale, key=step.key, value=v), f"f|{step.key}|{v}")]
                    for v in step.options]
-        nav = [_button(render("buttons/back", locale), "f|back")] if view.data["form"]["trail"] else []
-        rows = _pairs(buttons) + [nav + [_button(render("buttons/cancel", locale), "f|cancel")]]
+        nav = [_button(label("buttons/back", locale), "f|back")] if view.data["form"]["trail"] else []
+        rows = _pairs(buttons) + [nav + [_button(label("buttons/cancel", locale), "f|cancel")]]
         text = render("report/ask", locale, step=step.key, grid=view.data["grid"], kind=step.kind,
                       answers=view.data["form"]["answers"])
         return text, InlineKeyboardMarkup(rows)
     if view.kind == "ask_community":
         rows = _pairs([[_button(c.name, f"f|com|{c.code}")] for c in view.data["communities"]])
-        rows.append([_button(render("buttons/cancel", locale), "f|cancel")])
+        rows.append([_button(label("buttons/cancel", locale), "f|cancel")])
         return render("report/ask_community", locale), InlineKeyboardMarkup(rows)
     if view.kind == "ask_grid":
         rows = _pairs([[_button(g.name, f"f|grid|{g.code}")] for g in view.data["grids"]])
-        rows.append([_button(render("buttons/back", locale), "f|back"),
-                     _button(render("buttons/cancel", locale), "f|cancel")])
+        rows.append([_button(label("buttons/back", locale), "f|back"),
+                     _button(label("buttons/cancel", locale), "f|cancel")])
         return render("report/ask_grid", locale, community=view.data["community"]), InlineKeyboardMarkup(rows)
     if view.kind == "confirm":
-        rows = [[_button(render("buttons/submit", locale), "f|submit")],
-                [_button(render("buttons/back", locale), "f|back"), _button(render("buttons/cancel", locale), "f|cancel")]]
+        rows = [[_button(label("buttons/submit", locale), "f|submit")],
+                [_button(label("buttons/back", locale), "f|back"), _button(label("buttons/cancel", locale), "f|cancel")]]
         return render("report/confirm", locale, rows=view.data["rows"], grid=view.data["grid"]), InlineKeyboardMarkup(rows)
     if view.kind == "worker_input":
         return render(f"casework/ask_{view.data['flow']}", locale), None

@@ -46,6 +46,12 @@ def render(name: str, locale: str = DEFAULT_LOCALE, /, **context: Any) -> str:
     return template.render(locale=loc, **context).strip()
 
 
+@lru_cache(maxsize=1024)
+def label(name: str, locale: str = DEFAULT_LOCALE, /, **context: str) -> str:
+    """`render` for short texts that depend only on their (hashable) arguments: button labels and the like."""
+    return render(name, locale, **context)
+
+
 @lru_cache(maxsize=None)
 def _find(name: str, locale: str) -> tuple[Template, str]:
     env = environment()
