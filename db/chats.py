@@ -85,13 +85,3 @@ def migrate(conn: sqlite3.Connection, old_id: int, new_id: int, now: str) -> boo
             (row["area_id"], row["bound_by"], row["bound_at"], now, new_id),
         )
     return True
-
-
-def bound_groups(conn: sqlite3.Connection) -> list[tuple[str, int, str]]:
-    """(grid code, chat id, bot status) of every bound group."""
-    return [
-        tuple(r)
-        for r in conn.execute(
-            "SELECT a.code, g.chat_id, g.bot_status FROM group_chats g JOIN areas a ON a.id = g.area_id ORDER BY a.code"
-        )
-    ]

@@ -77,10 +77,6 @@ def mark_failed(conn: sqlite3.Connection, outbox_id: int, error: str) -> None:
                  (error, outbox_id))
 
 
-def count_attempt(conn: sqlite3.Connection, outbox_id: int, error: str) -> None:
-    conn.execute("UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?", (error, outbox_id))
-
-
 def redirect_chat(conn: sqlite3.Connection, old_chat: int, new_chat: int) -> None:
     """A group became a supergroup: pending messages follow it."""
     conn.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'", (new_chat, old_chat))

@@ -39,11 +39,6 @@ def cancel(conn: sqlite3.Connection, report_id: int, kind: str | None = None) ->
                      (report_id, kind))
 
 
-def next_due(conn: sqlite3.Connection) -> str | None:
-    row = conn.execute("SELECT min(due_at) FROM timers WHERE state = 'pending'").fetchone()
-    return row[0]
-
-
 def pending_for(conn: sqlite3.Connection, report_id: int) -> list[Timer]:
     rows = conn.execute("SELECT id, kind, report_id, step, due_at FROM timers WHERE report_id = ? AND state = 'pending'",
                         (report_id,))
