@@ -144,7 +144,11 @@ def ask_worker_text(conn: sqlite3.Connection, settings: Settings, user_id: int, 
     report, refusal = casework.load_unresolved(conn, report_id, user_id, now)
     if refusal:
         return refusal
-    conv_db.put(conn, user_id, {"flow": flow, "report_id": report_id}, stamp(now))
+    state: dict[str, Any] = {"flow": flow, "report_id": report_id}
+    unfinished = conv_db.get(conn, user_id)
+    if unfinished and unfinished[0].get("flow") in ("report", "broadcast"):
+        state["resume"] = unfinished[0]          # a form of their own they were filling in waits meanwhile
+    conv_db.put(conn, user_id, state, stamp(now))
     return casework.Outcome(f"ask_{flow}", report)
 
 
@@ -159,5 +163,8 @@ def _worker_text(conn: sqlite3.Connection, settings: Settings, user_id: int, sta
         outcome = casework.add_note(conn, settings, state["report_id"], user_id, text, now)
     else:
         outcome = casework.resolve(conn, settings, state["report_id"], user_id, text, now)
-    conv_db.drop(conn, user_id)
+    if "resume" in state:
+        conv_db.put(conn, user_id, state["resume"], stamp(now))
+    else:
+        conv_db.drop(conn, user_id)
     return View("worker_done", {"outcome": outcome})

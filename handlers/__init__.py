@@ -7,10 +7,19 @@ from __future__ import annotations
 
 import logging
 
-from telegram.ext import Application
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
 
 from handlers import broadcast, casework, groups, report, start, whoami
-from handlers.common import Context
+from handlers.common import Context, answer
+
+PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel")
+
+
+async def private_only(update: Update, context: Context) -> None:
+    """A private command sent in a group: say where it works (and nothing personal)."""
+    command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
+    await answer(update, context, "groups/private_only", command=command, username=context.bot.username)
 
 log = logging.getLogger(__name__)
 
@@ -22,4 +31,5 @@ async def log_error(update: object, context: Context) -> None:
 def register(application: Application) -> None:
     for module in (start, groups, whoami, report, casework, broadcast):
         application.add_handlers(module.handlers())
+    application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_error_handler(log_error)

@@ -145,3 +145,24 @@ async def test_my_lists_a_residents_reports(bot, driver, clock):
     await resident.says(resident.private, "/my")
     listing = await driver.expect(resident.private)
     assert first in listing.text and second in listing.text and "待接单" in listing.text
+
+
+async def test_a_note_does_not_lose_the_workers_own_unfinished_report(bot, driver, clock):
+    from db import conversations as conv_db
+
+    crew = await team(bot, driver, clock)
+    li_na = crew.workers[0]
+    await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
+    card = await driver.expect(li_na.private)
+    await li_na.says(li_na.private, "/report")                        # she starts a report of her own
+    await driver.expect(li_na.private)
+    await li_na.says(li_na.private, "G0101")
+    await driver.expect(li_na.private)
+
+    await li_na.press(card, "备注")
+    await driver.expect(li_na.private)
+    await li_na.says(li_na.private, "已联系")
+    assert "备注已记录" in (await driver.expect(li_na.private)).text
+
+    state, _ = await bot.db.read(conv_db.get, li_na.id)
+    assert state["flow"] == "report" and state["grid"] == "G0101"

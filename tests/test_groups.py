@@ -213,3 +213,12 @@ async def test_a_redelivered_update_is_handled_once(bot, driver):
     await driver.idle()
 
     assert len(await driver.sent(group)) == 1
+
+
+async def test_private_commands_in_a_group_point_to_the_private_chat(bot, driver):
+    leader = await driver.user("王强", user_id=LEADER_G0101)
+    group = await driver.group("群", [leader], added_by=leader)
+    for command in ("/tasks", "/broadcast@gridbot_sandbox_bot", "/my"):
+        await leader.says(group, command)
+        reply = await driver.expect(group)
+        assert "请私聊 @gridbot_sandbox_bot" in reply.text and command.split("@")[0] in reply.text
