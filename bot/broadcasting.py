@@ -250,6 +250,7 @@ def finish_runs(conn: sqlite3.Connection, settings: Settings, now: datetime) -> 
         if any(r["status"] == "pending" for r in rows):
             continue
         delivered = sum(r["status"] == "sent" for r in rows)
+        unpinned = sum(r["status"] == "sent" and (r["error"] or "").startswith("pin:") for r in rows)
         failures = []
         for row in rows:
             if row["status"] != "failed":
@@ -266,6 +267,7 @@ def finish_runs(conn: sqlite3.Connection, settings: Settings, now: datetime) -> 
         broadcast = broadcasts_db.get(conn, run.broadcast_id)
         if broadcast.created_by is not None:
             notify.to_user(conn, settings, broadcast.created_by, "broadcast/report", "broadcast_report", ts,
-                           broadcast=broadcast, delivered=delivered, total=len(rows), failures=failures)
+                           broadcast=broadcast, delivered=delivered, total=len(rows), failures=failures,
+                           unpinned=unpinned)
         finished.append(run.id)
     return finished

@@ -61,7 +61,7 @@ class OutboxSender:
         self._attempts: dict[int, int] = {}
         self._paused_until = 0.0
         self._chat_paused: dict[int, float] = {}
-        self._done: list[tuple[int, int]] = []
+        self._done: list[tuple[int, int, str | None]] = []
         self._unflushed: set[int] = set()      # sent, not yet marked so in the database
         self._tasks: set[asyncio.Task] = set()
 
@@ -198,7 +198,8 @@ class OutboxSender:
             log.exception("send %s failed unexpectedly", message.id)
             self._retry_later(message, exc)
         else:
-            self._done.append((message.id, message_id))
+            message_id, note = message_id
+            self._done.append((message.id, message_id, note))
             self._unflushed.add(message.id)
             self._not_before.pop(message.id, None)
             self._attempts.pop(message.id, None)
@@ -220,26 +221,29 @@ class OutboxSender:
         self._not_before[message.id] = time.monotonic() + backoff
         log.info("send %s failed (%s); retry in %.1fs", message.id, exc, backoff)
 
-    async def _send(self, message: Outgoing) -> int:
+    async def _send(self, message: Outgoing) -> tuple[int, str | None]:
+        """Send (in parts if long); (id of the last part, a note if pinning failed)."""
         parts = split_html(message.text)
         markup = InlineKeyboardMarkup.de_json(message.reply_markup, self.bot) if message.reply_markup else None
-        sent = None
+        sent, note = None, None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             sent = await self.bot.send_message(message.chat_id, part, parse_mode=ParseMode.HTML,
                                                reply_markup=markup if last else None,
                                                disable_web_page_preview=True)
             if index == 0 and message.purpose.endswith("_pin"):
-                await self._pin(message.chat_id, sent.message_id)
-        return sent.message_id
+                note = await self._pin(message.chat_id, sent.message_id)
+        return sent.message_id, note
 
-    async def _pin(self, chat_id: int, message_id: int) -> None:
-        """Pin a broadcast; a group that does not let the bot pin still has the message."""
+    async def _pin(self, chat_id: int, message_id: int) -> str | None:
+        """Pin a broadcast; a group that does not let the bot pin still has the message (the note says why)."""
         try:
             await self.bot.pin_chat_message(chat_id, message_id, disable_notification=True)
         except TelegramError as exc:
             self.stats.pin_failures += 1
             log.warning("could not pin message %s in %s: %s", message_id, chat_id, exc)
+            return f"pin: {exc.message}"
+        return None
 
     async def _fail(self, message: Outgoing, reason: str) -> None:
         self.stats.failed += 1
@@ -253,4 +257,4 @@ class OutboxSender:
         if self._done:
             done, self._done = self._done, []
             await self.db.write(outbox_db.mark_sent, done, self.now_stamp())
-            self._unflushed.difference_update(oid for oid, _ in done)
+            self._unflushed.difference_update(oid for oid, _, _ in done)

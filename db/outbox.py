@@ -66,10 +66,10 @@ def pending(conn: sqlite3.Connection, limit: int, skip_ids: tuple[int, ...] = ()
     ]
 
 
-def mark_sent(conn: sqlite3.Connection, results: list[tuple[int, int]], now: str) -> None:
-    """(outbox id, Telegram message id) for each message delivered."""
-    conn.executemany("UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1 "
-                     "WHERE id = ?", [(mid, now, oid) for oid, mid in results])
+def mark_sent(conn: sqlite3.Connection, results: list[tuple[int, int, str | None]], now: str) -> None:
+    """(outbox id, Telegram message id, a note such as a failed pin or None) for each message delivered."""
+    conn.executemany("UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, error = ?, attempts = attempts + 1 "
+                     "WHERE id = ?", [(mid, now, note, oid) for oid, mid, note in results])
 
 
 def mark_failed(conn: sqlite3.Connection, outbox_id: int, error: str) -> None:

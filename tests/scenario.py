@@ -32,6 +32,18 @@ class Team:
     group: int
 
 
+async def eventually(check, timeout: float = 5.0):
+    """Poll `check()` (async) until it returns something true: for changes the bot makes without a message."""
+    import asyncio
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.02)
+
+
 async def link(bot, driver, clock, name: str, **user) -> Person:
     """A staff member opens their invite link and presses Start."""
     pending = await bot.db.read(invites_db.pending, stamp(clock.now()))

@@ -11,7 +11,7 @@ import pytest
 from bot.harness import running_bot
 from bot.sandbox import SandboxDriver
 from db import broadcasts as broadcasts_db
-from tests.scenario import DISPUTE, started, team
+from tests.scenario import DISPUTE, eventually, started, team
 
 GRIDS = ("G0101", "G0102", "G0201", "G0202")
 
@@ -185,7 +185,7 @@ async def test_a_removed_group_is_reported_and_a_migrated_group_followed(bot, dr
     admin, groups = await groups_of_town(driver)
     leader = await started(driver, "杨帆", 900021)                    # leader of G0102
     await driver.remove_bot(groups["G0102"], by=admin)
-    await driver.idle()
+    assert await eventually(lambda: _removed(bot, groups["G0102"]))
     supergroup = await driver.migrate(groups["G0201"])                # the bot learns of it only when sending
     await driver.add_bot(groups["G0202"], by=admin, admin=True)
 
@@ -199,6 +199,7 @@ async def test_a_removed_group_is_reported_and_a_migrated_group_followed(bot, dr
 
     report = await driver.expect(admin.private)
     assert "送达 3/4" in report.text and "府前社区第二网格" in report.text and "机器人已被移出该群" in report.text
+    assert "其中 2 个群未能置顶" in report.text
     assert "移出" in (await driver.expect(leader.private)).text
     pins = await driver.events(0, None, kinds=["pin"])
     assert [p.chat_id for p in pins] == [groups["G0202"]]             # the only group where the bot may pin
@@ -298,3 +299,9 @@ async def test_the_command_line_schedules_lists_and_cancels(bot, driver, clock, 
     assert await cli("broadcast-cancel", str(repeating.id), "--db", db_path) == 0
     assert await cli("broadcast", "--audience", "TZ", "--text", "x", "--cron", "99 * * * *", "--db", db_path) == 1
     assert "cron 表达式无效" in capsys.readouterr().err
+
+
+async def _removed(bot, chat_id: int) -> bool:
+    from db import chats as chats_db
+
+    return (await bot.db.read(chats_db.get, chat_id)).bot_status == "removed"

@@ -38,6 +38,7 @@ async def test_server_errors_and_dropped_connections_are_retried(bot, driver, cl
     assert number in (await driver.expect(li_na.private, timeout=20)).text
     assert len(await cards_in(driver, li_na.private, number)) == 1
     assert bot.runtime.sender.stats.retried >= 3
+    assert await bot.runtime.sender.drained()                         # delivered rows are recorded in batches
     rows = await bot.db.read(lambda c: c.execute("SELECT status, attempts FROM outbox WHERE chat_id = ?",
                                                  (li_na.id,)).fetchall())
     assert [tuple(r) for r in rows][-1][0] == "sent"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from db import audit
+from tests.scenario import eventually
 from db import chats as chats_db
 
 LEADER_G0101 = 900011
@@ -138,9 +139,8 @@ async def test_the_binding_follows_a_migration_to_a_supergroup(bot, driver):
     await driver.expect(group)
 
     supergroup = await driver.migrate(group)
-    await driver.idle()
 
-    assert await grid_of(bot, supergroup) == "G0101"
+    assert await eventually(lambda: grid_of(bot, supergroup)) == "G0101"
     assert await grid_of(bot, group) is None
     old = await bot.db.read(chats_db.get, group)
     assert old.migrated_to == supergroup
@@ -154,14 +154,15 @@ async def test_removal_from_a_group_and_readding_are_recorded(bot, driver):
     await leader.says(group, "/bind G0101")
     await driver.expect(group)
 
+    async def status():
+        return (await bot.db.read(chats_db.get, group)).bot_status
+
     await driver.remove_bot(group, by=leader)
-    await driver.idle()
-    chat = await bot.db.read(chats_db.get, group)
-    assert chat.bot_status == "removed" and chat.area_id is not None
+    assert await eventually(lambda: _equals(status, "removed"))
+    assert (await bot.db.read(chats_db.get, group)).area_id is not None
 
     await driver.add_bot(group, by=leader)
-    await driver.idle()
-    assert (await bot.db.read(chats_db.get, group)).bot_status == "member"
+    assert await eventually(lambda: _equals(status, "member"))
     actions = [e["action"] for e in await bot.db.read(audit.entries, f"chat:{group}")]
     assert actions == ["group_bound", "bot_removed", "bot_added"]
 
@@ -222,3 +223,7 @@ async def test_private_commands_in_a_group_point_to_the_private_chat(bot, driver
         await leader.says(group, command)
         reply = await driver.expect(group)
         assert "请私聊 @gridbot_sandbox_bot" in reply.text and command.split("@")[0] in reply.text
+
+
+async def _equals(read, expected) -> bool:
+    return await read() == expected

@@ -29,7 +29,7 @@ BROADCAST = Broadcast(5, "2026-04-09T01:00:00+00:00", 42, 1, "G0101", EVIL, None
 SAMPLES = {
     "field": "title", "notice": "rumour", "schedule": "daily", "body": EVIL, "groups": 3, "when": "daily",
     "when_value": "09:00", "pin": True, "id": 5, "first": "2026-04-10 09:00", "items": [BROADCAST],
-    "next": {5: "2026-04-10 09:00"}, "broadcast": BROADCAST, "delivered": 1, "total": 2,
+    "next": {5: "2026-04-10 09:00"}, "broadcast": BROADCAST, "delivered": 1, "total": 2, "unpinned": 1,
     "failures": [{"grid": AREA, "reason": "removed", "error": ""}, {"grid": AREA, "reason": "other", "error": EVIL},
                  {"grid": AREA, "reason": "not_found", "error": "chat not found"}],
     "runs": {5: [Run(1, 5, "2026-04-10T01:00:00+00:00", "done", 2, 1, 1)]},
