@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defau
 
 import handlers
 from bot import casework
+from bot.broadcasting import failure_reason
 from bot.clock import stamp
 from bot.groups import follow_migration
 from bot.sender import OutboxSender
@@ -65,7 +66,7 @@ def make_sender(application: Application) -> OutboxSender:
 
     async def failed(message: Outgoing, reason: str) -> None:
         await rt.change(casework.undeliverable, rt.settings, message, reason, rt.now())
-        if message.chat_id < 0 and ("kicked" in reason or "not a member" in reason or "chat not found" in reason):
+        if message.chat_id < 0 and failure_reason(reason) in ("removed", "not_found"):
             await rt.db.write(chats_db.set_bot_status, message.chat_id, "removed", rt.stamp())
 
     async def migrated(old: int, new: int) -> None:

@@ -190,10 +190,9 @@ def fire_due(conn: sqlite3.Connection, settings: Settings, now: datetime) -> lis
     ts = stamp(now)
     for broadcast in broadcasts_db.due(conn, ts):
         occurrence = parse_stamp(broadcast.next_run_at)
-        latest = occurrence
-        if broadcast.schedule not in ("now", "at"):
-            while (following := next_fire(broadcast.schedule, latest, settings)) is not None and following <= now:
-                latest = following
+        latest = occurrence                     # the last occurrence already due (one-offs have only one)
+        while (following := next_fire(broadcast.schedule, latest, settings)) is not None and following <= now:
+            latest = following
         if now - latest > grace:
             broadcasts_db.start_run(conn, broadcast.id, stamp(latest), ts, status="skipped")
             log.warning("broadcast %s: the run due at %s was missed by more than %s; skipped",
@@ -205,7 +204,7 @@ def fire_due(conn: sqlite3.Connection, settings: Settings, now: datetime) -> lis
             run_id = _start_run(conn, broadcast, stamp(latest), ts)
             if run_id is not None:
                 started.append(run_id)
-        following = next_fire(broadcast.schedule, max(latest, now), settings)
+        following = next_fire(broadcast.schedule, now, settings)
         if following is None:
             broadcasts_db.update(conn, broadcast.id, status="done", next_run_at=None)
         else:

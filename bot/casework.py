@@ -190,12 +190,11 @@ def escalate(conn: sqlite3.Connection, settings: Settings, report_id: int, user_
         report = reports_db.get(conn, report_id)
     if report.status == "resolved":
         return Outcome("already_resolved", report)
-    level = report.level + 1
-    targets: list[Staff] = []
-    while level <= TOP_LEVEL and not targets:
+    for level in range(report.level + 1, TOP_LEVEL + 1):      # the next level up that has anyone
         targets = staff_at_level(conn, report.grid_id, level)
-        level += 0 if targets else 1
-    if not targets:
+        if targets:
+            break
+    else:
         return Outcome("top_level", report)
     ts = stamp(now)
     changes: dict[str, Any] = {"level": level}
@@ -223,23 +222,16 @@ def fire_timer(conn: sqlite3.Connection, settings: Settings, timer: timers_db.Ti
     ts = stamp(now)
     if timer.step == 0:
         reports_db.add_event(conn, report.id, ts, None, "reminded", phase=timer.kind)
-        assignee = people_db.by_id(conn, report.assignee_id) if report.assignee_id else None
-        staff = next((s for s in _staff_for(conn, report) if assignee and s.person_id == assignee.id), None)
-        if staff is not None:
-            notify.card_to_staff(conn, settings, report, staff, f"overdue_{timer.kind}", outbox.URGENT, "remind", ts)
+        assignee = people_db.staff_member(conn, report.assignee_id) if report.assignee_id else None
+        if assignee is not None:
+            notify.card_to_staff(conn, settings, report, assignee, f"overdue_{timer.kind}", outbox.URGENT, "remind",
+                                 ts)
         timers_db.arm(conn, timer.kind, report.id, stamp(now + window), step=1)
         return "reminded"
     outcome = escalate(conn, settings, report.id, None, now, reason=f"overdue_{timer.kind}")
     if outcome.key == "escalated" and outcome.report.level < TOP_LEVEL:
         timers_db.arm(conn, timer.kind, report.id, stamp(now + window), step=timer.step + 1)
     return outcome.key
-
-
-def _staff_for(conn: sqlite3.Connection, report: Report) -> list[Staff]:
-    staff = people_db.staff_at(conn, report.grid_id, "grid_worker")
-    for level in range(1, TOP_LEVEL + 1):
-        staff += staff_at_level(conn, report.grid_id, level)
-    return staff
 
 
 def undeliverable(conn: sqlite3.Connection, settings: Settings, message: outbox.Outgoing, reason: str,

@@ -39,12 +39,18 @@ class SenderStats:
     pin_failures: int = 0
 
 
+def retry_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked to wait (ptb gives int seconds or, in newer releases, a timedelta)."""
+    delay = exc.retry_after
+    return float(delay) if isinstance(delay, (int, float)) else delay.total_seconds()
+
+
 class OutboxSender:
     """Delivers `outbox` rows. `wake()` after writing rows; `start()`/`stop()` around the bot's life."""
 
     def __init__(self, bot: Bot, db: Database, settings: Settings, clock_stamp: Callable[[], str],
                  on_failed: FailureHook | None = None, on_migrated: MigrationHook | None = None) -> None:
-        self.bot, self.db, self.settings = bot, db, settings
+        self.bot, self.db = bot, db
         self.now_stamp = clock_stamp
         self.on_failed, self.on_migrated = on_failed, on_migrated
         self.limits = ChatLimits(settings.send_per_second, settings.send_per_group_minute,
@@ -170,17 +176,18 @@ class OutboxSender:
     async def _deliver(self, message: Outgoing) -> None:
         counted = True
         try:
-            message_id = await self._send(message)
+            sent = await self._send(message)
         except RetryAfter as exc:
             counted = False
             self._reread = True
             self.stats.flood_waits += 1
-            delay = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
+            delay = retry_seconds(exc)
             # Telegram does not say whether the chat or the whole bot is over its limit: that chat waits the
             # full time, everything else a moment, so that one busy chat cannot stall assignments elsewhere.
             now = time.monotonic()
-            self._chat_paused[message.chat_id] = now + float(delay)
-            self._paused_until = max(self._paused_until, now + min(float(delay), GLOBAL_PAUSE))
+            self._chat_paused = {c: t for c, t in self._chat_paused.items() if t > now}
+            self._chat_paused[message.chat_id] = now + delay
+            self._paused_until = max(self._paused_until, now + min(delay, GLOBAL_PAUSE))
             log.warning("flood control: waiting %ss", delay)
         except ChatMigrated as exc:
             counted = False
@@ -188,9 +195,8 @@ class OutboxSender:
             if self.on_migrated:
                 await self.on_migrated(message.chat_id, exc.new_chat_id)
             await self.db.write(outbox_db.redirect_chat, message.chat_id, exc.new_chat_id)
-        except (Forbidden, BadRequest) as exc:
-            await self._fail(message, exc.message)
-        except InvalidToken as exc:
+        except (Forbidden, BadRequest, InvalidToken) as exc:
+            self._forget(message.id)
             await self._fail(message, exc.message)
         except (TimedOut, NetworkError) as exc:
             self._retry_later(message, exc)
@@ -198,11 +204,10 @@ class OutboxSender:
             log.exception("send %s failed unexpectedly", message.id)
             self._retry_later(message, exc)
         else:
-            message_id, note = message_id
+            message_id, note = sent
             self._done.append((message.id, message_id, note))
             self._unflushed.add(message.id)
-            self._not_before.pop(message.id, None)
-            self._attempts.pop(message.id, None)
+            self._forget(message.id)
             self.stats.sent += 1
             if len(self._done) >= 50:
                 await self._flush()
@@ -212,6 +217,11 @@ class OutboxSender:
             self._busy_chats.discard(message.chat_id)
             self._slots.release()
             self._wake.set()
+
+    def _forget(self, outbox_id: int) -> None:
+        """The message is settled: drop its retry bookkeeping."""
+        self._not_before.pop(outbox_id, None)
+        self._attempts.pop(outbox_id, None)
 
     def _retry_later(self, message: Outgoing, exc: Exception) -> None:
         self.stats.retried += 1

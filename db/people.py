@@ -126,14 +126,29 @@ class Staff:
     locale: str | None
 
 
+_STAFF = ("SELECT p.id, p.name, p.telegram_user_id, {on_duty}, "
+          "p.unreachable_at IS NULL AND p.telegram_user_id IS NOT NULL, COALESCE(p.locale, t.language) ")
+
+
 def staff_at(conn: sqlite3.Connection, area_id: int, role: str) -> list[Staff]:
     """People holding `role` at `area_id`, in id order."""
     rows = conn.execute(
-        "SELECT p.id, p.name, p.telegram_user_id, r.on_duty, p.unreachable_at IS NULL AND p.telegram_user_id IS NOT NULL,"
-        " COALESCE(p.locale, t.language) FROM roles r JOIN people p ON p.id = r.person_id "
+        _STAFF.format(on_duty="r.on_duty") + "FROM roles r JOIN people p ON p.id = r.person_id "
         "LEFT JOIN telegram_users t ON t.user_id = p.telegram_user_id WHERE r.area_id = ? AND r.role = ? ORDER BY p.id",
         (area_id, role))
-    return [Staff(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5]) for r in rows]
+    return [_staff(r) for r in rows]
+
+
+def staff_member(conn: sqlite3.Connection, person_id: int) -> Staff | None:
+    """One person as a recipient of staff messages, whatever their roles now."""
+    row = conn.execute(
+        _STAFF.format(on_duty="1") + "FROM people p LEFT JOIN telegram_users t ON t.user_id = p.telegram_user_id "
+        "WHERE p.id = ?", (person_id,)).fetchone()
+    return _staff(row) if row else None
+
+
+def _staff(row: sqlite3.Row) -> Staff:
+    return Staff(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5])
 
 
 def set_duty(conn: sqlite3.Connection, person_id: int, on: bool) -> int:

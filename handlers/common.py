@@ -13,6 +13,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.clock import stamp
+from bot.sender import retry_seconds
 from bot.runtime import Runtime
 from messages import locale_for, render
 
@@ -55,7 +56,8 @@ async def send(context: Context, chat_id: int, text: str, reply_markup: InlineKe
                attempts: int = 4) -> None:
     """A direct reply to someone who just acted: waits out flood control and retries a failed connection
     a few times (what a state change owes people goes through the outbox instead)."""
-    limits = runtime(context).sender.limits if runtime(context).sender else None
+    sender = runtime(context).sender
+    limits = sender.limits if sender is not None else None
     for attempt in range(attempts):
         try:
             await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup,
@@ -66,8 +68,7 @@ async def send(context: Context, chat_id: int, text: str, reply_markup: InlineKe
         except RetryAfter as exc:
             if attempt == attempts - 1:
                 raise
-            delay = exc.retry_after
-            await asyncio.sleep(delay if isinstance(delay, (int, float)) else delay.total_seconds())
+            await asyncio.sleep(retry_seconds(exc))
         except (TimedOut, NetworkError):
             if attempt == attempts - 1:
                 raise
