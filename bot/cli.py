@@ -14,7 +14,9 @@ from typing import Any, Sequence
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
+from bot.clock import SystemClock, stamp
 from bot.config import ConfigError, Settings, load_settings
+from bot.notify import local_time
 from messages import DEFAULT_LOCALE, render
 
 
@@ -149,7 +151,6 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.clock import SystemClock
     from bot.org_import import ImportRejected, import_org
 
     async def go():
@@ -189,7 +190,6 @@ def _invites(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _invite_lines(db, settings: Settings, username: str | None, always: bool = False) -> str:
-    from bot.clock import SystemClock, stamp
     from bot.invite_links import invite_link, resolve_username
     from db import invites as invites_db
 
@@ -198,17 +198,11 @@ async def _invite_lines(db, settings: Settings, username: str | None, always: bo
         return ""
     username = await resolve_username(settings, username)
     rows = [{"name": p.name, "link": invite_link(username, p.code),
-             "expires": _local(p.expires_at, settings)} for p in pending]
+             "expires": local_time(p.expires_at, settings)} for p in pending]
     text = render("cli/invites", settings.locale, invites=rows)
     if rows and not username:
         text += "\n" + render("cli/no_username", settings.locale)
     return text
-
-
-def _local(moment: str, settings: Settings) -> str:
-    from bot.clock import parse_stamp
-
-    return parse_stamp(moment).astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
@@ -228,7 +222,6 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     import html
 
     from bot.broadcasting import ComposeError, Draft, create
-    from bot.clock import SystemClock
 
     fields = dict(v.split("=", 1) for v in args.var if "=" in v)
     if args.text is not None:
@@ -250,7 +243,7 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
         print(render("cli/broadcast_refused", settings.locale, reason=reason), file=sys.stderr)
         return 1
     print(render("cli/broadcast_created", settings.locale, id=broadcast_id, code=args.audience, groups=groups,
-                 first=first.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")))
+                 first=local_time(stamp(first), settings)))
     return 0
 
 
@@ -269,14 +262,13 @@ def _broadcasts(args: argparse.Namespace, settings: Settings) -> int:
             await db.close()
 
     items, runs = asyncio.run(go())
-    print(render("cli/broadcasts", settings.locale, items=items, runs=runs, local=lambda s: _local(s, settings),
-                 next={b.id: _local(b.next_run_at, settings) if b.next_run_at else "" for b in items}))
+    print(render("cli/broadcasts", settings.locale, items=items, runs=runs, local=lambda s: local_time(s, settings),
+                 next={b.id: local_time(b.next_run_at, settings) for b in items}))
     return 0
 
 
 def _broadcast_cancel(args: argparse.Namespace, settings: Settings) -> int:
     from bot.broadcasting import change_status
-    from bot.clock import SystemClock
 
     async def go() -> str:
         db = await _open_db(settings)

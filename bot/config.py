@@ -90,11 +90,10 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("config_bad_value", name="locale", value=settings.locale)
     if not settings.database:
         raise ConfigError("config_bad_value", name="database", value=settings.database)
-    for name in ("invite_ttl_days", "accept_minutes_high", "accept_minutes_normal", "resolve_hours_high",
-                 "resolve_hours_normal", "conversation_idle_minutes", "tick_seconds", "send_per_second",
-                 "send_per_group_minute", "send_per_chat_second", "send_concurrency", "concurrent_updates", "request_timeout", "broadcast_grace_minutes"):
-        if getattr(settings, name) <= 0:
-            raise ConfigError("config_bad_value", name=name, value=getattr(settings, name))
+    for field in fields(settings):                       # every number a setting holds must be positive
+        value = getattr(settings, field.name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+            raise ConfigError("config_bad_value", name=field.name, value=value)
     return replace(settings, base_url=normalize_base_url(settings.base_url))
 
 

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import broadcasting, compose
+from bot.clock import stamp
 from bot.notify import local_time
 from bot.telegram_html import split_html
 from bot.views import View
@@ -74,7 +75,7 @@ def render_view(view: View, locale: str, settings) -> tuple[str, InlineKeyboardM
     if kind in ("bc_ask_field", "bc_ask_text"):
         return render(f"broadcast/{kind[3:]}", locale, **data), InlineKeyboardMarkup([cancel])
     if kind == "bc_created":
-        first = data["first"].astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+        first = local_time(stamp(data["first"]), settings)
         return render("broadcast/created", locale, **{**data, "first": first}), None
     if kind == "bc_refused":
         return render("broadcast/refused", locale,

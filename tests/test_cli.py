@@ -54,6 +54,7 @@ def test_config_problems_are_named(tmp_path, capsys):
         'locale = "fr"\n': "locale",
         'tokne = "x"\n': "tokne",
         'invite_ttl_days = "soon"\n': "invite_ttl_days",
+        'send_concurrency = 0\n': "send_concurrency",
         'token = \n': "无法读取配置文件",
     }
     for body, named in cases.items():
