@@ -42,6 +42,14 @@ def _show(conn: sqlite3.Connection, form: dict[str, Any]) -> View:
     return View("ask", {"step": step, "grid": grid, "form": form})
 
 
+def _position(form: dict[str, Any]) -> str:
+    """Where the form is: the question being asked, `grid` while choosing one, `confirm` at the end."""
+    if form["grid"] is None:
+        return "grid" if form.get("community") else "community"
+    step = forms.current(form)
+    return step.key if step is not None else "confirm"
+
+
 def begin(conn: sqlite3.Connection, settings: Settings, user_id: int, grid_code: str | None, now: datetime) -> View:
     """/report (grid unknown) or the group's deep link (grid known); an unfinished report is resumed."""
     state = _load(conn, settings, user_id, now)
@@ -87,7 +95,8 @@ def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str,
 
 
 def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: list[str], now: datetime) -> View:
-    """A form button: `f|<step>|<value>`, `f|com|<code>`, `f|grid|<code>`, `f|back`, `f|cancel`, `f|submit`."""
+    """A form button: `f|<step>|<value>`, `f|com|<code>`, `f|grid|<code>`, `f|back|<where>`, `f|cancel`,
+    `f|submit`."""
     state = _load(conn, settings, user_id, now)
     if state is None or state.get("flow") != "report":
         return View("expired" if state and state.get("expired") else "no_form")
@@ -96,6 +105,8 @@ def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: li
         conv_db.drop(conn, user_id)
         return View("cancelled")
     if action == "back":
+        if len(data) != 2 or data[1] != _position(state):     # a back button of an earlier question
+            return View("stale")
         if state["grid"] is None and state.get("community"):
             state = {**state, "community": None}
         elif not state["trail"] and state["grid"] is not None and state.get("community"):

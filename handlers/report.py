@@ -80,7 +80,9 @@ def render_view(view: View, locale: str) -> tuple[str, InlineKeyboardMarkup | No
         step = view.data["step"]
         buttons = [[_button(label("report/option", locale, key=step.key, value=v), f"f|{step.key}|{v}")]
                    for v in step.options]
-        nav = [_button(label("buttons/back", locale), "f|back")] if view.data["form"]["trail"] else []
+        form = view.data["form"]
+        can_go_back = form["trail"] or form.get("community")         # to the grid list, if it was chosen there
+        nav = [_button(label("buttons/back", locale), f"f|back|{step.key}")] if can_go_back else []
         rows = _pairs(buttons) + [nav + [_button(label("buttons/cancel", locale), "f|cancel")]]
         text = render("report/ask", locale, step=step.key, grid=view.data["grid"], kind=step.kind,
                       answers=view.data["form"]["answers"])
@@ -91,12 +93,13 @@ def render_view(view: View, locale: str) -> tuple[str, InlineKeyboardMarkup | No
         return render("report/ask_community", locale), InlineKeyboardMarkup(rows)
     if view.kind == "ask_grid":
         rows = _pairs([[_button(g.name, f"f|grid|{g.code}")] for g in view.data["grids"]])
-        rows.append([_button(label("buttons/back", locale), "f|back"),
+        rows.append([_button(label("buttons/back", locale), "f|back|grid"),
                      _button(label("buttons/cancel", locale), "f|cancel")])
         return render("report/ask_grid", locale, community=view.data["community"]), InlineKeyboardMarkup(rows)
     if view.kind == "confirm":
         rows = [[_button(label("buttons/submit", locale), "f|submit")],
-                [_button(label("buttons/back", locale), "f|back"), _button(label("buttons/cancel", locale), "f|cancel")]]
+                [_button(label("buttons/back", locale), "f|back|confirm"),
+                 _button(label("buttons/cancel", locale), "f|cancel")]]
         return render("report/confirm", locale, rows=view.data["rows"], grid=view.data["grid"]), InlineKeyboardMarkup(rows)
     if view.kind == "worker_input":
         return render(f"casework/ask_{view.data['flow']}", locale), None

@@ -119,6 +119,10 @@ async def test_private_report_chooses_community_then_grid_or_takes_a_code(bot, d
     await resident.press(grids, "府前社区第二网格")
     question = await driver.expect(resident.private)
     assert "府前社区第二网格" in question.text
+    await resident.press(question, "返回")
+    grids = await driver.expect(resident.private)
+    await resident.press(grids, "府前社区第二网格")
+    question = await driver.expect(resident.private)
     await resident.press(question, "取消")
     await driver.expect(resident.private)
 
@@ -199,3 +203,19 @@ async def test_an_english_speaker_gets_english(bot, driver, clock):
     reply = await answer_step(driver, resident, reply, "name", "Sam Lee")
     reply = await answer_step(driver, resident, reply, "phone", "555")
     assert "not a mainland mobile number" in reply.text
+
+
+async def test_a_double_tap_on_back_goes_back_once(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("居民")
+    question = await open_form(driver, resident, crew.group)
+    question = await answer_step(driver, resident, question, "kind", "dispute")
+    question = await answer_step(driver, resident, question, "behalf", "self")
+
+    await resident.press(question, "返回")
+    await driver.expect(resident.private)
+    again = await resident.press(question, "返回")                   # the same button, pressed twice
+
+    assert "失效" in (await driver.answer(again)).text
+    state, _ = await bot.db.read(conv_db.get, resident.id)
+    assert state["answers"] == {"kind": "dispute"}
