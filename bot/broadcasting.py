@@ -134,6 +134,11 @@ def in_scope(conn: sqlite3.Connection, user_id: int | None, area_id: int) -> boo
     return any(areas_db.within(conn, area_id, scope.id) for scope in scopes(conn, user_id))
 
 
+def listed_in_scope(conn: sqlite3.Connection, user_id: int) -> list[broadcasts_db.Broadcast]:
+    """Active and paused broadcasts a person may see and manage."""
+    return [b for b in broadcasts_db.listed(conn) if in_scope(conn, user_id, b.audience_id)]
+
+
 @dataclass(frozen=True)
 class Draft:
     audience: str

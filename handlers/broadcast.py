@@ -12,7 +12,6 @@ from bot.clock import stamp
 from bot.notify import local_time
 from bot.telegram_html import split_html
 from bot.views import View
-from db import broadcasts as broadcasts_db
 from handlers.common import Context, once, reader_locale, runtime, send
 from messages import render
 
@@ -85,7 +84,7 @@ def render_view(view: View, locale: str, settings) -> tuple[str, InlineKeyboardM
 
 async def list_command(update: Update, context: Context) -> None:
     rt = runtime(context)
-    items = await rt.db.read(_listed_for, update.effective_user.id)
+    items = await rt.db.read(broadcasting.listed_in_scope, update.effective_user.id)
     locale = reader_locale(update, context)
     rows = []
     for b in items:
@@ -98,10 +97,6 @@ async def list_command(update: Update, context: Context) -> None:
     text = render("broadcast/list", locale, items=items,
                   next={b.id: local_time(b.next_run_at, rt.settings) for b in items})
     await send(context, update.effective_chat.id, text, InlineKeyboardMarkup(rows) if rows else None)
-
-
-def _listed_for(conn, user_id: int) -> list:
-    return [b for b in broadcasts_db.listed(conn) if broadcasting.in_scope(conn, user_id, b.audience_id)]
 
 
 async def list_button(update: Update, context: Context) -> None:
