@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bench.common import city_csv, peak_rss_mb
-from bot.sandbox.server import DEFAULT_TOKEN
+from sandbox.server import DEFAULT_TOKEN
 
 
 async def bare(url: str, stop: asyncio.Event) -> dict:
@@ -38,11 +38,11 @@ async def bare(url: str, stop: asyncio.Event) -> dict:
 
 async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, settings_extra: dict,
                   assignments: int = 0) -> dict:
-    from bot.clock import SystemClock
-    from bot.config import Settings
-    from bot.app import build_application, start_polling, stop_polling
-    from bot.runtime import Runtime
-    from bot.org_import import import_org
+    from bot.core.clock import SystemClock
+    from bot.core.config import Settings
+    from bot.app.wiring import build_application, start_polling, stop_polling
+    from bot.services.runtime import Runtime
+    from bot.services.org_import import import_org
     from db import chats as chats_db
     from db import open_database
 
@@ -85,8 +85,8 @@ async def _assign_while_broadcasting(runtime, grid_groups, staff_ids: list[int],
     """On SIGUSR1, file `count` reports, one every half second, as residents would; note when each went in."""
     import time
 
-    from bot import casework
-    from bot.forms import new_form
+    from bot.services import casework
+    from bot.services.forms import new_form
 
     if not count:
         return

@@ -15,8 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.server import DEFAULT_TOKEN, Sandbox
-from bot.sandbox.state import Event
+from sandbox.server import DEFAULT_TOKEN, Sandbox
+from sandbox.state import Event
 
 NUMBER = re.compile(r"[A-Z]\d{4,}-\d{8}-\d{4}")
 

@@ -164,3 +164,14 @@ def mark_unreachable(conn: sqlite3.Connection, person_id: int, now: str) -> None
 def language_of(conn: sqlite3.Connection, user_id: int) -> str | None:
     row = conn.execute("SELECT language FROM telegram_users WHERE user_id = ?", (user_id,)).fetchone()
     return row[0] if row else None
+
+
+def last_in_rotation(conn: sqlite3.Connection, grid_id: int) -> int:
+    """The person id the grid's rotation gave the last report to (0 when none yet)."""
+    row = conn.execute("SELECT person_id FROM duty_rotation WHERE grid_id = ?", (grid_id,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def set_last_in_rotation(conn: sqlite3.Connection, grid_id: int, person_id: int) -> None:
+    conn.execute("INSERT INTO duty_rotation (grid_id, person_id) VALUES (?, ?) ON CONFLICT(grid_id) "
+                 "DO UPDATE SET person_id = excluded.person_id", (grid_id, person_id))

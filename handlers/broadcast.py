@@ -7,11 +7,11 @@ import asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import broadcasting, compose
-from bot.clock import stamp
-from bot.notify import local_time
-from bot.telegram_html import split_html
-from bot.views import View
+from bot.services import broadcasting, compose
+from bot.core.clock import stamp
+from bot.services.notify import local_time
+from bot.core.telegram_html import split_html
+from bot.services.views import View
 from handlers.common import Context, once, reader_locale, runtime, send
 from messages import render
 

@@ -6,10 +6,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import casework, intake
-from bot.notify import local_time, staff_buttons
-from db import people as people_db
-from db import reports as reports_db
+from bot.services import casework, intake
+from bot.services.notify import local_time, staff_buttons
 from handlers.common import Context, answer, once, reader_locale, runtime, send
 from messages import render
 
@@ -64,11 +62,10 @@ async def card_button(update: Update, context: Context) -> None:
 
 async def tasks(update: Update, context: Context) -> None:
     rt = runtime(context)
-    person = await rt.db.read(people_db.by_telegram_id, update.effective_user.id)
-    if person is None:
+    reports = await rt.db.read(casework.open_tasks, update.effective_user.id)
+    if reports is None:
         await answer(update, context, "casework/not_staff")
         return
-    reports = await rt.db.read(reports_db.open_for_assignee, person.id)
     await answer(update, context, "casework/tasks", reports=reports,
                  due={r.id: local_time(r.accept_due_at if r.status == "open" else r.resolve_due_at, rt.settings)
                       for r in reports})
@@ -76,21 +73,19 @@ async def tasks(update: Update, context: Context) -> None:
 
 async def duty(update: Update, context: Context) -> None:
     rt = runtime(context)
-    person = await rt.db.read(people_db.by_telegram_id, update.effective_user.id)
     arg = (context.args or [""])[0].lower()
-    if person is None:
-        await answer(update, context, "casework/not_staff")
-        return
     if arg not in ("on", "off"):
-        await answer(update, context, "casework/duty_usage")
+        staff = await rt.db.read(casework.open_tasks, update.effective_user.id)
+        await answer(update, context, "casework/not_staff" if staff is None else "casework/duty_usage")
         return
-    changed = await once(update, context, people_db.set_duty, person.id, arg == "on")
-    await answer(update, context, "casework/duty_set" if changed else "casework/duty_not_worker", on=arg == "on")
+    result = await once(update, context, casework.set_duty, update.effective_user.id, arg == "on")
+    await answer(update, context, "casework/not_staff" if result == "not_staff" else f"casework/duty_{result}",
+                 on=arg == "on")
 
 
 async def my_reports(update: Update, context: Context) -> None:
     rt = runtime(context)
-    reports = await rt.db.read(reports_db.of_reporter, update.effective_user.id)
+    reports = await rt.db.read(casework.reports_of, update.effective_user.id)
     await answer(update, context, "report/my", reports=reports,
                  created={r.id: local_time(r.created_at, rt.settings) for r in reports})
 

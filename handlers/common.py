@@ -12,9 +12,9 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.clock import stamp
-from bot.sender import retry_seconds
-from bot.runtime import Runtime
+from bot.core.clock import stamp
+from bot.delivery.sender import retry_seconds
+from bot.services.runtime import Runtime
 from messages import locale_for, render
 
 Context = ContextTypes.DEFAULT_TYPE

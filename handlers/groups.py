@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot.groups import bind_group, follow_migration, record_bot_status, unbind_group
-from db import people as people_db
+from bot.services.accounts import blocked_by
+from bot.services.groups import bind_group, follow_migration, record_bot_status, unbind_group
 from handlers.common import Context, answer, is_private, now_stamp, once
 
 MEMBER_STATUSES = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
@@ -52,7 +52,7 @@ async def bot_membership(update: Update, context: Context) -> None:
     now = now_stamp(context)
     if chat.type == chat.PRIVATE:
         if not member:
-            await once(update, context, people_db.mark_blocked, chat.id, now)
+            await once(update, context, blocked_by, chat.id, now)
         return
     by_user = change.from_user.id if change.from_user else None
     await once(update, context, record_bot_status, chat.id, chat.title or "", chat.type, member, by_user, now)

@@ -7,10 +7,10 @@ import asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import intake
-from bot.accounts import remembering
-from bot.groups import grid_of_chat
-from bot.views import View
+from bot.services import intake
+from bot.services.accounts import remembering
+from bot.services.groups import grid_of_chat
+from bot.services.views import View
 from handlers import broadcast
 from handlers.common import Context, answer, is_private, once, reader_locale, runtime, send
 from messages import label, render

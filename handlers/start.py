@@ -5,10 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot import intake
-from bot.accounts import redeem_invite, remembering
-from bot.invite_links import INVITE_PREFIX
-from db import people as people_db
+from bot.services import intake
+from bot.services.accounts import redeem_invite, remember, remembering
+from bot.services.invite_links import INVITE_PREFIX
 from handlers.common import Context, answer, once, runtime
 from handlers.report import REPORT_PREFIX, show
 
@@ -26,7 +25,7 @@ async def start(update: Update, context: Context) -> None:
                              user.id, rt.stamp())
         await answer(update, context, f"start/invite_{outcome.status}", person=outcome.person, roles=outcome.roles)
     else:
-        await once(update, context, people_db.remember_user, *seen)
+        await once(update, context, remember, seen)
         await answer(update, context, "start/welcome", name=user.first_name)
 
 

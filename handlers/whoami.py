@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.accounts import roles_of_user
+from bot.services.accounts import roles_of_user
 from handlers.common import Context, answer, is_private, runtime
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.demo import sample_city
-from bot.harness import running_bot
-from bot.org_import import import_org
-from bot.sandbox import Sandbox
+from bot.core.clock import ManualClock
+from bot.core.config import Settings
+from bot.app.demo import sample_city
+from bot.app.harness import running_bot
+from bot.services.org_import import import_org
+from sandbox import Sandbox
 from db import open_database
 from tests.scenario import PERSONAL
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import stamp
-from bot.sandbox.driver import BotMessage, Person
+from bot.core.clock import stamp
+from sandbox.driver import BotMessage, Person
 from db import invites as invites_db
 
 ARRIVAL = {

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.harness import running_bot
-from bot.sandbox import SandboxDriver
+from bot.app.harness import running_bot
+from sandbox import SandboxDriver
 from db import broadcasts as broadcasts_db
 from tests.scenario import DISPUTE, eventually, started, team
 
@@ -88,7 +88,7 @@ async def test_fields_are_escaped_and_a_bad_template_is_refused_at_compose_time(
     assert "<b>封城</b> & 抢购" in notice.text
     assert summary
 
-    from bot.cli import main
+    from bot.app.cli import main
 
     code = await asyncio.to_thread(main, ["broadcast", "--audience", "JH", "--template", "epidemic",
                                           "--var", "title=停课", "--db", bot.runtime.settings.database])
@@ -218,9 +218,9 @@ async def test_a_long_free_text_is_split_on_line_boundaries(bot, driver, clock):
 
 
 async def test_an_assignment_overtakes_a_draining_broadcast(bot, driver, clock):
-    from bot import casework
-    from bot.broadcasting import Draft, create
-    from bot.forms import new_form
+    from bot.services import casework
+    from bot.services.broadcasting import Draft, create
+    from bot.services.forms import new_form
 
     crew = await team(bot, driver, clock)
     await driver.limits(overall_per_sec=5)
@@ -269,13 +269,13 @@ async def test_a_run_missed_while_down_is_sent_once_within_grace_else_skipped(se
 
 async def cli(*argv: str) -> int:
     """`gridbot …` as an admin on the server runs it, beside the running bot."""
-    from bot.cli import main
+    from bot.app.cli import main
 
     return await asyncio.to_thread(main, list(argv))
 
 
 async def test_the_command_line_schedules_lists_and_cancels(bot, driver, clock, capsys):
-    from bot.clock import SystemClock
+    from bot.core.clock import SystemClock
 
     admin, groups = await groups_of_town(driver)
     db_path = bot.runtime.settings.database

@@ -11,8 +11,8 @@ import time
 import httpx
 import pytest
 
-from bot.cli import main
-from bot.sandbox.server import DEFAULT_TOKEN
+from bot.app.cli import main
+from sandbox.server import DEFAULT_TOKEN
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -67,7 +67,7 @@ def test_config_problems_are_named(tmp_path, capsys):
 
 
 def test_environment_overrides_the_config(tmp_path, monkeypatch):
-    from bot.config import load_settings
+    from bot.core.config import load_settings
 
     config = tmp_path / "gridbot.toml"
     config.write_text('token = "from-file"\nbase_url = "http://127.0.0.1:8081"\ndatabase = "a.sqlite3"\n')
@@ -142,7 +142,7 @@ def test_run_serves_a_separate_sandbox_until_stopped(tmp_path, sandbox_process):
 
 
 def test_a_running_bot_picks_up_a_broadcast_scheduled_from_the_command_line(tmp_path, capsys, sandbox_process):
-    from bot.demo import sample_city
+    from bot.app.demo import sample_city
 
     db = str(tmp_path / "g.sqlite3")
     areas, staff = sample_city()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.harness import running_bot
-from bot.sandbox import SandboxDriver
+from bot.app.harness import running_bot
+from sandbox import SandboxDriver
 from db import outbox as outbox_db
 from db import people as people_db
 from db import reports as reports_db
@@ -111,7 +111,7 @@ async def test_a_redelivered_update_makes_one_report_and_one_notification(bot, d
 
 
 async def test_an_assignment_is_not_held_up_by_a_queue_of_notices(bot, driver, clock):
-    from bot.notify import to_user
+    from bot.services.notify import to_user
 
     crew = await team(bot, driver, clock)
     li_na = crew.workers[0]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import running_bot
-from bot.sandbox import SandboxDriver
+from bot.app.harness import running_bot
+from sandbox import SandboxDriver
 from db import reports as reports_db
 from db import timers as timers_db
 from tests.scenario import DISPUTE, report_from_group, team

@@ -66,7 +66,7 @@ async def test_those_without_authority_are_refused_and_nothing_changes(bot, driv
 
 async def test_a_linked_grid_worker_is_not_a_leader(bot, driver, clock):
     from db import invites as invites_db
-    from bot.clock import stamp
+    from bot.core.clock import stamp
 
     pending = await bot.db.read(invites_db.pending, stamp(clock.now()))
     code = next(p.code for p in pending if p.name == "李娜")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.app.cli import main
 
 AREAS = """code,name,level,parent_code
 TZ,滕州市,市,

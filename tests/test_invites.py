@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import stamp
+from bot.core.clock import stamp
 from db import audit
 from db import invites as invites_db
 from db import people as people_db

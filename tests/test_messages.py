@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from jinja2 import meta
 
-from bot.org_import import ImportResult
-from bot.telegram_html import parse_html, utf16_len
+from bot.services.org_import import ImportResult
+from bot.core.telegram_html import parse_html, utf16_len
 from db.areas import Area
 from db.people import Person, RoleRow
 from db.broadcasts import Broadcast, Run
@@ -96,7 +96,7 @@ def test_locale_follows_telegram_language_with_chinese_fallback():
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("name", ["epidemic", "rumour", "tip_reward", "test_reminder"])
 def test_every_notice_renders_with_escaped_fields(locale, name):
-    from bot.broadcasting import notice_fields, render_notice
+    from bot.services.broadcasting import notice_fields, render_notice
 
     fields = notice_fields(name, locale)
     assert fields and fields == notice_fields(name, "zh_CN")

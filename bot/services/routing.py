@@ -23,12 +23,10 @@ def pick_worker(conn: sqlite3.Connection, grid_id: int, exclude: set[int] = froz
     counts = reports_db.open_counts(conn, [w.person_id for w in workers])
     fewest = min(counts.values())
     candidates = [w for w in workers if counts[w.person_id] == fewest]
-    row = conn.execute("SELECT person_id FROM duty_rotation WHERE grid_id = ?", (grid_id,)).fetchone()
-    last = row[0] if row else 0
+    last = people_db.last_in_rotation(conn, grid_id)
     after = [w for w in candidates if w.person_id > last]
     chosen = (after or candidates)[0]
-    conn.execute("INSERT INTO duty_rotation (grid_id, person_id) VALUES (?, ?) ON CONFLICT(grid_id) "
-                 "DO UPDATE SET person_id = excluded.person_id", (grid_id, chosen.person_id))
+    people_db.set_last_in_rotation(conn, grid_id, chosen.person_id)
     return chosen
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable
 
-from bot.org_import import normalize_phone
+from bot.services.org_import import normalize_phone
 
 MAX_TEXT = 500
 MAX_NAME = 50

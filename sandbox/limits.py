@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.ratelimit import SlidingWindow
+from bot.delivery.ratelimit import SlidingWindow
 
 SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"}
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from bot.telegram_html import EntityError, parse_html, utf16_len
+from bot.core.telegram_html import EntityError, parse_html, utf16_len
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from bot.clock import Clock, SystemClock, stamp
-from bot.config import Settings
+from bot.core.clock import Clock, SystemClock, stamp
+from bot.core.config import Settings
 from db import Database
 from db import outbox as outbox_db
 from db import timers as timers_db
 
 if TYPE_CHECKING:
-    from bot.sender import OutboxSender
+    from bot.delivery.sender import OutboxSender
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -55,8 +55,8 @@ class Runtime:
     async def tick(self) -> int:
         """Fire every timer and broadcast that is due by the clock, and close finished broadcast runs;
         the number of report timers fired."""
-        from bot.broadcasting import finish_runs, fire_due
-        from bot.casework import fire_timer
+        from bot.services.broadcasting import finish_runs, fire_due
+        from bot.services.casework import fire_timer
 
         now = self.clock.now()
         fired = 0

@@ -6,9 +6,9 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from bot.clock import parse_stamp
-from bot.config import Settings
-from bot.forms import FLOWS
+from bot.core.clock import parse_stamp
+from bot.core.config import Settings
+from bot.services.forms import FLOWS
 from db import areas as areas_db
 from db import audit
 from db import outbox

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot import notify
-from bot.clock import stamp
-from bot.config import Settings
-from bot.forms import priority as priority_of
-from bot.org import ADMIN_ROLES
-from bot.routing import TOP_LEVEL, first_reachable, pick_assignee, staff_at_level
+from bot.services import notify
+from bot.core.clock import stamp
+from bot.core.config import Settings
+from bot.services.forms import priority as priority_of
+from bot.services.org import ADMIN_ROLES
+from bot.services.routing import TOP_LEVEL, first_reachable, pick_assignee, staff_at_level
 from db import areas as areas_db
 from db import outbox
 from db import people as people_db
@@ -253,3 +253,24 @@ def undeliverable(conn: sqlite3.Connection, settings: Settings, message: outbox.
         if leader.person_id != message.person_id and leader.reachable:
             notify.to_user(conn, settings, leader.telegram_user_id, "report/worker_unreachable", "leader_notice", ts,
                            priority=outbox.ASSIGN, report_id=report.id, report=report, name=person.name)
+
+
+def open_tasks(conn: sqlite3.Connection, user_id: int) -> list[Report] | None:
+    """The open reports assigned to this Telegram user, oldest first; None when they are not staff."""
+    person = people_db.by_telegram_id(conn, user_id)
+    if person is None:
+        return None
+    return reports_db.open_for_assignee(conn, person.id)
+
+
+def set_duty(conn: sqlite3.Connection, user_id: int, on: bool) -> str:
+    """/duty on|off: `set`, `not_worker` (staff without a grid worker role) or `not_staff`."""
+    person = people_db.by_telegram_id(conn, user_id)
+    if person is None:
+        return "not_staff"
+    return "set" if people_db.set_duty(conn, person.id, on) else "not_worker"
+
+
+def reports_of(conn: sqlite3.Connection, user_id: int) -> list[Report]:
+    """/my: the reports this Telegram user filed."""
+    return reports_db.of_reporter(conn, user_id)

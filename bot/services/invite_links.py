@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 INVITE_PREFIX = "inv_"
 

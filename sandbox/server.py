@@ -13,8 +13,8 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
-from bot.sandbox.limits import SEND_METHODS, Fault, RateLimits
-from bot.sandbox.state import MAX_CAPTION, NOT_MODIFIED, ApiError, World, _as_int
+from sandbox.limits import SEND_METHODS, Fault, RateLimits
+from sandbox.state import MAX_CAPTION, NOT_MODIFIED, ApiError, World, _as_int
 
 log = logging.getLogger(__name__)
 DEFAULT_TOKEN = "7000000001:SANDBOX-gridbot-local-token"

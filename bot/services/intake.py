@@ -6,11 +6,11 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import casework, compose, forms
-from bot.clock import parse_stamp, stamp
-from bot.config import Settings
+from bot.services import casework, compose, forms
+from bot.core.clock import parse_stamp, stamp
+from bot.core.config import Settings
 from db import areas as areas_db
-from bot.views import View
+from bot.services.views import View
 from db import conversations as conv_db
 
 

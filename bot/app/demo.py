@@ -9,12 +9,12 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
-from bot.clock import ManualClock, SystemClock, stamp
-from bot.config import Settings
-from bot.harness import running_bot
-from bot.invite_links import invite_link
-from bot.org_import import import_org
-from bot.sandbox.driver import BotMessage, Person
+from bot.core.clock import ManualClock, SystemClock, stamp
+from bot.core.config import Settings
+from bot.app.harness import running_bot
+from bot.services.invite_links import invite_link
+from bot.services.org_import import import_org
+from sandbox.driver import BotMessage, Person
 from db import chats as chats_db
 from db import invites as invites_db
 from db import open_database
@@ -49,7 +49,7 @@ class Transcript:
 
 
 def sample_city() -> tuple[Path, Path]:
-    base = resources.files("bot") / "sample_city"
+    base = resources.files("bot.app") / "sample_city"
     return Path(str(base / "areas.csv")), Path(str(base / "staff.csv"))
 
 

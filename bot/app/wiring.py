@@ -11,14 +11,14 @@ from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAl
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
 
 import handlers
-from bot import casework
-from bot.broadcasting import failure_reason
-from bot.clock import stamp
-from bot.groups import follow_migration
-from bot.sender import OutboxSender
-from bot.transport import AiohttpRequest
-from bot.update_order import PerUserUpdateProcessor
-from bot.runtime import Runtime
+from bot.services import casework
+from bot.services.broadcasting import failure_reason
+from bot.core.clock import stamp
+from bot.services.groups import follow_migration
+from bot.delivery.sender import OutboxSender
+from bot.delivery.transport import AiohttpRequest
+from bot.delivery.update_order import PerUserUpdateProcessor
+from bot.services.runtime import Runtime
 from db import chats as chats_db
 from db import updates as updates_db
 from db.outbox import Outgoing

@@ -7,11 +7,11 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from bot import broadcasting
-from bot.broadcasting import ComposeError, Draft
-from bot.clock import stamp
-from bot.config import Settings
-from bot.views import View
+from bot.services import broadcasting
+from bot.services.broadcasting import ComposeError, Draft
+from bot.core.clock import stamp
+from bot.core.config import Settings
+from bot.services.views import View
 from db import areas as areas_db
 from db import broadcasts as broadcasts_db
 from db import conversations as conv_db

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.org import LEVEL_ALIASES, LEVELS, ROLE_ALIASES, ROLE_LEVEL, parent_level
+from bot.services.org import LEVEL_ALIASES, LEVELS, ROLE_ALIASES, ROLE_LEVEL, parent_level
 from db import areas as areas_db
 from db import audit, invites as invites_db, people as people_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from bot.accounts import may_manage_grid
+from bot.services.accounts import may_manage_grid
 from db import areas as areas_db
 from db import audit, chats as chats_db
 from db.areas import Area

@@ -14,9 +14,9 @@ from typing import Any, Sequence
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.clock import SystemClock, stamp
-from bot.config import ConfigError, Settings, load_settings
-from bot.notify import local_time
+from bot.core.clock import SystemClock, stamp
+from bot.core.config import ConfigError, Settings, load_settings
+from bot.services.notify import local_time
 from messages import DEFAULT_LOCALE, render
 
 
@@ -93,8 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_application, run_until
-    from bot.runtime import Runtime
+    from bot.app.wiring import build_application, run_until
+    from bot.services.runtime import Runtime
 
     settings = settings.with_overrides(token=args.token, base_url=args.base_url)
     if not settings.token:
@@ -151,7 +151,7 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.org_import import ImportRejected, import_org
+    from bot.services.org_import import ImportRejected, import_org
 
     async def go():
         db = await _open_db(settings)
@@ -190,7 +190,7 @@ def _invites(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _invite_lines(db, settings: Settings, username: str | None, always: bool = False) -> str:
-    from bot.invite_links import invite_link, resolve_username
+    from bot.services.invite_links import invite_link, resolve_username
     from db import invites as invites_db
 
     pending = await db.read(invites_db.pending, stamp(SystemClock().now()))
@@ -206,7 +206,7 @@ async def _invite_lines(db, settings: Settings, username: str | None, always: bo
 
 
 def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.sandbox.server import DEFAULT_TOKEN, serve_forever
+    from sandbox.server import DEFAULT_TOKEN, serve_forever
 
     def ready(sandbox) -> None:
         print(render("cli/sandbox_ready", settings.locale, base_url=sandbox.base_url, token=sandbox.token), flush=True)
@@ -221,7 +221,7 @@ def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
 def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     import html
 
-    from bot.broadcasting import ComposeError, Draft, create
+    from bot.services.broadcasting import ComposeError, Draft, create
 
     fields = dict(v.split("=", 1) for v in args.var if "=" in v)
     if args.text is not None:
@@ -268,7 +268,7 @@ def _broadcasts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _broadcast_cancel(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.broadcasting import change_status
+    from bot.services.broadcasting import change_status
 
     async def go() -> str:
         db = await _open_db(settings)
@@ -283,7 +283,7 @@ def _broadcast_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import run_demo
+    from bot.app.demo import run_demo
 
     return asyncio.run(run_demo(settings, quiet=args.quiet))
 

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
-from bot.org import ADMIN_ROLES
+from bot.services.org import ADMIN_ROLES
 from db import areas as areas_db
 from db import audit, invites as invites_db, people as people_db
 from db.people import Person, RoleRow
@@ -68,3 +68,13 @@ def remembering(conn: sqlite3.Connection, seen: tuple, fn: Callable[..., T], *ar
     """Record the Telegram user (`seen`: the arguments of `people.remember_user`), then run `fn`, in one go."""
     people_db.remember_user(conn, *seen)
     return fn(conn, *args)
+
+
+def remember(conn: sqlite3.Connection, seen: tuple[Any, ...]) -> None:
+    """Record a Telegram user seen in private (`seen`: the arguments of `people.remember_user`)."""
+    people_db.remember_user(conn, *seen)
+
+
+def blocked_by(conn: sqlite3.Connection, user_id: int, now: str) -> None:
+    """The user blocked the bot: their private chat is unreachable from now on."""
+    people_db.mark_blocked(conn, user_id, now)

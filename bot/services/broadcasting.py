@@ -14,11 +14,11 @@ from apscheduler.triggers.cron import CronTrigger
 from jinja2 import TemplateError, meta
 from markupsafe import escape
 
-from bot import notify
-from bot.clock import parse_stamp, stamp
-from bot.config import Settings
-from bot.org import ADMIN_ROLES
-from bot.telegram_html import EntityError, parse_html
+from bot.services import notify
+from bot.core.clock import parse_stamp, stamp
+from bot.core.config import Settings
+from bot.services.org import ADMIN_ROLES
+from bot.core.telegram_html import EntityError, parse_html
 from db import areas as areas_db
 from db import audit, outbox
 from db import broadcasts as broadcasts_db

@@ -14,9 +14,9 @@ from telegram.constants import ParseMode
 from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter,
                             TelegramError, TimedOut)
 
-from bot.config import Settings
-from bot.ratelimit import ChatLimits
-from bot.telegram_html import split_html
+from bot.core.config import Settings
+from bot.delivery.ratelimit import ChatLimits
+from bot.core.telegram_html import split_html
 from db import Database
 from db import outbox as outbox_db
 from db.outbox import Outgoing

@@ -9,12 +9,12 @@ from typing import AsyncIterator
 
 from telegram.ext import Application
 
-from bot.app import build_application, start_polling, stop_polling
-from bot.clock import Clock, SystemClock
-from bot.config import Settings
-from bot.runtime import Runtime
-from bot.sandbox.driver import SandboxDriver
-from bot.sandbox.server import Sandbox
+from bot.app.wiring import build_application, start_polling, stop_polling
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import Settings
+from bot.services.runtime import Runtime
+from sandbox.driver import SandboxDriver
+from sandbox.server import Sandbox
 from db import Database, open_database
 
 
