@@ -9,13 +9,14 @@ from typing import Any, Callable, TypeVar
 
 import aiosqlite
 
+from bot.core.errors import GridbotError
 from db.updates import claim
 
 T = TypeVar("T")
 MIGRATIONS_PACKAGE = "db.migrations"
 
 
-class MigrationError(Exception):
+class MigrationError(GridbotError):
     """The database is newer than this code, or an applied migration was edited."""
 
 

@@ -15,17 +15,14 @@ from typing import Any, Sequence
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.clock import SystemClock, stamp
+from bot.core.errors import GridbotError
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.services.notify import local_time
 from messages import DEFAULT_LOCALE, render
 
 
-class UserError(Exception):
+class UserError(GridbotError):
     """A problem the user can fix: printed as one line, exit status 2."""
-
-    def __init__(self, key: str, **context: Any) -> None:
-        super().__init__(key)
-        self.key, self.context = key, context
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

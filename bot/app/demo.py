@@ -17,12 +17,13 @@ from bot.services.org_import import import_org
 from sandbox.driver import BotMessage, Person
 from db import chats as chats_db
 from db import invites as invites_db
+from bot.core.errors import GridbotError
 from db import open_database
 from messages import render
 
 
-class DemoFailed(Exception):
-    pass
+class DemoFailed(GridbotError):
+    """The demo saw something other than what it expected."""
 
 
 class Transcript:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from bot.core.errors import GridbotError
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from pathlib import Path
@@ -15,13 +16,8 @@ OFFICIAL_BASE_URL = "https://api.telegram.org/bot"
 LOCALES = ("zh_CN", "en")
 
 
-class ConfigError(Exception):
+class ConfigError(GridbotError):
     """A configuration problem the user must fix; the message names it."""
-
-    def __init__(self, key: str, **context: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.context = context
 
 
 @dataclass(frozen=True)

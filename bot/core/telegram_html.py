@@ -5,13 +5,15 @@ from __future__ import annotations
 import html
 import re
 
+from bot.core.errors import GridbotError
+
 TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
         "blockquote", "tg-emoji"}
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>|<|&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|&")
 
 
-class EntityError(ValueError):
+class EntityError(GridbotError):
     """Text Telegram would refuse with "can't parse entities"."""
 
 

@@ -17,6 +17,7 @@ from markupsafe import escape
 from bot.services import notify
 from bot.core.clock import parse_stamp, stamp
 from bot.core.config import Settings
+from bot.core.errors import GridbotError
 from bot.services.org import ADMIN_ROLES
 from bot.core.telegram_html import EntityError, parse_html
 from db import areas as areas_db
@@ -32,12 +33,8 @@ MAX_BODY = 20_000
 WEEKDAYS = {"1": "mon", "2": "tue", "3": "wed", "4": "thu", "5": "fri", "6": "sat", "7": "sun"}
 
 
-class ComposeError(ValueError):
+class ComposeError(GridbotError):
     """A broadcast that cannot be accepted: `key` names the message, `context` fills it."""
-
-    def __init__(self, key: str, **context: Any) -> None:
-        super().__init__(key)
-        self.key, self.context = key, context
 
 
 # ----- composing ----------------------------------------------------------------------------

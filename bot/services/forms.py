@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable
 
+from bot.core.errors import GridbotError
 from bot.services.org_import import normalize_phone
 
 MAX_TEXT = 500
@@ -50,12 +51,8 @@ FLOWS: dict[str, tuple[Step, ...]] = {
 }
 
 
-class Invalid(ValueError):
+class Invalid(GridbotError):
     """A typed answer that does not fit: `key` names the message, `context` fills it."""
-
-    def __init__(self, key: str, **context: Any) -> None:
-        super().__init__(key)
-        self.key, self.context = key, context
 
 
 def new_form(grid: str | None) -> dict[str, Any]:

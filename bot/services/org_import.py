@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.core.errors import GridbotError
 from bot.services.org import LEVEL_ALIASES, LEVELS, ROLE_ALIASES, ROLE_LEVEL, parent_level
 from db import areas as areas_db
 from db import audit, invites as invites_db, people as people_db
@@ -60,9 +61,11 @@ class ImportResult:
     invites: list[tuple[str, str, str]] = field(default_factory=list)  # (name, code, expires_at)
 
 
-class ImportRejected(Exception):
+class ImportRejected(GridbotError):
+    """A spreadsheet with bad rows: each is listed, nothing is changed."""
+
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} bad rows")
+        super().__init__("import_rejected", rows=len(errors))
         self.errors = errors
 
 
