@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from jinja2 import meta
 
 from bot.services.org_import import ImportResult
 from bot.core.telegram_html import parse_html, utf16_len
@@ -11,7 +10,9 @@ from db.areas import Area
 from db.people import Person, RoleRow
 from db.broadcasts import Broadcast, Run
 from db.reports import Report
-from messages import LOCALES, environment, locale_for, render, template_names
+from messages import LOCALES, is_html, label, locale_for, recording, render, template_names, variables_of
+from messages.extract import Stats
+from messages.names import is_label
 
 EVIL = '<b>张三</b> & "李四" <script>'
 AREA = Area(1, "G0101", EVIL, "grid", 2)
@@ -53,30 +54,31 @@ SAMPLES = {
     "chat": "群", "who": "居民", "title": "群",
     "columns": "level", "level": "grid", "parent": "JH", "parent_level": "town", "max": 60,
     "old": "grid", "new": "town", "role": "grid_leader", "expected": "grid", "phone": "123",
+    "measures": EVIL, "contact": EVIL, "rumour": EVIL, "truth": EVIL, "source": EVIL, "reward": EVIL,
+    "hotline": EVIL, "date": EVIL, "place": EVIL,
+    "pot": "messages/locale/gridbot.pot", "catalogs": [Stats("messages/locale/en/LC_MESSAGES/gridbot.po", 0, 1)],
 }
 
 
 def names() -> list[str]:
-    return template_names("zh_CN")
+    """Every template and block (labels are checked in tests/test_catalogs.py)."""
+    return [n for n in template_names() if not is_label(n)]
 
 
-def test_every_locale_has_the_same_templates():
-    for locale in LOCALES:
-        assert template_names(locale) == names(), locale
+def sample_context(name: str) -> dict:
+    needed = set(variables_of(name))
+    missing = needed - SAMPLES.keys()
+    assert not missing, f"add samples for {missing}"
+    return {k: SAMPLES[k] for k in needed}
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("name", [n for n in names() if not n.startswith("_")])
+@pytest.mark.parametrize("name", names())
 def test_template_renders(locale, name):
-    env = environment()
-    ext = "html" if f"{locale}/{name}.html" in env.list_templates() else "txt"
-    source = env.loader.get_source(env, f"{locale}/{name}.{ext}")[0]
-    needed = meta.find_undeclared_variables(env.parse(source)) - {"locale"}
-    missing = needed - SAMPLES.keys()
-    assert not missing, f"add samples for {missing}"
-    text = render(name, locale, **{k: SAMPLES[k] for k in needed})
+    needed = set(variables_of(name))
+    text = render(name, locale, **sample_context(name))
     assert text.strip()
-    if ext == "html":
+    if is_html(name):
         visible = parse_html(text)
         assert utf16_len(visible) <= 4096
         if "name" in needed or "person" in needed:
@@ -90,7 +92,25 @@ def test_locale_follows_telegram_language_with_chinese_fallback():
     assert locale_for("zh-hans") == "zh_CN"
     assert locale_for("ru") == "zh_CN"
     assert locale_for(None) == "zh_CN"
-    assert render("groups/bind_usage", "fr").startswith("用法")
+    assert render("groups/bind_usage", "fr") == render("groups/bind_usage", "zh_CN")
+    assert render("groups/bind_usage", "en") != render("groups/bind_usage", "zh_CN")
+
+
+def test_recording_tells_which_template_produced_a_text():
+    with recording() as rec:
+        bound = render("groups/bind_bound", "en", area=SAMPLES["area"])
+        button = label("buttons/submit", "zh_CN")
+    render("groups/bind_usage", "en")
+    assert [(r.name, r.locale, r.text) for r in rec.records] == [
+        ("groups/bind_bound", "en", bound), ("buttons/submit", "zh_CN", button)]
+
+
+def test_legacy_label_names_take_their_key_from_the_arguments():
+    assert label("report/option", "zh_CN", key="travel", value="train") != label("report/option", "en", key="travel",
+                                                                               value="train")
+    for locale in LOCALES:
+        rumour = render("notices/rumour", locale, rumour="", truth="", source="")
+        assert render("broadcast/notice_name", locale, notice="rumour") in rumour
 
 
 @pytest.mark.parametrize("locale", LOCALES)

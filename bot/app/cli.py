@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", parents=[common], help="run a scripted demo on the sandbox (no token, no internet)")
     demo.add_argument("--quiet", action="store_true", help="print only the outcome")
+
+    msgs = sub.add_parser("messages", parents=[common], help="the texts' gettext catalogs")
+    msgs.add_argument("action", choices=("extract",),
+                      help="extract: write messages/locale/gridbot.pot and merge it into each locale's .po")
     return parser
 
 
@@ -285,8 +289,19 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run_demo(settings, quiet=args.quiet))
 
 
+def _messages(args: argparse.Namespace, settings: Settings) -> int:
+    from messages.catalog import POT
+    from messages.extract import run
+
+    count, catalogs = run()
+    print(render("cli/extracted", settings.locale, pot=POT.relative_to(POT.parents[2]), count=count,
+                 catalogs=catalogs))
+    return 0
+
+
 COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "sandbox": _sandbox,
-            "broadcast": _broadcast, "broadcasts": _broadcasts, "broadcast-cancel": _broadcast_cancel, "demo": _demo}
+            "broadcast": _broadcast, "broadcasts": _broadcasts, "broadcast-cancel": _broadcast_cancel, "demo": _demo,
+            "messages": _messages}
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
-from jinja2 import TemplateError, meta
+from jinja2 import TemplateError
 from markupsafe import escape
 
 from bot.services import notify
@@ -25,7 +25,7 @@ from db import audit, outbox
 from db import broadcasts as broadcasts_db
 from db import people as people_db
 from db.areas import Area
-from messages import environment
+from messages import render, variables_of
 
 log = logging.getLogger(__name__)
 NOTICES = ("epidemic", "rumour", "tip_reward", "test_reminder")
@@ -39,11 +39,8 @@ class ComposeError(GridbotError):
 
 # ----- composing ----------------------------------------------------------------------------
 def notice_fields(name: str, locale: str) -> list[str]:
-    """The fields a notice template asks for, in the order they appear."""
-    env = environment()
-    source = env.loader.get_source(env, f"notices/{locale}/{name}.html")[0]
-    found = meta.find_undeclared_variables(env.parse(source))
-    return sorted(found, key=lambda f: source.index("{{ " + f))
+    """The fields a notice template asks for, in the order they appear (the same in every locale)."""
+    return variables_of(f"notices/{name}")
 
 
 def render_notice(name: str | None, fields: dict[str, str], locale: str) -> str:
@@ -54,7 +51,7 @@ def render_notice(name: str | None, fields: dict[str, str], locale: str) -> str:
         if name not in NOTICES:
             raise ComposeError("unknown_template", name=name)
         try:
-            body = environment().get_template(f"notices/{locale}/{name}.html").render(**fields).strip()
+            body = render(f"notices/{name}", locale, **fields)
         except TemplateError as exc:
             raise ComposeError("template_failed", name=name, reason=str(exc)) from None
     if not body.strip():

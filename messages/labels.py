@@ -1,0 +1,173 @@
+"""Every label: the words for a stored value (a role, a status, a form option, a button, a command).
+
+A table maps a value to its English msgid; the table's name is the msgid's context (msgctxt), so one
+English word may translate differently per table ("resolved" the status vs "resolved" the action).
+Templates show a label with the `label` filter (`{{ r.role|label("role") }}`); Python code with
+`messages.label`. A msgid may hold `%(name)s` placeholders, filled from the filter's keyword arguments.
+`L_` only marks a string for `gridbot messages extract`: its first argument must equal the table's name.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Msg(NamedTuple):
+    context: str
+    msgid: str
+
+
+def L_(context: str, msgid: str) -> Msg:
+    return Msg(context, msgid)
+
+
+ROLE = {
+    "grid_leader": L_("role", "grid leader"), "grid_worker": L_("role", "grid worker"),
+    "supervisor": L_("role", "grid supervisor"), "volunteer": L_("role", "volunteer"),
+    "building_head": L_("role", "building head"), "street_head": L_("role", "street head"),
+    "community_admin": L_("role", "community admin"), "town_admin": L_("role", "town admin"),
+    "city_admin": L_("role", "city admin"),
+}
+LEVEL = {"city": L_("level", "city"), "town": L_("level", "town"), "community": L_("level", "community"),
+         "grid": L_("level", "grid")}
+# Who holds a report at each escalation level (reports.level).
+ESCALATION = {"0": L_("escalation", "grid worker"), "1": L_("escalation", "grid leader"),
+              "2": L_("escalation", "community"), "3": L_("escalation", "town")}
+
+KIND = {"arrival": L_("kind", "Arrival"), "dispute": L_("kind", "Dispute")}
+PRIORITY = {"high": L_("priority", "high"), "normal": L_("priority", "normal")}
+STATUS = {"open": L_("status", "waiting"), "accepted": L_("status", "in hand"),
+          "resolved": L_("status", "resolved")}
+ACTION = {
+    "created": L_("action", "submitted"), "assigned": L_("action", "assigned"),
+    "accepted": L_("action", "accepted"), "note": L_("action", "note"), "resolved": L_("action", "resolved"),
+    "transferred": L_("action", "transferred"), "escalated": L_("action", "escalated"),
+    "reminded": L_("action", "overdue reminder"), "unreachable": L_("action", "unreachable"),
+    "refused": L_("action", "unauthorised press refused"), "unassigned": L_("action", "nobody to assign"),
+}
+HEADLINE = {
+    "assigned": L_("headline", "🆕 A new report for you"),
+    "transferred": L_("headline", "🔁 A report transferred to you"),
+    "rerouted": L_("headline", "🆕 A report for you (the first person could not be reached)"),
+    "escalated": L_("headline", "⏫ A report escalated to you"),
+    "overdue_accept": L_("headline", "⏰ Overdue: not accepted yet"),
+    "overdue_resolve": L_("headline", "⏰ Overdue: not resolved yet"),
+}
+
+# The report form: a field's name on cards, its question, and the words for its options.
+FIELD = {
+    "kind": L_("field", "Type"), "behalf": L_("field", "Reported by"), "name": L_("field", "Name"),
+    "phone": L_("field", "Phone"), "origin": L_("field", "Coming from"),
+    "arrival_date": L_("field", "Arrival date"), "address": L_("field", "Address in the grid"),
+    "travel": L_("field", "Travelled by"), "health": L_("field", "Health now"),
+    "test_result": L_("field", "Latest test result"), "test_date": L_("field", "Test date"),
+    "companions": L_("field", "Travelling with"), "category": L_("field", "Category"),
+    "parties": L_("field", "Parties"), "place": L_("field", "Place"),
+    "description": L_("field", "What happened"), "urgency": L_("field", "Urgency"),
+}
+QUESTION = {
+    "kind": L_("question", "What do you want to report?"),
+    "behalf": L_("question", "Who is this report for? (building heads, street heads and family may report "
+                             "for others)"),
+    "name": L_("question", "Full name of the person:"),
+    "phone": L_("question", "Their mobile number (11-digit mainland number):"),
+    "origin": L_("question", "Coming from where? Province/city/district, e.g. Jinan, Shandong"),
+    "arrival_date": L_("question", "Arrival date? YYYY-MM-DD, or today/yesterday/tomorrow"),
+    "address": L_("question", "Address in this grid (building/unit/room, or street and number):"),
+    "travel": L_("question", "Travelled by:"),
+    "health": L_("question", "Health now:"),
+    "test_result": L_("question", "Latest test result:"),
+    "test_date": L_("question", "Date of that test? YYYY-MM-DD, or today/yesterday"),
+    "companions": L_("question", "Travelling with (names, how many; none if nobody):"),
+    "category": L_("question", "Kind of dispute:"),
+    "parties": L_("question", "The parties involved:"),
+    "place": L_("question", "Where:"),
+    "description": L_("question", "What happened (up to 500 characters):"),
+    "urgency": L_("question", "How urgent?"),
+}
+BEHALF = {"self": L_("behalf", "For myself"), "other": L_("behalf", "For someone else")}
+TRAVEL = {"car": L_("travel", "Car"), "train": L_("travel", "Train"), "plane": L_("travel", "Plane"),
+          "coach": L_("travel", "Coach"), "other": L_("travel", "Other")}
+HEALTH = {"normal": L_("health", "Normal"), "fever": L_("health", "Fever"), "cough": L_("health", "Cough"),
+          "other": L_("health", "Other symptoms")}
+TEST_RESULT = {"negative": L_("test_result", "Negative"), "positive": L_("test_result", "Positive"),
+               "none": L_("test_result", "Not tested")}
+CATEGORY = {
+    "neighbours": L_("category", "Neighbours"), "family": L_("category", "Family"),
+    "property": L_("category", "Property/housing"), "labour": L_("category", "Labour/wages"),
+    "epidemic": L_("category", "Epidemic-related"), "other": L_("category", "Other"),
+}
+URGENCY = {"normal": L_("urgency", "Normal"), "urgent": L_("urgency", "Urgent")}
+# The fields answered with a button: their tables are named after the field.
+OPTIONS = {"kind": KIND, "behalf": BEHALF, "travel": TRAVEL, "health": HEALTH, "test_result": TEST_RESULT,
+           "category": CATEGORY, "urgency": URGENCY}
+
+BUTTON = {
+    "acc": L_("button", "✅ Accept"), "note": L_("button", "📝 Add note"), "res": L_("button", "🏁 Resolve"),
+    "xfer": L_("button", "🔁 Transfer"), "esc": L_("button", "⏫ Escalate"), "back": L_("button", "⬅️ Back"),
+    "cancel": L_("button", "✖️ Cancel"), "submit": L_("button", "✅ Submit"),
+    "open_private": L_("button", "Report in private"),
+}
+PIN = {"yes": L_("pin", "📌 Pin"), "no": L_("pin", "Don't pin")}
+TOAST = {"stale": L_("toast", "This button is no longer current; see the latest message."),
+         "submitted": L_("toast", "Submitted")}
+COMMAND = {
+    "start": L_("command", "Start / use an invite link"), "report": L_("command", "Report (arrival, dispute)"),
+    "my": L_("command", "My reports"), "cancel": L_("command", "Cancel what is going on"),
+    "whoami": L_("command", "Show my roles"), "tasks": L_("command", "My open tasks"),
+    "duty": L_("command", "Duty: /duty on|off"), "bind": L_("command", "Bind this group to a grid (leaders/admins)"),
+    "unbind": L_("command", "Unbind this group from its grid"),
+    "broadcast": L_("command", "Broadcast a notice (leaders/admins)"),
+    "broadcasts": L_("command", "Scheduled broadcasts"),
+}
+
+# Broadcasts: the notice templates, the fields they ask for, schedules and states.
+NOTICE = {
+    "epidemic": L_("notice", "Epidemic prevention notice"), "rumour": L_("notice", "Rumour rebuttal"),
+    "tip_reward": L_("notice", "Tip reward policy"), "test_reminder": L_("notice", "Test reminder"),
+    "free": L_("notice", "Free text"),
+}
+NOTICE_FIELD = {
+    "title": L_("notice_field", "the notice's title"), "measures": L_("notice_field", "the measures (main text)"),
+    "contact": L_("notice_field", "the enquiry phone"), "rumour": L_("notice_field", "the rumour"),
+    "truth": L_("notice_field", "the facts"), "source": L_("notice_field", "the source"),
+    "reward": L_("notice_field", "the reward"), "hotline": L_("notice_field", "the tip hotline"),
+    "date": L_("notice_field", "the test time"), "place": L_("notice_field", "the test place"),
+}
+SCHEDULE = {"now": L_("schedule", "Now"), "at": L_("schedule", "At a date and time"),
+            "daily": L_("schedule", "Daily"), "weekly": L_("schedule", "Weekly"),
+            "cron": L_("schedule", "Cron expression")}
+# The schedule as the preview shows it; `value` is what the user typed.
+SCHEDULE_VALUE = {"now": L_("schedule_value", "now"), "at": L_("schedule_value", "%(value)s"),
+                  "daily": L_("schedule_value", "daily at %(value)s"),
+                  "weekly": L_("schedule_value", "weekly (weekday time) %(value)s"),
+                  "cron": L_("schedule_value", "cron %(value)s")}
+SCHEDULE_QUESTION = {
+    "at": L_("schedule_question", "Type the time as YYYY-MM-DD HH:MM, e.g. 2026-04-10 09:00"),
+    "daily": L_("schedule_question", "Type the time of day as HH:MM, e.g. 09:00"),
+    "weekly": L_("schedule_question", "Type the weekday and time, e.g. 1 09:00 for Mondays at 9 "
+                                      "(1 = Monday … 7 = Sunday)"),
+    "cron": L_("schedule_question", "Type a cron expression (minute hour day month weekday), e.g. 0 9 * * 1-5"),
+}
+BROADCAST_STATUS = {"active": L_("broadcast_status", "active"), "paused": L_("broadcast_status", "paused"),
+                    "cancelled": L_("broadcast_status", "cancelled"), "done": L_("broadcast_status", "done")}
+RUN_STATUS = {"sending": L_("run_status", "sending"), "done": L_("run_status", "done"),
+              "skipped": L_("run_status", "skipped")}
+UNDELIVERED = {"removed": L_("undelivered", "the bot was removed from the group"),
+               "not_found": L_("undelivered", "chat not found"), "other": L_("undelivered", "send failed")}
+
+# How a locale writes the punctuation around words: an area, an aside, a detail after a colon, a list,
+# two sentences in a row. Asides and details start with their own space (or none) for that reason.
+FORMAT = {"area": L_("format", "%(name)s (%(code)s)"), "aside": L_("format", " (%(text)s)"),
+          "detail": L_("format", ": %(text)s"), "list": L_("format", ", "),
+          "sentences": L_("format", "%(first)s %(then)s")}
+
+TABLES: dict[str, dict[str, Msg]] = {
+    "role": ROLE, "level": LEVEL, "escalation": ESCALATION, "kind": KIND, "priority": PRIORITY, "status": STATUS,
+    "action": ACTION, "headline": HEADLINE, "field": FIELD, "question": QUESTION, "behalf": BEHALF,
+    "travel": TRAVEL, "health": HEALTH, "test_result": TEST_RESULT, "category": CATEGORY, "urgency": URGENCY,
+    "button": BUTTON, "pin": PIN, "toast": TOAST, "command": COMMAND, "notice": NOTICE,
+    "notice_field": NOTICE_FIELD, "schedule": SCHEDULE, "schedule_value": SCHEDULE_VALUE,
+    "schedule_question": SCHEDULE_QUESTION, "broadcast_status": BROADCAST_STATUS, "run_status": RUN_STATUS,
+    "undelivered": UNDELIVERED, "format": FORMAT,
+}
