@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+import messages
 from bot.core.clock import stamp
 from sandbox.driver import BotMessage, Person
 from db import invites as invites_db
@@ -21,6 +23,27 @@ CHOICES = {"kind", "behalf", "travel", "health", "test_result", "category", "urg
 # Everything personal the tests type in; none of it may ever appear in a group chat.
 PERSONAL = [ARRIVAL["name"], ARRIVAL["phone"], ARRIVAL["address"], DISPUTE["parties"], DISPUTE["place"],
             "王强", "李娜", "张伟", "孙丽", "钱文华", "13806320011", "13806320012"]
+
+
+# Every text the bot renders while the tests run, so a test can ask which template a message came from
+# instead of matching its wording.
+RECORDING = messages.start_recording(maxlen=5000)
+REPORT_NUMBER = re.compile(r"[A-Za-z0-9_-]+-\d{8}-\d{4}")
+
+
+def template_of(bot, message: BotMessage) -> str:
+    """The name of the template that produced `message` ("report/submitted", "report/toast_stale"), from
+    what the bot sent (HTML as sent). `bot` may be None: the records are the whole test process's."""
+    sent = message.data.get("html") or message.text or ""
+    name = RECORDING.name_of(sent)
+    assert name is not None, f"no template rendered {sent!r}"
+    return name
+
+
+async def press_data(person: Person, message: BotMessage, data: str) -> str:
+    """Press the button with this callback data: a test names the button, not its words."""
+    assert data in {b.get("callback_data") for b in message.buttons}, (data, message.buttons)
+    return await person.press_data(message.chat_id, message.message_id, data)
 
 
 @dataclass
@@ -51,7 +74,7 @@ async def link(bot, driver, clock, name: str, **user) -> Person:
     person = await driver.user(name, **user)
     await person.start(f"inv_{code}")
     reply = await driver.expect(person.private)
-    assert "绑定成功" in reply.text or "Linked" in reply.text, reply.text
+    assert template_of(bot, reply) == "start/invite_linked", reply.text
     return person
 
 
@@ -76,18 +99,10 @@ async def team(bot, driver, clock, workers: tuple[str, ...] = ("李娜", "张伟
 
 async def answer_step(driver, person: Person, question: BotMessage, key: str, value: str) -> BotMessage:
     if key in CHOICES:
-        await person.press(question, _label(question, key, value))
+        await press_data(person, question, f"f|{key}|{value}")
     else:
         await person.says(person.private, value)
     return await driver.expect(person.private)
-
-
-def _label(question: BotMessage, key: str, value: str) -> str:
-    wanted = f"f|{key}|{value}"
-    for button in question.buttons:
-        if button.get("callback_data") == wanted:
-            return button["text"]
-    raise AssertionError(f"no button {wanted} in {question.buttons}")
 
 
 async def fill(driver, person: Person, first_question: BotMessage, answers: dict[str, str]) -> BotMessage:
@@ -109,8 +124,7 @@ async def report_from_group(driver, resident: Person, group: int, answers: dict[
     await resident.start(payload)
     first = await driver.expect(resident.private)
     confirm = await fill(driver, resident, first, answers)
-    await resident.press(confirm, "确认提交")
+    await press_data(resident, confirm, "f|submit")
     receipt = await driver.expect(resident.private)
-    assert "报备已提交" in receipt.text, receipt.text
-    assert "编号 " in receipt.text, receipt.text
-    return receipt.text.split("编号 ")[1].split("（")[0]
+    assert template_of(None, receipt) == "report/submitted", receipt.text
+    return REPORT_NUMBER.search(receipt.text)[0]
