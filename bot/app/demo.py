@@ -15,11 +15,13 @@ from bot.app.harness import running_bot
 from bot.services.invite_links import invite_link
 from bot.services.org_import import import_org
 from sandbox.driver import BotMessage, Person
+from db import broadcasts as broadcasts_db
 from db import chats as chats_db
 from db import invites as invites_db
+from db import reports as reports_db
 from bot.core.errors import GridbotError
 from db import open_database
-from messages import render
+from messages import Recording, recording, render
 
 
 class DemoFailed(GridbotError):
@@ -55,11 +57,12 @@ def sample_city() -> tuple[Path, Path]:
 
 
 async def run_demo(settings: Settings, quiet: bool = False) -> int:
-    """Run the scenario; 0 when every step did what it should."""
-    with tempfile.TemporaryDirectory(prefix="gridbot-demo-") as tmp:
+    """Run the scenario; 0 when every step did what it should (in any locale: it presses buttons by their
+    callback data and checks which template each message came from, never their words)."""
+    with tempfile.TemporaryDirectory(prefix="gridbot-demo-") as tmp, recording() as rendered:
         settings = replace(settings, database=str(Path(tmp) / "demo.sqlite3"))
         try:
-            await _scenario(settings, Transcript(settings.locale, quiet))
+            await _scenario(settings, Transcript(settings.locale, quiet), rendered)
         except (DemoFailed, AssertionError) as exc:
             print(render("demo/failed", settings.locale, reason=str(exc)), file=sys.stderr)
             return 1
@@ -72,7 +75,15 @@ def check(condition: bool, what: str) -> None:
         raise DemoFailed(what)
 
 
-async def _scenario(settings: Settings, out: Transcript) -> None:
+def action(card: BotMessage, name: str) -> str:
+    """The callback data of a report card's button (`acc`, `res`, …)."""
+    return next(str(b["callback_data"]) for b in card.buttons if b.get("callback_data", "").endswith(f"|{name}"))
+
+
+async def _scenario(settings: Settings, out: Transcript, rendered: Recording) -> None:
+    def came_from(message: BotMessage, name: str) -> bool:
+        return rendered.name_of(message.data.get("html") or message.text or "") == name
+
     clock = ManualClock(SystemClock().now())
     db = await open_database(settings.database)
     try:
@@ -83,6 +94,10 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             drv = bot.driver
             username = bot.application.bot.username
 
+            async def user(name: str, user_id: int | None = None) -> Person:
+                """Everyone in the demo speaks the configured locale, so the transcript shows one language."""
+                return await drv.user(name, user_id, language_code="en" if settings.locale == "en" else "zh-hans")
+
             async def say(person: Person, chat_id: int, text: str) -> BotMessage:
                 await drv.skip(chat_id)
                 out.said(person, chat_id, text)
@@ -92,7 +107,7 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
                 return reply
 
             # A grid worker links her Telegram account through her invite link.
-            li_na = await drv.user("李娜")
+            li_na = await user("李娜")
             out.chat_names[li_na.id] = render("demo/private_chat", settings.locale, name=li_na.first_name)
             pending = await db.read(invites_db.pending, stamp(clock.now()))
             code = next(p.code for p in pending if p.name == "李娜")
@@ -102,11 +117,11 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             await say(li_na, li_na.private, "/whoami")
 
             # The grid leader binds the grid's group chat.
-            wang = await drv.user("王强", user_id=900011)
+            wang = await user("王强", user_id=900011)
             out.chat_names[wang.id] = render("demo/private_chat", settings.locale, name=wang.first_name)
             await wang.start()
             await drv.expect(wang.private)
-            residents = [await drv.user(n) for n in ("居民甲", "居民乙")]
+            residents = [await user(n) for n in ("居民甲", "居民乙")]
             group = await drv.group("府前社区第一网格居民群", [wang, *residents], added_by=wang, admin=True)
             out.chat_names[group] = render("demo/group_chat", settings.locale, title="府前社区第一网格居民群")
             out.step("bind")
@@ -115,7 +130,7 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             check(bound is not None and bound.area_id is not None, "the leader's /bind did not bind the group")
 
             # A stranger tries to bind another group to the same grid, and is refused.
-            stranger = await drv.user("路人")
+            stranger = await user("路人")
             other = await drv.group("随便聊聊群", [stranger], added_by=stranger)
             out.chat_names[other] = render("demo/group_chat", settings.locale, title="随便聊聊群")
             out.step("stranger")
@@ -124,9 +139,12 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             check(refused is None or refused.area_id is None, "a stranger's /bind changed the binding")
             check((await db.read(chats_db.get, group)).area_id == bound.area_id, "the grid lost its group")
 
-            async def press(person: Person, message: BotMessage, label: str) -> None:
-                out.pressed(person, message.chat_id, message.button(label)["text"])
-                await person.press(message, label)
+            async def press(person: Person, message: BotMessage, data: str) -> None:
+                button = next((b for b in message.buttons if b.get("callback_data") == data), None)
+                if button is None or message.chat_id is None or message.message_id is None:
+                    raise DemoFailed(f"no button {data} in {message.buttons}")
+                out.pressed(person, message.chat_id, button["text"])
+                await person.press_data(message.chat_id, message.message_id, data)
 
             async def expect(chat_id: int) -> BotMessage:
                 message = await drv.expect(chat_id)
@@ -156,36 +174,38 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
                 out.said(person, person.private, f"/start {payload}")
                 await person.start(payload)
                 question = await perform(person, await expect(person.private), answers)
-                await press(person, question, render("buttons/submit", settings.locale))
+                await press(person, question, "f|submit")
                 receipt = await expect(person.private)
                 check("G0101-" in (receipt.text or ""), "the resident got no report number")
                 return receipt.text
 
             # A resident reports an arrival; the worker on duty accepts and resolves it.
             out.step("arrival")
-            zhang = await drv.user("赵小满")
+            zhang = await user("赵小满")
             await fill(zhang, group, [
-                ("press", "来/返报备"), ("press", "本人报备"), ("say", "赵小满"), ("say", "13912345678"),
-                ("say", "山东省济南市历下区"), ("say", "今天"), ("say", "府前小区3号楼2单元401"), ("press", "火车"),
-                ("press", "正常"), ("press", "阴性"), ("say", "昨天"), ("say", "无")])
+                ("press", "f|kind|arrival"), ("press", "f|behalf|self"), ("say", "赵小满"), ("say", "13912345678"),
+                ("say", "山东省济南市历下区"), ("say", "今天"), ("say", "府前小区3号楼2单元401"),
+                ("press", "f|travel|train"), ("press", "f|health|normal"), ("press", "f|test_result|negative"),
+                ("say", "昨天"), ("say", "无")])
             card = await expect(li_na.private)
             check("赵小满" in card.text, "the worker's card lacks the report")
-            await press(li_na, card, "接单")
+            await press(li_na, card, action(card, "acc"))
             await expect(zhang.private)
-            await press(li_na, card, "办结")
+            await press(li_na, card, action(card, "res"))
             await expect(li_na.private)
             out.said(li_na, li_na.private, "已上门登记，告知居家健康监测注意事项")
             await li_na.says(li_na.private, "已上门登记，告知居家健康监测注意事项")
             await expect(li_na.private)
             resolved = await expect(zhang.private)
-            check("已办结" in resolved.text, "the resident was not told the outcome")
+            check(came_from(resolved, "report/status_resolved"), "the resident was not told the outcome")
 
             # A resident reports an urgent dispute; nobody accepts it in time, so it escalates.
             out.step("dispute")
-            qian = await drv.user("钱阿姨")
+            qian = await user("钱阿姨")
             await fill(qian, group, [
-                ("press", "矛盾纠纷"), ("press", "本人报备"), ("press", "邻里纠纷"), ("say", "5号楼两户邻居"),
-                ("say", "府前小区5号楼楼道"), ("say", "楼道堆放杂物引发争吵，双方情绪激动"), ("press", "紧急")])
+                ("press", "f|kind|dispute"), ("press", "f|behalf|self"), ("press", "f|category|neighbours"),
+                ("say", "5号楼两户邻居"), ("say", "府前小区5号楼楼道"), ("say", "楼道堆放杂物引发争吵，双方情绪激动"),
+                ("press", "f|urgency|urgent")])
             await expect(li_na.private)
             window = settings.accept_window("high")
             for _ in range(2):
@@ -196,14 +216,16 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
                     await expect(li_na.private)
             escalated = await expect(wang.private)
             await expect(qian.private)
-            check("⏫" in escalated.text, "the dispute did not escalate to the grid leader")
-            await press(wang, escalated, "接单")
+            dispute = (await db.read(reports_db.all_reports))[-1]
+            check(came_from(escalated, "report/card") and dispute.number in (escalated.text or "")
+                  and dispute.level > 0, "the dispute did not escalate to the grid leader")
+            await press(wang, escalated, action(escalated, "acc"))
             accepted = await expect(qian.private)
-            check("接单" in accepted.text, "the resident was not told the leader accepted")
+            check(came_from(accepted, "report/status_accepted"), "the resident was not told the leader accepted")
 
             # The town admin schedules a rumour rebuttal for every group of the town; it goes out on time.
             out.step("broadcast")
-            qian_admin = await drv.user("钱文华", user_id=900002)
+            qian_admin = await user("钱文华", user_id=900002)
             out.chat_names[qian_admin.id] = render("demo/private_chat", settings.locale, name=qian_admin.first_name)
             await qian_admin.start()
             await drv.expect(qian_admin.private)
@@ -216,20 +238,22 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             out.said(qian_admin, qian_admin.private, "/broadcast")
             await qian_admin.says(qian_admin.private, "/broadcast")
             message = await perform(qian_admin, await expect(qian_admin.private), [
-                ("press", "辟谣"), ("say", "明天全城封控，超市停止营业"), ("say", "没有封控计划，超市正常营业"),
-                ("say", "滕州市疫情防控指挥部"), ("press", "荆河街道"), ("press", "指定时间"), ("say", at),
-                ("press", "📌 置顶")])
-            await press(qian_admin, message, render("buttons/submit", settings.locale))
+                ("press", "b|tpl|rumour"), ("say", "明天全城封控，超市停止营业"), ("say", "没有封控计划，超市正常营业"),
+                ("say", "滕州市疫情防控指挥部"), ("press", "b|aud|JH"), ("press", "b|when|at"), ("say", at),
+                ("press", "b|pin|1")])
+            await press(qian_admin, message, "b|ok")
             await expect(qian_admin.private)
             clock.advance(minutes=10)
             out.step("time_passes", minutes=10)
             await bot.runtime.tick()
             for chat_id in (group, second):
                 notice = await expect(chat_id)
-                check("辟谣" in notice.text, "a group did not get the rebuttal")
+                check(came_from(notice, "notices/rumour"), "a group did not get the rebuttal")
             await bot.runtime.sender.drained()
             await bot.runtime.tick()
             report = await expect(qian_admin.private)
-            check("送达 2/2" in report.text or "2 of 2" in report.text, "the delivery report is wrong")
+            runs = await db.read(lambda conn: broadcasts_db.runs_of(conn, broadcasts_db.listed(conn, True)[-1].id))
+            check(came_from(report, "broadcast/report") and [(r.delivered, r.total) for r in runs] == [(2, 2)],
+                  "the delivery report is wrong")
     finally:
         await db.close()
