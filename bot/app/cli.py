@@ -187,7 +187,8 @@ def _invites(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _invite_lines(db, settings: Settings, username: str | None, always: bool = False) -> str:
-    from bot.services.invite_links import invite_link, resolve_username
+    from bot.app.usernames import resolve_username
+    from bot.services.invite_links import invite_link
     from db import invites as invites_db
 
     pending = await db.read(invites_db.pending, stamp(SystemClock().now()))
