@@ -15,7 +15,8 @@ class SlidingWindow:
         self._times: deque[float] = deque()
 
     def _forget(self, now: float) -> None:
-        while self._times and self._times[0] <= now - self.span:
+        # The same sum as in wait(), so that float rounding cannot make the two disagree.
+        while self._times and self._times[0] + self.span <= now:
             self._times.popleft()
 
     def wait(self, now: float) -> float:
