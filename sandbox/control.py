@@ -57,8 +57,11 @@ async def control(sandbox: Sandbox, action: str, b: dict[str, Any]) -> Any:
         world.redeliver(int(b["update_id"]))
         return True
     if action == "events":
+        kinds = b.get("kinds")
+        if isinstance(kinds, str):          # from a query string: ?kinds=send,edit
+            kinds = [k for k in kinds.split(",") if k]
         return await wait_events(sandbox, int(b.get("after", 0)), float(b.get("timeout", 0)),
-                                 _as_int(b.get("chat_id")), b.get("kinds"))
+                                 _as_int(b.get("chat_id")), kinds)
     if action == "messages":
         return list(world.chats[int(b["chat_id"])].messages.values())
     if action == "document":

@@ -147,7 +147,13 @@ class Sandbox:
     # ----- the driver's side -----------------------------------------------------------
     async def _control(self, request: web.Request) -> web.StreamResponse:
         action = request.match_info["action"]
-        body = await request.json() if request.can_read_body else {}
+        try:
+            body = await request.json() if request.can_read_body else {}
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return web.json_response({"ok": False, "description": "sandbox: the body must be a JSON object"},
+                                     status=400)
         body |= dict(request.query)
         try:
             result = await self.control(action, body)
