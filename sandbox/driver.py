@@ -56,6 +56,17 @@ class Person:
         """Open the bot's deep link (`t.me/<bot>?start=<payload>`) and press Start."""
         return await self.says(self.id, f"/start {payload}" if payload else "/start")
 
+    async def posts(self, chat_id: int, **fields: Any) -> dict[str, Any]:
+        """Send something other than text: `photo=[…]`, `sticker={…}`, `location={…}`, `contact={…}`…"""
+        message: dict[str, Any] = await self.driver.call("post", user_id=self.id, chat_id=chat_id, fields=fields)
+        return message
+
+    async def edits(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """Edit a message this person sent earlier."""
+        message: dict[str, Any] = await self.driver.call("edit", user_id=self.id, chat_id=chat_id,
+                                                         message_id=message_id, text=text)
+        return message
+
     async def press(self, message: BotMessage, label: str) -> str:
         button = message.button(label)
         return await self.press_data(message.chat_id, message.message_id, button["callback_data"])

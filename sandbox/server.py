@@ -273,8 +273,9 @@ class Sandbox:
         commands = p.get("commands")
         if not isinstance(commands, list):
             raise ApiError(400, "Bad Request: can't parse commands JSON object")
-        scope = (p.get("scope") or {}).get("type", "default")
-        self.world.commands[f"{scope}:{p.get('language_code') or ''}"] = commands
+        scope = p.get("scope") or {}
+        kind = scope.get("type", "default") + (f"/{scope['chat_id']}" if "chat_id" in scope else "")
+        self.world.commands[f"{kind}:{p.get('language_code') or ''}"] = commands
         return True
 
     def _get_chat(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -324,6 +325,10 @@ class Sandbox:
             return chat.as_api(world.users)
         if action == "say":
             return world.user_says(int(b["user_id"]), int(b["chat_id"]), str(b["text"]))
+        if action == "post":
+            return world.user_posts(int(b["user_id"]), int(b["chat_id"]), dict(b["fields"]))
+        if action == "edit":
+            return world.user_edits(int(b["user_id"]), int(b["chat_id"]), int(b["message_id"]), str(b["text"]))
         if action == "press":
             return world.press(int(b["user_id"]), int(b["chat_id"]), int(b["message_id"]), str(b["data"]),
                                bool(b.get("forge")))

@@ -208,6 +208,24 @@ class World:
                 user.blocked = False
         return self.add_message(chat, user.as_api(), fields)
 
+    def user_posts(self, user_id: int, chat_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+        """A message other than text (photo, sticker, location, contact…), `fields` named as in the Bot API."""
+        chat = self.chats.get(chat_id) if chat_id != user_id else self.private_chat(user_id)
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        return self.add_message(chat, self.users[user_id].as_api(), fields)
+
+    def user_edits(self, user_id: int, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """The user edits a text message of theirs: Telegram sends it again as an `edited_message`."""
+        chat = self.chats.get(chat_id)
+        message = chat.messages.get(message_id) if chat else None
+        if chat is None or message is None or message.get("from", {}).get("id") != user_id:
+            raise ApiError(400, "Bad Request: message can't be edited")
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        chat.messages[message_id] = edited
+        self.push_update("edited_message", edited)
+        return edited
+
     def press(self, user_id: int, chat_id: int, message_id: int, data: str, forge: bool = False) -> str:
         chat = self.chats.get(chat_id)
         message = chat.messages.get(message_id) if chat else None
