@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.services.areas import first_grid_code
+from bot.services.groups import grid_of_chat
 from bot.services.org import ADMIN_ROLES
 from db import people as people_db
 from db.areas import Area
 from db.people import Person, RoleRow
 
 DutyState = Literal["on", "off", "not_worker", "not_staff"]
-EVERYONE = ("report", "my", "whoami", "cancel", "help")
 GROUP = ("report", "help")
 GROUP_ADMINS = ("report", "bind", "unbind", "help")
 PUBLISHERS = frozenset({"grid_leader", *ADMIN_ROLES})
@@ -79,14 +79,7 @@ class GroupIntro:
 
 
 def group_intro(conn: sqlite3.Connection, chat_id: int) -> GroupIntro:
-    from bot.services.groups import grid_of_chat
-
     return GroupIntro(grid_of_chat(conn, chat_id), first_grid_code(conn))
-
-
-def menus_of_staff(conn: sqlite3.Connection) -> list[tuple[int, tuple[str, ...], str | None]]:
-    """Every person linked to Telegram: (user id, their private commands, their Telegram language)."""
-    return [menu_of(conn, user_id) for user_id in people_db.telegram_owners(conn)]
 
 
 def menu_of(conn: sqlite3.Connection, user_id: int) -> tuple[int, tuple[str, ...], str | None]:
