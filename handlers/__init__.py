@@ -10,7 +10,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers import broadcast, casework, groups, report, start, whoami
+from handlers import broadcast, casework, fallback, groups, help, report, start, whoami
 from handlers.common import Context, answer
 
 PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel")
@@ -32,4 +32,8 @@ def register(application: Application) -> None:
     for module in (start, groups, whoami, report, casework, broadcast):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
+    application.add_handlers(help.handlers())
+    application.add_handlers(fallback.handlers())              # last: only what nothing above took
+    for group, handler in (*fallback.early_handlers(), *help.late_handlers()):
+        application.add_handler(handler, group)
     application.add_error_handler(log_error)

@@ -7,6 +7,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.services import casework, intake
+from bot.services.help import duty_state
 from bot.services.notify import local_time, staff_buttons
 from handlers.common import Context, answer, once, reader_locale, runtime, send
 from messages import render
@@ -75,8 +76,12 @@ async def duty(update: Update, context: Context) -> None:
     rt = runtime(context)
     arg = (context.args or [""])[0].lower()
     if arg not in ("on", "off"):
-        staff = await rt.db.read(casework.open_tasks, update.effective_user.id)
-        await answer(update, context, "casework/not_staff" if staff is None else "casework/duty_usage")
+        state = await rt.db.read(duty_state, update.effective_user.id)
+        if state in ("not_staff", "not_worker"):
+            name = "casework/not_staff" if state == "not_staff" else "casework/duty_not_worker"
+        else:
+            name = "casework/duty_usage" if context.args else "casework/duty_state"
+        await answer(update, context, name, on=state == "on")
         return
     result = await once(update, context, casework.set_duty, update.effective_user.id, arg == "on")
     await answer(update, context, "casework/not_staff" if result == "not_staff" else f"casework/duty_{result}",

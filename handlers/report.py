@@ -90,7 +90,7 @@ def render_view(view: View, locale: str) -> tuple[str, InlineKeyboardMarkup | No
     if view.kind == "ask_community":
         rows = _pairs([[_button(c.name, f"f|com|{c.code}")] for c in view.data["communities"]])
         rows.append([_button(label("buttons/cancel", locale), "f|cancel")])
-        return render("report/ask_community", locale), InlineKeyboardMarkup(rows)
+        return render("report/ask_community", locale, example=view.data.get("example")), InlineKeyboardMarkup(rows)
     if view.kind == "ask_grid":
         rows = _pairs([[_button(g.name, f"f|grid|{g.code}")] for g in view.data["grids"]])
         rows.append([_button(label("buttons/back", locale), "f|back|grid"),

@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.services import intake
 from bot.services.accounts import redeem_invite, remember, remembering
+from bot.services.help import greeting_for
 from bot.services.invite_links import INVITE_PREFIX
 from handlers.common import Context, answer, once, runtime
 from handlers.report import REPORT_PREFIX, show
@@ -26,7 +27,7 @@ async def start(update: Update, context: Context) -> None:
         await answer(update, context, f"start/invite_{outcome.status}", person=outcome.person, roles=outcome.roles)
     else:
         await once(update, context, remember, seen)
-        await answer(update, context, "start/welcome", name=user.first_name)
+        await answer(update, context, "start/welcome", name=user.first_name, **await rt.db.read(greeting_for, user.id))
 
 
 def handlers() -> list:

@@ -33,6 +33,8 @@ async def control(sandbox: Sandbox, action: str, b: dict[str, Any]) -> Any:
         return world.user_says(int(b["user_id"]), int(b["chat_id"]), str(b["text"]))
     if action == "send":
         return world.user_sends(int(b["user_id"]), int(b["chat_id"]), media_fields(world, str(b["kind"]), b))
+    if action == "post":
+        return world.user_sends(int(b["user_id"]), int(b["chat_id"]), dict(b["fields"]))
     if action == "edit":
         return world.user_edits(int(b["user_id"]), int(b["chat_id"]), int(b["message_id"]), str(b["text"]))
     if action == "tap":

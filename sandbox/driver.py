@@ -97,6 +97,11 @@ class Person:
         """Open the bot's deep link (`t.me/<bot>?start=<payload>`) and press Start."""
         return await self.says(self.id, f"/start {payload}" if payload else "/start")
 
+    async def posts(self, chat_id: int, **fields: Any) -> dict[str, Any]:
+        """Send something other than text: `photo=[…]`, `sticker={…}`, `location={…}`, `contact={…}`…"""
+        message: dict[str, Any] = await self.driver.call("post", user_id=self.id, chat_id=chat_id, fields=fields)
+        return message
+
     async def press(self, message: BotMessage, label: str) -> str:
         button = message.button(label)
         if message.chat_id is None or message.message_id is None:

@@ -44,6 +44,13 @@ async def eventually(check, timeout: float = 5.0):
         await asyncio.sleep(0.02)
 
 
+async def new_group(driver, title: str, members: list[Person], added_by: Person, admin: bool = False) -> int:
+    """A group with these members; `added_by` adds the bot, which introduces itself there."""
+    group = await driver.group(title, members, added_by=added_by, admin=admin)
+    await driver.expect(group)
+    return group
+
+
 async def link(bot, driver, clock, name: str, **user) -> Person:
     """A staff member opens their invite link and presses Start."""
     pending = await bot.db.read(invites_db.pending, stamp(clock.now()))
@@ -68,7 +75,7 @@ async def team(bot, driver, clock, workers: tuple[str, ...] = ("李娜", "张伟
     linked = [await link(bot, driver, clock, name) for name in workers]
     community_admin = await started(driver, "孙丽", 900003)
     town_admin = await started(driver, "钱文华", 900002)
-    group = await driver.group("府前社区第一网格居民群", [leader], added_by=leader)
+    group = await new_group(driver, "府前社区第一网格居民群", [leader], added_by=leader)
     await leader.says(group, "/bind G0101")
     await driver.expect(group)
     return Team(leader, linked, community_admin, town_admin, group)

@@ -53,6 +53,10 @@ SAMPLES = {
     "chat": "群", "who": "居民", "title": "群",
     "columns": "level", "level": "grid", "parent": "JH", "parent_level": "town", "max": 60,
     "old": "grid", "new": "town", "role": "grid_leader", "expected": "grid", "phone": "123",
+    "example": "G0101", "grids": ("G0101",), "commands": ("report", "tasks", "help"),
+    "entries": [("report", EVIL), ("help", "帮助")],
+    "notices": [("rumour", ["rumour", "truth", "source"])], "missing": ["truth"], "needed": ["rumour", "truth"],
+    "unknown": ["x"],
 }
 
 

@@ -1,4 +1,4 @@
-"""The `gridbot` command: run, migrate, import, invites, sandbox, demo."""
+"""The `gridbot` command: run, migrate, import, invites, sandbox, broadcast, templates, demo."""
 
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'", help="once, at this local time")
     when.add_argument("--cron", metavar="EXPR", help="repeat: minute hour day month weekday")
     bc.add_argument("--pin", action="store_true", help="pin it in the groups")
+    sub.add_parser("templates", parents=[common], help="list the notice templates and the --var fields each needs")
     sub.add_parser("broadcasts", parents=[common], help="list broadcasts and their runs")
     cancel = sub.add_parser("broadcast-cancel", parents=[common], help="cancel a broadcast")
     cancel.add_argument("id", type=int)
@@ -224,6 +225,11 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     fields = dict(v.split("=", 1) for v in args.var if "=" in v)
     if args.text is not None:
         fields = {"text": args.text}
+    else:
+        refusal = _missing_vars(args.template, fields, args.audience, settings.locale)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return 1
     kind, value = ("at", args.at) if args.at else ("cron", args.cron) if args.cron else ("now", "")
     draft = Draft(args.audience, args.template, fields, kind, value, args.pin)
 
@@ -242,6 +248,27 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(render("cli/broadcast_created", settings.locale, id=broadcast_id, code=args.audience, groups=groups,
                  first=local_time(stamp(first), settings)))
+    return 0
+
+
+def _missing_vars(template: str, fields: dict[str, str], audience: str, locale: str) -> str | None:
+    """The refusal to print when a notice template lacks some of its --var fields, else None."""
+    from bot.services.broadcasting import notice_fields
+
+    needed = notice_fields(template, locale)
+    missing = [f for f in needed if not fields.get(f, "").strip()]
+    if not missing:
+        return None
+    unknown = sorted(set(fields) - set(needed))
+    return render("cli/broadcast_missing_vars", locale, notice=template, missing=missing, needed=needed,
+                  unknown=unknown, code=audience)
+
+
+def _templates(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.broadcasting import NOTICES, notice_fields
+
+    notices = [(name, notice_fields(name, settings.locale)) for name in NOTICES]
+    print(render("cli/templates", settings.locale, notices=notices))
     return 0
 
 
@@ -287,7 +314,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "sandbox": _sandbox,
-            "broadcast": _broadcast, "broadcasts": _broadcasts, "broadcast-cancel": _broadcast_cancel, "demo": _demo}
+            "broadcast": _broadcast, "templates": _templates, "broadcasts": _broadcasts, "broadcast-cancel": _broadcast_cancel, "demo": _demo}
 
 
 if __name__ == "__main__":

@@ -110,6 +110,7 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             group = await drv.group("府前社区第一网格居民群", [wang, *residents], added_by=wang, admin=True)
             out.chat_names[group] = render("demo/group_chat", settings.locale, title="府前社区第一网格居民群")
             out.step("bind")
+            out.bot(await drv.expect(group))                 # the bot introduces itself
             reply = await say(wang, group, "/bind G0101")
             bound = await db.read(chats_db.get, group)
             check(bound is not None and bound.area_id is not None, "the leader's /bind did not bind the group")
@@ -118,6 +119,7 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             stranger = await drv.user("路人")
             other = await drv.group("随便聊聊群", [stranger], added_by=stranger)
             out.chat_names[other] = render("demo/group_chat", settings.locale, title="随便聊聊群")
+            await drv.expect(other)
             out.step("stranger")
             await say(stranger, other, "/bind G0101")
             refused = await db.read(chats_db.get, other)
@@ -209,6 +211,7 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             await drv.expect(qian_admin.private)
             second = await drv.group("龙泉社区第一网格居民群", [qian_admin], added_by=qian_admin, admin=True)
             out.chat_names[second] = render("demo/group_chat", settings.locale, title="龙泉社区第一网格居民群")
+            await drv.expect(second)
             await say(qian_admin, second, "/bind G0201")
             at = (clock.now() + timedelta(minutes=10)).astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
 

@@ -7,7 +7,8 @@ import logging
 from datetime import timedelta
 from typing import Callable
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
+from telegram import (BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeAllGroupChats,
+                      BotCommandScopeAllPrivateChats, Update)
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
 
 import handlers
@@ -15,6 +16,7 @@ from bot.services import casework
 from bot.services.broadcasting import failure_reason
 from bot.core.clock import stamp
 from bot.services.groups import follow_migration
+from bot.services.help import GROUP, GROUP_ADMINS, private_commands
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import AiohttpRequest
 from bot.delivery.update_order import PerUserUpdateProcessor
@@ -25,9 +27,8 @@ from db.outbox import Outgoing
 from messages import LOCALES, render
 
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
-PRIVATE_COMMANDS = ("report", "my", "tasks", "duty", "broadcast", "broadcasts", "whoami", "cancel")
-GROUP_COMMANDS = ("report", "bind", "unbind")
+# Edited messages are fetched only to be answered (handlers.fallback): an edit is never taken as input.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
 def build_application(rt: Runtime) -> Application:
@@ -51,10 +52,14 @@ def build_application(rt: Runtime) -> Application:
 
 
 async def set_commands(application: Application) -> None:
-    """The command menus, in every locale (zh_CN also as the default for other languages)."""
+    """The command menus, in every locale (zh_CN also as the default for other languages): a resident's in
+    private chats; in groups /report and /help, with /bind and /unbind shown to the groups' administrators only.
+    Staff get the menu of their roles in their own private chat when they link or ask for /help
+    (handlers.help.refresh_menu)."""
     bot = application.bot
-    for scope, names in ((BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
-                         (BotCommandScopeAllGroupChats(), GROUP_COMMANDS)):
+    for scope, names in ((BotCommandScopeAllPrivateChats(), private_commands(())),
+                         (BotCommandScopeAllGroupChats(), GROUP),
+                         (BotCommandScopeAllChatAdministrators(), GROUP_ADMINS)):
         for locale in LOCALES:
             commands = [BotCommand(name, render(f"commands/{name}", locale)) for name in names]
             language = None if locale == "zh_CN" else locale[:2]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.services import notify
+from bot.services import notify, refusals
 from bot.core.clock import stamp
 from bot.core.config import Settings
 from bot.services.forms import priority as priority_of
@@ -85,12 +85,12 @@ def may_act(conn: sqlite3.Connection, report: Report, user_id: int) -> bool:
 
 def load_for_action(conn: sqlite3.Connection, report_id: int, user_id: int, now: datetime
           ) -> tuple[Report | None, Outcome | None]:
-    """The report, if `user_id` may act on it; otherwise the refusal (recorded in its history)."""
+    """The report, if `user_id` may act on it; otherwise the refusal (in the audit log, not its history)."""
     report = reports_db.get(conn, report_id)
     if report is None:
         return None, Outcome("not_found")
     if not may_act(conn, report, user_id):
-        reports_db.add_event(conn, report.id, stamp(now), user_id, "refused")
+        refusals.record(conn, user_id, report.id, now)
         return None, Outcome("forbidden", report)
     return report, None
 

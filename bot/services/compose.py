@@ -11,6 +11,7 @@ from bot.services import broadcasting
 from bot.services.broadcasting import ComposeError, Draft
 from bot.core.clock import stamp
 from bot.core.config import Settings
+from bot.services.areas import find_area
 from bot.services.views import View
 from db import areas as areas_db
 from db import broadcasts as broadcasts_db
@@ -61,6 +62,11 @@ def _show(conn: sqlite3.Connection, settings: Settings, user_id: int, state: dic
                                "when_value": state.get("when_value", ""), "pin": state["pin"]})
 
 
+def current(conn: sqlite3.Connection, settings: Settings, user_id: int, state: dict[str, Any]) -> View:
+    """The step a broadcast being composed is at, shown again."""
+    return _show(conn, settings, user_id, state)
+
+
 def _save(conn: sqlite3.Connection, settings: Settings, user_id: int, state: dict[str, Any], now: datetime) -> View:
     conv_db.put(conn, user_id, state, stamp(now))
     return _show(conn, settings, user_id, state)
@@ -98,7 +104,7 @@ def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, state: dic
             return _invalid(conn, settings, user_id, state, exc)
         return _save(conn, settings, user_id, {**state, "step": "audience"}, now)
     if step == "audience":
-        area = areas_db.by_code(conn, text) or areas_db.by_code(conn, text.upper())
+        area = find_area(conn, text)
         if area is None:
             return _invalid(conn, settings, user_id, state, ComposeError("unknown_area", code=text[:40]))
         if not broadcasting.in_scope(conn, user_id, area.id):

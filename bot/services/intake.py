@@ -10,6 +10,7 @@ from bot.services import casework, compose, forms
 from bot.core.clock import parse_stamp, stamp
 from bot.core.config import Settings
 from db import areas as areas_db
+from bot.services.areas import echo, find_area, first_grid_code
 from bot.services.views import View
 from db import conversations as conv_db
 
@@ -31,7 +32,8 @@ def _show(conn: sqlite3.Connection, form: dict[str, Any]) -> View:
     if form["grid"] is None:
         community = form.get("community")
         if community is None:
-            return View("ask_community", {"communities": areas_db.children(conn, None, "community")})
+            return View("ask_community", {"communities": areas_db.children(conn, None, "community"),
+                                          "example": first_grid_code(conn)})
         parent = areas_db.by_code(conn, community)
         return View("ask_grid", {"community": parent, "grids": areas_db.children(conn, parent.id, "grid")})
     step = forms.current(form)
@@ -56,9 +58,10 @@ def begin(conn: sqlite3.Connection, settings: Settings, user_id: int, grid_code:
     if state and state.get("flow") == "report" and (grid_code is None or state["grid"] == grid_code):
         return _show(conn, state)
     if grid_code is not None:
-        grid = areas_db.by_code(conn, grid_code)
+        grid = find_area(conn, grid_code)
         if grid is None or grid.level != "grid":
-            return View("unknown_grid", {"code": grid_code})
+            return View("unknown_grid", {"code": echo(grid_code)})
+        grid_code = grid.code
     form = forms.new_form(grid_code)
     conv_db.put(conn, user_id, form, stamp(now))
     return _show(conn, form)
@@ -76,7 +79,7 @@ def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str,
     if state["flow"] == "broadcast":
         return compose.typed(conn, settings, user_id, state, text, now)
     if state["grid"] is None:
-        grid = areas_db.by_code(conn, text.strip().upper()) or areas_db.by_code(conn, text.strip())
+        grid = find_area(conn, text)
         if grid is None or grid.level != "grid":
             return View("unknown_grid", {"code": text.strip()[:40], "then": _show(conn, state)})
         state = {**state, "grid": grid.code}
@@ -139,6 +142,20 @@ def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: li
     else:
         return View("stale")
     conv_db.put(conn, user_id, state, stamp(now))
+    return _show(conn, state)
+
+
+def current_view(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime) -> View | None:
+    """What the conversation going on waits for, to ask again after an input it cannot take (a photo, a
+    sticker); None when there is none, or it has gone idle past its time. Reads only."""
+    found = conv_db.get(conn, user_id)
+    if found is None or parse_stamp(found[1]) + timedelta(minutes=settings.conversation_idle_minutes) < now:
+        return None
+    state = found[0]
+    if state["flow"] in ("note", "resolve"):
+        return View("worker_input", {"flow": state["flow"]})
+    if state["flow"] == "broadcast":
+        return compose.current(conn, settings, user_id, state)
     return _show(conn, state)
 
 

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.core.errors import GridbotError
+from bot.services.areas import normalize_code
 from bot.services.org import LEVEL_ALIASES, LEVELS, ROLE_ALIASES, ROLE_LEVEL, parent_level
 from db import areas as areas_db
+from bot.services.spreadsheet import SheetError, read_table
 from db import audit, invites as invites_db, people as people_db
 
 AREA_COLUMNS = ("code", "name", "level", "parent_code")
 STAFF_COLUMNS = ("area_code", "role", "name", "phone", "telegram_user_id")
+# Header spellings accepted besides our own names (compared ignoring case, spaces, `_` and full width).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("编码", "区域编码", "代码", "网格编码"),
+    "name": ("名称", "区域名称", "姓名"),
+    "level": ("层级", "级别"),
+    "parent_code": ("上级编码", "上级区域编码", "上级代码", "parent"),
+    "area_code": ("区域编码", "所属区域编码", "网格编码", "编码", "area"),
+    "role": ("职务", "角色", "岗位"),
+    "phone": ("电话", "手机", "手机号", "手机号码", "联系电话", "mobile"),
+    "telegram_user_id": ("Telegram ID", "TelegramID", "TG ID", "telegram"),
+}
+CODE_COLUMNS = ("code", "parent_code", "area_code")
+FOLDED_COLUMNS = ("level", "role", "telegram_user_id")       # names keep their own punctuation
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_NAME = 60
@@ -30,7 +45,7 @@ class RowError:
     file: str
     line: int
     key: str
-    context: dict = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,7 +85,8 @@ class ImportRejected(GridbotError):
 
 
 def normalize_phone(raw: str) -> str:
-    phone = re.sub(r"[\s-]", "", raw)
+    """A phone number as stored: full-width digits folded, spaces and dashes dropped, +86/0086 removed."""
+    phone = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", raw))
     for prefix in ("+86", "0086"):
         if phone.startswith(prefix):
             phone = phone[len(prefix):]
@@ -78,29 +94,17 @@ def normalize_phone(raw: str) -> str:
 
 
 def read_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """Rows as (line number, {column: stripped value}); UTF-8 with or without BOM."""
-    name = path.name
+    """Rows as (line number, {column: stripped value}) from a CSV (UTF-8, GBK/GB18030, UTF-16) or an .xlsx
+    file, headers in English or Chinese; full-width letters and digits are folded in codes, levels, roles and
+    ids, and codes are upper-cased."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        return [], [RowError(name, 0, "file_not_found")]
-    except UnicodeDecodeError:
-        return [], [RowError(name, 0, "file_not_utf8")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        return [], [RowError(name, 1, "file_empty")]
-    header = [h.strip().lower() for h in header]
-    missing = [c for c in columns if c not in header]
-    if missing:
-        return [], [RowError(name, 1, "missing_columns", {"columns": ", ".join(missing)})]
+        raw = read_table(path, {c: HEADER_ALIASES.get(c, ()) for c in columns}, columns)
+    except SheetError as exc:
+        return [], [RowError(path.name, exc.line, exc.key, dict(exc.context))]
     rows = []
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        values = values + [""] * (len(header) - len(values))
-        rows.append((line, {h: v.strip() for h, v in zip(header, values)}))
+    for line, row in raw:
+        folded = {c: unicodedata.normalize("NFKC", row[c]).strip() for c in FOLDED_COLUMNS if c in row}
+        rows.append((line, row | folded | {c: normalize_code(row[c]) for c in CODE_COLUMNS if c in row}))
     return rows, []
 
 
