@@ -13,9 +13,11 @@ from typing import Any
 from bot.services import notify
 from bot.core.clock import stamp
 from bot.core.config import Settings
+from bot.core.errors import GridbotError
 from bot.services.forms import priority as priority_of
 from bot.services.org import ADMIN_ROLES
-from bot.services.routing import TOP_LEVEL, first_reachable, pick_assignee, staff_at_level
+from bot.services.routing import (NOBODY, TOP_LEVEL, next_reachable_level, pick_assignee, reachable_at_level,
+                                  staff_at_level)
 from db import areas as areas_db
 from db import outbox
 from db import people as people_db
@@ -23,6 +25,20 @@ from db import reports as reports_db
 from db import timers as timers_db
 from db.people import Staff
 from db.reports import Report
+
+
+CARD_PURPOSES = ("assign", "escalate", "remind")
+
+
+class ReportMissing(GridbotError):
+    """A report the caller just had in hand is gone (it is never deleted: a bug)."""
+
+
+def _load(conn: sqlite3.Connection, report_id: int) -> Report:
+    report = reports_db.get(conn, report_id)
+    if report is None:
+        raise ReportMissing("report_missing", report_id=report_id)
+    return report
 
 
 @dataclass(frozen=True)
@@ -181,29 +197,29 @@ def transfer(conn: sqlite3.Connection, settings: Settings, report_id: int, user_
 
 def escalate(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id: int | None, now: datetime,
              reason: str = "manual") -> Outcome:
-    """Raise the report one level (leader → community → town); the people there get it with its history."""
+    """Raise the report to the next level up with someone reachable (leader → community → town); the
+    people there get it with its history. Levels whose staff cannot be messaged are passed over."""
     if user_id is not None:
         report, refusal = load_for_action(conn, report_id, user_id, now)
         if refusal:
             return refusal
     else:
         report = reports_db.get(conn, report_id)
+    if report is None:
+        return Outcome("not_found")
     if report.status == "resolved":
         return Outcome("already_resolved", report)
-    for level in range(report.level + 1, TOP_LEVEL + 1):      # the next level up that has anyone
-        targets = staff_at_level(conn, report.grid_id, level)
-        if targets:
-            break
-    else:
+    found = next_reachable_level(conn, report.grid_id, report.level)
+    if found is None:
         return Outcome("top_level", report)
+    level, targets = found
     ts = stamp(now)
     changes: dict[str, Any] = {"level": level}
     if report.status == "open":
-        lead = first_reachable(targets)
-        changes["assignee_id"] = lead.person_id
+        changes["assignee_id"] = targets[0].person_id
     reports_db.update(conn, report.id, **changes)
     reports_db.add_event(conn, report.id, ts, user_id, "escalated", level=level, reason=reason)
-    report = reports_db.get(conn, report.id)
+    report = _load(conn, report.id)
     for staff in targets:
         notify.card_to_staff(conn, settings, report, staff, "escalated", outbox.URGENT, "escalate", ts, reason=reason)
     notify.to_reporter(conn, settings, report, "report/status_escalated", ts)
@@ -236,23 +252,52 @@ def fire_timer(conn: sqlite3.Connection, settings: Settings, timer: timers_db.Ti
 
 def undeliverable(conn: sqlite3.Connection, settings: Settings, message: outbox.Outgoing, reason: str,
                   now: datetime) -> None:
-    """A private message was refused for good (the person never pressed Start, or blocked the bot):
-    mark them unreachable, give an unaccepted report to the next person, and tell the grid leader."""
-    ts = stamp(now)
+    """A private message was refused for good (the person never pressed Start, or blocked the bot): mark
+    them unreachable; a report waiting on them moves on — to the next worker, or to the next person at
+    its level, else up a level, never back down — and the grid leader is told, once."""
     if message.person_id is None:
         return
+    ts = stamp(now)
     people_db.mark_unreachable(conn, message.person_id, ts)
-    if message.report_id is None or message.purpose not in ("assign", "escalate", "remind"):
+    if message.report_id is None or message.purpose not in CARD_PURPOSES:
         return
     report = reports_db.get(conn, message.report_id)
     person = people_db.by_id(conn, message.person_id)
-    reports_db.add_event(conn, report.id, ts, None, "unreachable", person=person.name, reason=reason)
-    if report.status == "open" and report.assignee_id == message.person_id:
-        _assign(conn, settings, report, ts, exclude={message.person_id}, headline="rerouted")
-    for leader in staff_at_level(conn, report.grid_id, 1):
-        if leader.person_id != message.person_id and leader.reachable:
-            notify.to_user(conn, settings, leader.telegram_user_id, "report/worker_unreachable", "leader_notice", ts,
-                           priority=outbox.ASSIGN, report_id=report.id, report=report, name=person.name)
+    if report is None or person is None or report.status == "resolved":
+        return
+    # A second refusal for the same report (a reminder queued before the first one failed) changes nothing.
+    if any(e.action == "unreachable" and e.detail.get("person_id") == person.id
+           for e in reports_db.events(conn, report.id)):
+        return
+    reports_db.add_event(conn, report.id, ts, None, "unreachable", person=person.name, person_id=person.id,
+                         reason=reason)
+    _move_on(conn, settings, report, person.id, now)
+    report = _load(conn, report.id)
+    holder = people_db.by_id(conn, report.assignee_id) if report.assignee_id is not None else None
+    for leader in reachable_at_level(conn, report.grid_id, 1, exclude={person.id}):
+        notify.to_user(conn, settings, leader.telegram_user_id, "report/worker_unreachable", "leader_notice", ts,
+                       priority=outbox.ASSIGN, report_id=report.id, report=report, name=person.name,
+                       assignee=holder.name if holder is not None and holder.id != person.id else "")
+
+
+def _move_on(conn: sqlite3.Connection, settings: Settings, report: Report, unreachable: int, now: datetime) -> None:
+    """Whoever stood for the report cannot be reached: find the next one, going up, not down."""
+    holds_it = report.status == "open" and report.assignee_id == unreachable
+    if report.level == 0:
+        if holds_it:
+            _assign(conn, settings, report, stamp(now), exclude={unreachable}, headline="rerouted")
+        return
+    if not holds_it and unreachable not in {s.person_id for s in staff_at_level(conn, report.grid_id, report.level)}:
+        return                                          # a card for a level the report has already left
+    others = reachable_at_level(conn, report.grid_id, report.level, exclude={unreachable})
+    if not others:
+        escalate(conn, settings, report.id, None, now, reason="unreachable")
+    elif holds_it:
+        ts = stamp(now)
+        reports_db.update(conn, report.id, assignee_id=others[0].person_id)
+        reports_db.add_event(conn, report.id, ts, None, "assigned", to=others[0].name, level=report.level)
+        notify.card_to_staff(conn, settings, _load(conn, report.id), others[0], "rerouted", outbox.URGENT,
+                             "assign", ts)
 
 
 def open_tasks(conn: sqlite3.Connection, user_id: int) -> list[Report] | None:
