@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import sys
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -153,8 +154,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     async def go():
         db = await _open_db(settings)
         try:
-            result = await db.write(import_org, args.areas, args.staff, SystemClock().now(),
-                                    timedelta(days=settings.invite_ttl_days))
+            result = await db.write(partial(import_org, settings=settings), args.areas, args.staff,
+                                    SystemClock().now(), timedelta(days=settings.invite_ttl_days))
             return result, await _invite_lines(db, settings, args.bot_username)
         finally:
             await db.close()
