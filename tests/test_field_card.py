@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from db import reports as reports_db
-from tests.scenario import ARRIVAL, DISPUTE, report_from_group, team
+from tests.scenario import ARRIVAL, DISPUTE, eventually, report_from_group, team
 
 
 async def test_a_dispute_card_names_the_reporter(bot, driver, clock):
@@ -51,3 +51,62 @@ async def test_an_anonymous_report_names_nobody(bot, driver, clock):
     card = await driver.expect(zhang_wei.private)
     assert number in card.text and "匿名" in card.text
     assert "钱阿姨" not in card.text.split("处理记录")[0] and "qian_ayi" not in card.text
+
+
+async def edits_of(driver, card, count: int = 1):
+    """The edits the bot made to one message, oldest first, once there are `count` of them (it edits after
+    answering the press)."""
+    async def found():
+        edits = [e for e in await driver.events(0, card.chat_id, kinds=["edit"]) if e.message_id == card.message_id]
+        return edits if len(edits) >= count else None
+    return await eventually(found) or []
+
+
+def actions(message) -> set[str]:
+    return {b["callback_data"].split("|")[2] for b in message.buttons}
+
+
+async def test_the_card_is_updated_in_place_when_the_report_changes(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    li_na, zhang_wei = crew.workers
+    number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
+    card = await driver.expect(li_na.private)
+    assert "待接单" in card.text and actions(card) == {"acc", "note", "res", "xfer", "esc"}
+
+    await driver.answer(await li_na.press(card, "接单"))
+    [accepted] = await edits_of(driver, card)
+    assert number in accepted.text and "处理中" in accepted.text and "待接单" not in accepted.text
+    assert "处理人：李娜" in accepted.text and "接单（李娜）" in accepted.text
+    assert actions(accepted) == {"note", "res", "xfer", "esc"}
+
+    await driver.answer(await li_na.press(accepted, "上报"))
+    escalated = (await edits_of(driver, card, 2))[-1]
+    assert "上报（李娜）" in escalated.text and actions(escalated) == {"note", "res", "xfer", "esc"}
+    leader_card = await driver.expect(crew.leader.private)
+    assert await bot.runtime.sender.drained()                    # his card is recorded as delivered
+
+    await driver.answer(await crew.leader.press(leader_card, "转派"))
+    await crew.leader.press(await driver.expect(crew.leader.private), "张伟")
+    assert number in (await driver.expect(zhang_wei.private)).text
+    moved = (await edits_of(driver, leader_card))[-1]
+    assert "处理人：张伟" in moved.text and "转派（王强）" in moved.text
+    gone = (await edits_of(driver, card, 3))[-1]                 # 李娜 no longer holds it: buttons off, nothing new
+    assert gone.buttons == [] and gone.text is None
+    report = await bot.db.read(reports_db.by_number, number)
+    assert report.status == "accepted" and report.level == 0
+
+
+async def test_an_escalation_by_the_worker_takes_her_buttons_off(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    li_na = crew.workers[0]
+    await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
+    card = await driver.expect(li_na.private)
+
+    await driver.answer(await li_na.press(card, "上报"))             # open: the leader holds it now
+
+    [edit] = await edits_of(driver, card)
+    assert edit.buttons == []
+    leader_card = await driver.expect(crew.leader.private)
+    await driver.answer(await crew.leader.press(leader_card, "接单"))
+    [leader_edit] = await edits_of(driver, leader_card)
+    assert "处理中" in leader_edit.text and "处理人：王强" in leader_edit.text

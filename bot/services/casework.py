@@ -19,6 +19,7 @@ from bot.services.forms import priority as priority_of
 from bot.services.org import ADMIN_ROLES
 from bot.services.routing import NOBODY, TOP_LEVEL, next_reachable_level, pick_assignee
 from db import areas as areas_db
+from db import cards as cards_db
 from db import outbox
 from db import people as people_db
 from db import reports as reports_db
@@ -27,7 +28,7 @@ from db.people import Staff
 from db.reports import Report
 
 
-CARD_PURPOSES = ("assign", "escalate", "remind")
+CARD_PURPOSES = cards_db.CARD_PURPOSES
 
 
 class Vanished(GridbotError):

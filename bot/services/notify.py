@@ -85,17 +85,24 @@ def staff_buttons(report: Report, locale: str) -> dict[str, Any] | None:
     return {"inline_keyboard": rows}
 
 
+def card(conn: sqlite3.Connection, settings: Settings, report: Report, locale_code: str | None, headline: str,
+         **extra: Any) -> tuple[str, dict[str, Any] | None]:
+    """The full report with its history, and the action buttons: (HTML text, inline keyboard)."""
+    locale = locale_for(locale_code, settings.locale)
+    text = render("report/card", locale, headline=headline, **extra, **report_view(conn, report, settings))
+    return text, staff_buttons(report, locale)
+
+
 def card_to_staff(conn: sqlite3.Connection, settings: Settings, report: Report, staff: Staff, headline: str,
                   priority: int, purpose: str, now: str, **extra: Any) -> int | None:
-    """The full report with its history and the action buttons, to one staff member's private chat."""
+    """The card, to one staff member's private chat."""
     if staff.telegram_user_id is None:
         return None
-    locale = locale_for(staff.locale, settings.locale)
-    text = render("report/card", locale, headline=headline, **extra, **report_view(conn, report, settings))
+    text, buttons = card(conn, settings, report, staff.locale, headline, **extra)
     audit.record(conn, now, None, "report_disclosed", f"report:{report.id}", to_person=staff.person_id,
                  why=purpose)
     return outbox.add(conn, now, staff.telegram_user_id, text, purpose, priority,
-                      reply_markup=staff_buttons(report, locale), person_id=staff.person_id, report_id=report.id)
+                      reply_markup=buttons, person_id=staff.person_id, report_id=report.id)
 
 
 def to_user(conn: sqlite3.Connection, settings: Settings, user_id: int, template: str, purpose: str, now: str,
