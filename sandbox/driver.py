@@ -56,6 +56,15 @@ class Person:
         """Open the bot's deep link (`t.me/<bot>?start=<payload>`) and press Start."""
         return await self.says(self.id, f"/start {payload}" if payload else "/start")
 
+    async def shares_contact(self, phone: str, own: bool = True, contact_user_id: int | None = None,
+                             first_name: str | None = None) -> dict[str, Any]:
+        """Share a contact in the private chat: their own (Telegram's request-contact button), or with
+        `own=False` someone else's card (`contact_user_id` None: a contact without a Telegram account)."""
+        message: dict[str, Any] = await self.driver.call(
+            "contact", user_id=self.id, phone=phone, contact_user_id=self.id if own else contact_user_id,
+            first_name=first_name)
+        return message
+
     async def press(self, message: BotMessage, label: str) -> str:
         button = message.button(label)
         return await self.press_data(message.chat_id, message.message_id, button["callback_data"])

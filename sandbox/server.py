@@ -324,6 +324,11 @@ class Sandbox:
             return chat.as_api(world.users)
         if action == "say":
             return world.user_says(int(b["user_id"]), int(b["chat_id"]), str(b["text"]))
+        if action == "contact":
+            contact_user = b.get("contact_user_id")
+            return world.user_shares_contact(int(b["user_id"]), str(b["phone"]),
+                                             int(contact_user) if contact_user is not None else None,
+                                             b.get("first_name"))
         if action == "press":
             return world.press(int(b["user_id"]), int(b["chat_id"]), int(b["message_id"]), str(b["data"]),
                                bool(b.get("forge")))
