@@ -77,12 +77,6 @@ async def refresh(context: Context, edits: list[CardEdit]) -> None:
                                                          disable_web_page_preview=True))
 
 
-async def refresh_cards(context: Context, report_id: int) -> None:
-    """Bring every delivered card of the report up to date (for a change made outside a card press)."""
-    rt = runtime(context)
-    await refresh(context, await rt.db.write(cards.refreshed, rt.settings, report_id, rt.now()))
-
-
 async def _quietly(edit: Awaitable[object]) -> None:
     try:
         await edit
