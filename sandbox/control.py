@@ -33,6 +33,11 @@ async def control(sandbox: Sandbox, action: str, b: dict[str, Any]) -> Any:
         return world.user_says(int(b["user_id"]), int(b["chat_id"]), str(b["text"]))
     if action == "send":
         return world.user_sends(int(b["user_id"]), int(b["chat_id"]), media_fields(world, str(b["kind"]), b))
+    if action == "contact":
+        contact_user = b.get("contact_user_id")
+        return world.user_shares_contact(int(b["user_id"]), str(b["phone"]),
+                                         int(contact_user) if contact_user is not None else None,
+                                         b.get("first_name"))
     if action == "post":
         return world.user_sends(int(b["user_id"]), int(b["chat_id"]), dict(b["fields"]))
     if action == "edit":

@@ -75,14 +75,6 @@ class Person:
         return await self.sends("contact", chat_id, phone_number=phone_number, first_name=first_name,
                                 contact_user_id=user_id)
 
-    async def shares_contact(self, chat_id: int | None = None) -> dict[str, Any]:
-        """Tap the bot's request_contact keyboard button: the person's own phone number and user id go out."""
-        keyboard = await self.driver.keyboard(self.id if chat_id is None else chat_id)
-        button = next((b for b in keyboard if b.get("request_contact")), None)
-        if button is None:
-            raise AssertionError(f"no request_contact button is shown; the keyboard is {keyboard}")
-        return await self.taps(button["text"], chat_id)
-
     async def taps(self, label: str, chat_id: int | None = None) -> dict[str, Any]:
         """Tap a button of the reply keyboard the bot shows (the first whose text contains `label`)."""
         return cast(dict[str, Any], await self.driver.call("tap", user_id=self.id, label=label,
@@ -100,6 +92,22 @@ class Person:
     async def posts(self, chat_id: int, **fields: Any) -> dict[str, Any]:
         """Send something other than text: `photo=[…]`, `sticker={…}`, `location={…}`, `contact={…}`…"""
         message: dict[str, Any] = await self.driver.call("post", user_id=self.id, chat_id=chat_id, fields=fields)
+        return message
+
+    async def shares_contact(self, phone: str | None = None, own: bool = True, contact_user_id: int | None = None,
+                             first_name: str | None = None, chat_id: int | None = None) -> dict[str, Any]:
+        """Share a contact in the private chat. Without `phone`: tap the bot's request_contact keyboard button
+        (the person's own phone number and user id go out). With `phone`: their own contact (`own`), or with
+        `own=False` someone else's card (`contact_user_id` None: a contact without a Telegram account)."""
+        if phone is None:
+            keyboard = await self.driver.keyboard(self.id if chat_id is None else chat_id)
+            button = next((b for b in keyboard if b.get("request_contact")), None)
+            if button is None:
+                raise AssertionError(f"no request_contact button is shown; the keyboard is {keyboard}")
+            return await self.taps(button["text"], chat_id)
+        message: dict[str, Any] = await self.driver.call(
+            "contact", user_id=self.id, phone=phone, contact_user_id=self.id if own else contact_user_id,
+            first_name=first_name)
         return message
 
     async def press(self, message: BotMessage, label: str) -> str:

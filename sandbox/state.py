@@ -192,6 +192,15 @@ class World:
         file_id = f"{prefix}{next(self._file_ids):06d}{self.bot['id']}"
         stored = self.files[file_id] = StoredFile(file_id, name, body, mime_type)
         return stored
+    def user_shares_contact(self, user_id: int, phone: str, contact_user_id: int | None,
+                            first_name: str | None = None) -> dict[str, Any]:
+        """A contact card sent in the user's private chat with the bot: their own (the request-contact
+        button) or, with another `contact_user_id` or none, someone else's."""
+        user = self.users[user_id]
+        contact: dict[str, Any] = {"phone_number": phone, "first_name": first_name or user.first_name}
+        if contact_user_id is not None:
+            contact["user_id"] = contact_user_id
+        return self.add_message(self.private_chat(user_id), user.as_api(), {"contact": contact})
 
     def press(self, user_id: int, chat_id: int, message_id: int, data: str, forge: bool = False) -> str:
         chat = self.chats.get(chat_id)

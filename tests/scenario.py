@@ -52,14 +52,21 @@ async def new_group(driver, title: str, members: list[Person], added_by: Person,
 
 
 async def link(bot, driver, clock, name: str, **user) -> Person:
-    """A staff member opens their invite link and presses Start."""
+    """A staff member opens their invite link, presses Start, and shares their contact when asked."""
     pending = await bot.db.read(invites_db.pending, stamp(clock.now()))
     code = next(p.code for p in pending if p.name == name)
     person = await driver.user(name, **user)
     await person.start(f"inv_{code}")
+    ask = await driver.expect(person.private)
+    assert any(b.get("request_contact") for row in ask.data["reply_markup"]["keyboard"] for b in row), ask.text
+    await person.shares_contact(await roster_phone(bot, name))
     reply = await driver.expect(person.private)
     assert "绑定成功" in reply.text or "Linked" in reply.text, reply.text
     return person
+
+
+async def roster_phone(bot, name: str) -> str:
+    return await bot.db.read(lambda conn: conn.execute("SELECT phone FROM people WHERE name = ?", (name,)).fetchone()[0])
 
 
 async def started(driver, name: str, user_id: int) -> Person:

@@ -39,6 +39,7 @@ SAMPLES = {
     "step": "name", "kind": "text", "answers": {}, "community": AREA, "key": "travel", "value": "train",
     "length": 600, "label": "接单", "minutes": 31, "local": lambda stamp: stamp[:16],
     "name": EVIL,
+    "reporter": {"anonymous": False, "name": EVIL, "username": "evil", "phone": "13800000000"}, "own": False,
     "person": Person(1, EVIL, "13800000000", 42),
     "roles": [RoleRow("grid_leader", 1, "G0101", EVIL, "grid"), RoleRow("town_admin", 2, "JH", "荆河街道", "town")],
     "area": AREA,

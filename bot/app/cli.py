@@ -1,4 +1,4 @@
-"""The `gridbot` command: run, migrate, import, invites, sandbox, broadcast, templates, demo."""
+"""The `gridbot` command: run, migrate, import, invites, unlink, sandbox, broadcast, templates, demo."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import sys
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -49,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     inv = sub.add_parser("invites", parents=[common], help="list invite links not used yet")
     inv.add_argument("--bot-username", help="bot username for invite links")
+
+    unlink = sub.add_parser("unlink", parents=[common], help="unlink a staff member's Telegram account")
+    unlink.add_argument("who", metavar="PHONE", help="their phone on the staff list (or their name)")
+    unlink.add_argument("--bot-username", help="bot username for the new invite link")
 
     sandbox = sub.add_parser("sandbox", parents=[common], help="run a local sandbox Bot API server")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -154,8 +159,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     async def go():
         db = await _open_db(settings)
         try:
-            result = await db.write(import_org, args.areas, args.staff, SystemClock().now(),
-                                    timedelta(days=settings.invite_ttl_days))
+            result = await db.write(partial(import_org, settings=settings), args.areas, args.staff,
+                                    SystemClock().now(), timedelta(days=settings.invite_ttl_days))
             return result, await _invite_lines(db, settings, args.bot_username)
         finally:
             await db.close()
@@ -202,6 +207,26 @@ async def _invite_lines(db, settings: Settings, username: str | None, always: bo
     if rows and not username:
         text += "\n" + render("cli/no_username", settings.locale)
     return text
+
+
+def _unlink(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.binding import unlink
+    from bot.app.usernames import resolve_username
+    from bot.services.invite_links import invite_link
+
+    async def go() -> tuple[Any, str]:
+        db = await _open_db(settings)
+        try:
+            outcome = await db.write(unlink, settings, None, args.who, SystemClock().now())
+        finally:
+            await db.close()
+        username = await resolve_username(settings, args.bot_username) if outcome.code else None
+        return outcome, invite_link(username, outcome.code) if outcome.code else ""
+
+    outcome, link = asyncio.run(go())
+    print(render(f"cli/unlink/{outcome.status}", settings.locale, person=outcome.person, count=outcome.count,
+                 text=args.who, link=link))
+    return 0 if outcome.status == "unlinked" else 1
 
 
 def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
@@ -313,8 +338,9 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run_demo(settings, quiet=args.quiet))
 
 
-COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "sandbox": _sandbox,
-            "broadcast": _broadcast, "templates": _templates, "broadcasts": _broadcasts, "broadcast-cancel": _broadcast_cancel, "demo": _demo}
+COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "unlink": _unlink,
+            "sandbox": _sandbox, "broadcast": _broadcast, "templates": _templates, "broadcasts": _broadcasts,
+            "broadcast-cancel": _broadcast_cancel, "demo": _demo}
 
 
 if __name__ == "__main__":

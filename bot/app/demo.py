@@ -97,7 +97,12 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             pending = await db.read(invites_db.pending, stamp(clock.now()))
             code = next(p.code for p in pending if p.name == "李娜")
             out.step("invite", link=invite_link(username, code))
-            reply = await say(li_na, li_na.private, f"/start inv_{code}")
+            await say(li_na, li_na.private, f"/start inv_{code}")
+            await drv.skip(li_na.private)                      # she proves it is her: her own contact
+            out.said(li_na, li_na.private, "📱 13806320012")
+            await li_na.shares_contact("13806320012")
+            reply = await drv.expect(li_na.private)
+            out.bot(reply)
             check("G0101" in reply.text, "the invite did not link 李娜 to grid G0101")
             await say(li_na, li_na.private, "/whoami")
 

@@ -12,7 +12,7 @@ from telegram import (BotCommand, BotCommandScopeAllChatAdministrators, BotComma
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
 
 import handlers
-from bot.services import casework
+from bot.services import handover
 from bot.services.broadcasting import failure_reason
 from bot.core.clock import stamp
 from bot.services.groups import follow_migration
@@ -70,7 +70,7 @@ def make_sender(application: Application) -> OutboxSender:
     rt: Runtime = application.bot_data["runtime"]
 
     async def failed(message: Outgoing, reason: str) -> None:
-        await rt.change(casework.undeliverable, rt.settings, message, reason, rt.now())
+        await rt.change(handover.undeliverable, rt.settings, message, reason, rt.now())
         if message.chat_id < 0 and failure_reason(reason) in ("removed", "not_found"):
             await rt.db.write(chats_db.set_bot_status, message.chat_id, "removed", rt.stamp())
 

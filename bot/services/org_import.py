@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.core.config import Settings
 from bot.core.errors import GridbotError
 from bot.services.areas import normalize_code
 from bot.services.org import LEVEL_ALIASES, LEVELS, ROLE_ALIASES, ROLE_LEVEL, parent_level
@@ -73,6 +74,7 @@ class ImportResult:
     people: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
     roles_added: int = 0
     roles_removed: int = 0
+    reports_moved: int = 0          # unresolved reports of people dropped from the roster, handed on
     invites: list[tuple[str, str, str]] = field(default_factory=list)  # (name, code, expires_at)
 
 
@@ -216,12 +218,14 @@ def validate_staff(
 
 
 def import_org(
-    conn: sqlite3.Connection, areas_path: Path | None, staff_path: Path | None, now: datetime, invite_ttl: timedelta
+    conn: sqlite3.Connection, areas_path: Path | None, staff_path: Path | None, now: datetime, invite_ttl: timedelta,
+    *, settings: Settings | None = None,
 ) -> ImportResult:
     """Validate both files against the database, then apply them; raise ImportRejected on any bad row.
 
     The staff file is the whole roster: roles of people not listed in it are removed (the people stay,
-    with their history). Areas missing from the file are kept.
+    with their history), and the unresolved reports they no longer have power over go to someone who
+    has, the leader told (in `settings`' language and time zone). Areas missing from the file are kept.
     """
     errors: list[RowError] = []
     area_rows: list[AreaRow] = []
@@ -255,9 +259,16 @@ def import_org(
             wanted.add((person_ids[row.phone], area.id, row.role))
         for key in wanted:
             result.roles_added += people_db.add_role(conn, *key, stamp)
+        dropped: set[int] = set()
         for key in people_db.role_keys(conn) - wanted:
             people_db.remove_role(conn, *key)
+            dropped.add(key[0])
             result.roles_removed += 1
+        if dropped:
+            # Imported here: handover builds on casework, whose forms import this module's normalize_phone.
+            from bot.services.handover import off_roster
+
+            result.reports_moved = off_roster(conn, settings or Settings(), sorted(dropped), now)
         expires = (now + invite_ttl).isoformat()
         for phone, person_id in person_ids.items():
             person = people_db.by_id(conn, person_id)
@@ -270,7 +281,7 @@ def import_org(
             result.invites.append((person.name, code, expires))
     audit.record(conn, stamp, None, "org_import",
                  files=[p.name for p in (areas_path, staff_path) if p], areas=result.areas, people=result.people,
-                 roles_added=result.roles_added, roles_removed=result.roles_removed)
+                 roles_added=result.roles_added, roles_removed=result.roles_removed, reports_moved=result.reports_moved)
     return result
 
 
