@@ -8,12 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 URGENT, ASSIGN, NOTICE, BROADCAST = 0, 1, 2, 5
-_added = 0
-
-
-def rows_added() -> int:
-    """How many messages this process has queued so far (to know whether a change owes the sender a wake-up)."""
-    return _added
 
 
 @dataclass(frozen=True)
@@ -33,8 +27,6 @@ class Outgoing:
 def add(conn: sqlite3.Connection, now: str, chat_id: int, text: str, purpose: str, priority: int = NOTICE,
         reply_markup: dict[str, Any] | None = None, person_id: int | None = None, report_id: int | None = None,
         ref: str | None = None) -> int:
-    global _added
-    _added += 1
     cur = conn.execute(
         "INSERT INTO outbox (created_at, priority, chat_id, text, reply_markup, purpose, person_id, report_id, ref)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

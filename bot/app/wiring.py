@@ -92,6 +92,7 @@ async def start_polling(application: Application) -> None:
     await rt.db.write(updates_db.forget_before, stamp(rt.clock.now() - timedelta(days=2)))
     await set_commands(application)
     rt.sender = make_sender(application)
+    rt.db.on_outbox(rt.sender.wake)         # a committed change that queued messages wakes the sender
     rt.sender.start()
     await application.start()
     await rt.tick()
@@ -107,6 +108,7 @@ async def stop_polling(application: Application) -> None:
     if application.running:
         await application.stop()
     if rt.sender is not None:
+        rt.db.off_outbox(rt.sender.wake)
         await rt.sender.stop()
     await application.shutdown()
 
