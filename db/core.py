@@ -27,6 +27,13 @@ class NotFound(GridbotError):
     """A row the caller was sure of is missing (`load()`); `get()` returns None instead."""
 
 
+def inserted(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made (sqlite3 types it optional: None only before any insert)."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("no row was inserted")
+    return cursor.lastrowid
+
+
 def migration_scripts() -> list[tuple[int, str, str]]:
     """(version, name, sql) for each numbered migration, in order."""
     out = []

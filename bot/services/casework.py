@@ -43,9 +43,10 @@ def submit(conn: sqlite3.Connection, settings: Settings, user_id: int, form: dic
     ts = stamp(now)
     number = reports_db.next_number(conn, grid.id, grid.code, notify.local_day(now, settings))
     report_id = reports_db.create(
-        conn, number, grid.id, kind, level_priority, user_id, behalf == "other", answers, ts,
-        stamp(now + settings.accept_window(level_priority)),
-        stamp(now + settings.accept_window(level_priority) + settings.resolve_window(level_priority)))
+        conn, number=number, grid_id=grid.id, kind=kind, priority=level_priority, reporter_user=user_id,
+        on_behalf=behalf == "other", details=answers, now=ts,
+        accept_due_at=stamp(now + settings.accept_window(level_priority)),
+        resolve_due_at=stamp(now + settings.accept_window(level_priority) + settings.resolve_window(level_priority)))
     reports_db.add_event(conn, report_id, ts, user_id, "created", priority=level_priority)
     report = reports_db.get(conn, report_id)
     notify.to_reporter(conn, settings, report, "report/submitted", ts)

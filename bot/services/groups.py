@@ -9,6 +9,7 @@ from bot.services.accounts import may_manage_grid
 from db import areas as areas_db
 from db import audit, chats as chats_db
 from db.areas import Area
+from db.kinds import BotStatus
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def record_bot_status(conn: sqlite3.Connection, chat_id: int, title: str, chat_t
                       by_user: int | None, now: str) -> bool:
     """Note that the bot was added to or removed from a group; True when that changed anything."""
     chats_db.touch(conn, chat_id, title, chat_type, now)
-    status = "member" if member else "removed"
+    status: BotStatus = "member" if member else "removed"
     changed = chats_db.set_bot_status(conn, chat_id, status, now)
     if changed:
         audit.record(conn, now, by_user, "bot_added" if member else "bot_removed", f"chat:{chat_id}")

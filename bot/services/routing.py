@@ -8,9 +8,10 @@ import sqlite3
 from db import areas as areas_db
 from db import people as people_db
 from db import reports as reports_db
+from db.kinds import Role
 from db.people import Staff
 
-LEVEL_ROLES = {1: "grid_leader", 2: "community_admin", 3: "town_admin"}
+LEVEL_ROLES: dict[int, Role] = {1: "grid_leader", 2: "community_admin", 3: "town_admin"}
 TOP_LEVEL = 3
 
 
