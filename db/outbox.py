@@ -82,3 +82,13 @@ def redirect_chat(conn: sqlite3.Connection, old_chat: int, new_chat: int) -> Non
 def get(conn: sqlite3.Connection, outbox_id: int) -> sqlite3.Row | None:
     row: sqlite3.Row | None = conn.execute("SELECT * FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
     return row
+
+
+def clear_bodies(conn: sqlite3.Connection, before: str, limit: int = 1000) -> int:
+    """Storage stays bounded: up to `limit` sent or failed rows created before `before` lose their text and
+    keyboard; they keep what the delivery report and the audit read (chat, purpose, ref, status, error,
+    sent_at, message_id). Returns how many were cleared: call again while it returns `limit`, each call its own
+    short transaction so that updates are not held up behind a year's worth at once."""
+    return conn.execute(
+        "UPDATE outbox SET text = '', reply_markup = NULL WHERE id IN (SELECT id FROM outbox"
+        " WHERE created_at < ? AND text != '' AND status != 'pending' LIMIT ?)", (before, limit)).rowcount
