@@ -115,11 +115,13 @@ class _Connection:
         self.sql.execute("BEGIN IMMEDIATE")
         try:
             result = fn(self.sql, *args)
+            self.sql.execute("COMMIT")
         except BaseException:
-            self.sql.execute("ROLLBACK")
+            # Also when COMMIT itself fails (disk full): a transaction left open would refuse every later BEGIN.
+            if self.sql.in_transaction:
+                self.sql.execute("ROLLBACK")
             self.queued = 0                     # rolled back: nothing was queued after all
             raise
-        self.sql.execute("COMMIT")
         return result
 
     def claimed(self, update_id: int, now: str, fn: Callable[..., T], args: tuple[Any, ...]) -> tuple[bool, T | None]:
@@ -151,9 +153,9 @@ class _Thread:
             try:
                 result = call()
             except BaseException as exc:
-                future.get_loop().call_soon_threadsafe(_set_exception, future, exc)
+                _post(future.get_loop(), _set_exception, future, exc)
             else:
-                future.get_loop().call_soon_threadsafe(_set_result, future, result)
+                _post(future.get_loop(), _set_result, future, result)
 
     async def run(self, call: Callable[[], T]) -> T:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
@@ -162,6 +164,13 @@ class _Thread:
 
     def stop(self) -> None:
         self._jobs.put(None)
+
+
+def _post(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *args: Any) -> None:
+    try:
+        loop.call_soon_threadsafe(callback, *args)
+    except RuntimeError:                        # the loop is closed: nobody is waiting any more
+        pass
 
 
 def _set_result(future: asyncio.Future[T], result: T) -> None:
@@ -202,7 +211,7 @@ class Database:
             return call()
         finally:
             if self._conn.take_queued() and self._listeners:
-                self._loop.call_soon_threadsafe(self._notify)
+                _post(self._loop, self._notify)
 
     def _notify(self) -> None:
         for listener in list(self._listeners):
