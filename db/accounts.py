@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Literal
 
+from db.kinds import ClaimStatus
+
 
 @dataclass(frozen=True)
 class TelegramUser:
@@ -21,7 +23,6 @@ def telegram_user(conn: sqlite3.Connection, user_id: int) -> TelegramUser | None
     return TelegramUser(row[0], row[1], row[2]) if row else None
 
 
-ClaimStatus = Literal["awaiting_contact", "awaiting_approval", "linked", "refused", "withdrawn"]
 OPEN: tuple[ClaimStatus, ...] = ("awaiting_contact", "awaiting_approval")
 
 

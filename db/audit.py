@@ -22,7 +22,7 @@ def count_since(conn: sqlite3.Connection, actor_user: int, action: str, since: s
 
 
 def entries(conn: sqlite3.Connection, subject: str | None = None, action: str | None = None) -> list[dict[str, Any]]:
-    sql, args = "SELECT * FROM audit_log WHERE 1=1", []
+    sql, args = "SELECT * FROM audit_log WHERE 1=1", list[str]()
     if subject is not None:
         sql, args = sql + " AND subject = ?", args + [subject]
     if action is not None:

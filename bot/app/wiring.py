@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Callable
+from typing import Any, Callable
 
 from telegram import (BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeAllGroupChats,
                       BotCommandScopeAllPrivateChats, Update)
@@ -22,6 +22,7 @@ from bot.delivery.transport import AiohttpRequest
 from bot.delivery.update_order import PerUserUpdateProcessor
 from bot.services.runtime import Runtime
 from db import chats as chats_db
+from db import outbox as outbox_db
 from db import updates as updates_db
 from db.outbox import Outgoing
 from messages import LOCALES, render
@@ -80,6 +81,23 @@ def make_sender(application: Application) -> OutboxSender:
     return OutboxSender(application.bot, rt.db, rt.settings, rt.stamp, failed, migrated)
 
 
+async def housekeeping(rt: Runtime) -> None:
+    """At start-up and daily: forget old update ids; clear the bodies of messages sent before outbox_keep_days,
+    a batch per transaction so that updates never wait behind a year's worth at once."""
+    now = rt.clock.now()
+    await rt.db.write(updates_db.forget_before, stamp(now - timedelta(days=2)))
+    before, batch = stamp(now - timedelta(days=rt.settings.outbox_keep_days)), 1000
+    while await rt.db.write(outbox_db.clear_bodies, before, batch) == batch:
+        pass
+
+
+async def _housekeeping(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    try:
+        await housekeeping(context.application.bot_data["runtime"])
+    except Exception:
+        log.exception("housekeeping failed")
+
+
 async def _tick(context: CallbackContext) -> None:
     rt: Runtime = context.application.bot_data["runtime"]
     try:
@@ -94,14 +112,17 @@ async def start_polling(application: Application) -> None:
     rt: Runtime = application.bot_data["runtime"]
     await application.initialize()
     rt.bot_username = application.bot.username
-    await rt.db.write(updates_db.forget_before, stamp(rt.clock.now() - timedelta(days=2)))
+    await housekeeping(rt)
     await set_commands(application)
     rt.sender = make_sender(application)
+    rt.db.on_outbox(rt.sender.wake)         # a committed change that queued messages wakes the sender
     rt.sender.start()
     await application.start()
     await rt.tick()
     application.job_queue.run_repeating(_tick, interval=rt.settings.tick_seconds, first=rt.settings.tick_seconds,
                                         name="timers")
+    application.job_queue.run_repeating(_housekeeping, interval=timedelta(days=1), first=timedelta(days=1),
+                                        name="housekeeping")
     await application.updater.start_polling(poll_interval=0.0, timeout=30, allowed_updates=ALLOWED_UPDATES)
 
 
@@ -112,6 +133,7 @@ async def stop_polling(application: Application) -> None:
     if application.running:
         await application.stop()
     if rt.sender is not None:
+        rt.db.off_outbox(rt.sender.wake)
         await rt.sender.stop()
     await application.shutdown()
 

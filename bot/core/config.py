@@ -43,6 +43,7 @@ class Settings:
     concurrent_updates: int = 32
     request_timeout: float = 15.0
     broadcast_grace_minutes: float = 10.0
+    outbox_keep_days: float = 30.0
 
     @property
     def tz(self) -> ZoneInfo:

@@ -157,8 +157,9 @@ def create(conn: sqlite3.Connection, settings: Settings, user_id: int | None, dr
     body = render_notice(draft.template, draft.fields, settings.locale)
     schedule, first = parse_schedule(draft.schedule_kind, draft.schedule_value, now, settings)
     ts = stamp(now)
-    broadcast_id = broadcasts_db.create(conn, ts, user_id, area.id, draft.template, draft.fields, body, schedule,
-                                        draft.pin, stamp(first))
+    broadcast_id = broadcasts_db.create(conn, ts, created_by=user_id, audience_id=area.id, template=draft.template,
+                                        fields=draft.fields, body=body, schedule=schedule, pin=draft.pin,
+                                        next_run_at=stamp(first))
     audit.record(conn, ts, user_id, "broadcast_created", f"broadcast:{broadcast_id}", audience=area.code,
                  schedule=schedule)
     return broadcast_id, len(broadcasts_db.groups_under(conn, area.id)), first
@@ -224,9 +225,10 @@ def _start_run(conn: sqlite3.Connection, broadcast: broadcasts_db.Broadcast, sch
     for group in groups:
         ref = f"run:{run_id}:{group['area_id']}"
         if group["bot_status"] == "removed":
-            outbox.add_failed(conn, now, group["chat_id"], purpose, "removed", ref)
+            outbox.add_failed(conn, now, chat_id=group["chat_id"], purpose=purpose, error="removed", ref=ref)
         else:
-            outbox.add(conn, now, group["chat_id"], broadcast.body, purpose, outbox.BROADCAST, ref=ref)
+            outbox.add(conn, now, chat_id=group["chat_id"], text=broadcast.body, purpose=purpose,
+                       priority=outbox.BROADCAST, ref=ref)
     broadcasts_db.set_run(conn, run_id, total=len(groups))
     return run_id
 

@@ -10,6 +10,7 @@ from bot.services.areas import find_area
 from db import areas as areas_db
 from db import audit, chats as chats_db
 from db.areas import Area
+from db.kinds import BotStatus
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def record_bot_status(conn: sqlite3.Connection, chat_id: int, title: str, chat_t
     there, or back after a removal), which is when it introduces itself."""
     first_seen = chats_db.get(conn, chat_id) is None
     chats_db.touch(conn, chat_id, title, chat_type, now)
-    status = "member" if member else "removed"
+    status: BotStatus = "member" if member else "removed"
     changed = chats_db.set_bot_status(conn, chat_id, status, now)
     if changed:
         audit.record(conn, now, by_user, "bot_added" if member else "bot_removed", f"chat:{chat_id}")

@@ -13,6 +13,7 @@ from db import accounts as accounts_db
 from db import areas as areas_db
 from db import audit
 from db import outbox
+from db.kinds import OutboxPriority
 from db import people as people_db
 from db import reports as reports_db
 from db.people import Staff
@@ -94,24 +95,24 @@ def card(conn: sqlite3.Connection, settings: Settings, report: Report, locale_co
 
 
 def card_to_staff(conn: sqlite3.Connection, settings: Settings, report: Report, staff: Staff, headline: str,
-                  priority: int, purpose: str, now: str, **extra: Any) -> int | None:
+                  priority: OutboxPriority, purpose: str, now: str, **extra: Any) -> int | None:
     """The card, to one staff member's private chat."""
     if staff.telegram_user_id is None:
         return None
     text, buttons = card(conn, settings, report, staff.locale, headline, **extra)
     audit.record(conn, now, None, "report_disclosed", f"report:{report.id}", to_person=staff.person_id,
                  why=purpose)
-    return outbox.add(conn, now, staff.telegram_user_id, text, purpose, priority,
+    return outbox.add(conn, now, chat_id=staff.telegram_user_id, text=text, purpose=purpose, priority=priority,
                       reply_markup=buttons, person_id=staff.person_id, report_id=report.id)
 
 
 def to_user(conn: sqlite3.Connection, settings: Settings, user_id: int, template: str, purpose: str, now: str,
-            priority: int = outbox.NOTICE, report_id: int | None = None, person_id: int | None = None,
+            priority: OutboxPriority = outbox.NOTICE, report_id: int | None = None, person_id: int | None = None,
             reply_markup: dict[str, Any] | None = None, **context: Any) -> int:
     """A message to a Telegram user in their own language."""
     locale = locale_for(people_db.language_of(conn, user_id), settings.locale)
-    return outbox.add(conn, now, user_id, render(template, locale, **context), purpose, priority,
-                      reply_markup=reply_markup, person_id=person_id, report_id=report_id)
+    return outbox.add(conn, now, chat_id=user_id, text=render(template, locale, **context), purpose=purpose,
+                      priority=priority, reply_markup=reply_markup, person_id=person_id, report_id=report_id)
 
 
 def to_reporter(conn: sqlite3.Connection, settings: Settings, report: Report, template: str, now: str,

@@ -246,7 +246,7 @@ def import_org(
     stamp = now.isoformat()
     result = ImportResult()
     for area in sorted(area_rows, key=lambda a: LEVELS.index(a.level)):
-        result.areas[areas_db.upsert(conn, area.code, area.name, area.level, area.parent_code, stamp)] += 1
+        result.areas[areas_db.upsert(conn, area.code, name=area.name, level=area.level, parent_code=area.parent_code, now=stamp)] += 1
     if staff_path is not None:
         wanted: set[tuple[int, int, str]] = set()
         person_ids: dict[str, int] = {}

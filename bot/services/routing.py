@@ -9,9 +9,10 @@ from collections.abc import Set
 from db import areas as areas_db
 from db import people as people_db
 from db import reports as reports_db
+from db.kinds import Role
 from db.people import Staff
 
-LEVEL_ROLES = {1: "grid_leader", 2: "community_admin", 3: "town_admin"}
+LEVEL_ROLES: dict[int, Role] = {1: "grid_leader", 2: "community_admin", 3: "town_admin"}
 TOP_LEVEL = 3
 NOBODY: Set[int] = frozenset()
 
