@@ -12,6 +12,7 @@ from db.people import Person, RoleRow
 from db.broadcasts import Broadcast, Run
 from db.reports import Report
 from messages import LOCALES, environment, locale_for, render, template_names
+from tests.prod_samples import PROD_SAMPLES
 
 EVIL = '<b>张三</b> & "李四" <script>'
 AREA = Area(1, "G0101", EVIL, "grid", 2)
@@ -53,6 +54,7 @@ SAMPLES = {
     "chat": "群", "who": "居民", "title": "群",
     "columns": "level", "level": "grid", "parent": "JH", "parent_level": "town", "max": 60,
     "old": "grid", "new": "town", "role": "grid_leader", "expected": "grid", "phone": "123",
+    **PROD_SAMPLES,
 }
 
 
