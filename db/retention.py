@@ -92,3 +92,13 @@ def prune(conn: sqlite3.Connection, kind: str, cut: str, limit: int) -> int:
 def count_erasable(conn: sqlite3.Connection, before: str) -> int:
     return int(conn.execute("SELECT count(*) FROM reports WHERE status = 'resolved' AND erased_at IS NULL"
                             " AND resolved_at < ?", (before,)).fetchone()[0])
+
+
+def secure_delete(conn: sqlite3.Connection, on: bool) -> None:
+    """While on, SQLite overwrites what it deletes or shrinks with zeros (else erased text stays in free space)."""
+    conn.execute(f"PRAGMA secure_delete = {'ON' if on else 'OFF'}")
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Move the WAL into the database file and empty it: old page images in the WAL held the erased text too."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

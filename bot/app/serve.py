@@ -15,6 +15,7 @@ from bot.app.wiring import ALLOWED_UPDATES, receive_by_polling, start_bot, stop_
 from bot.core.config import Settings
 from bot.services.retention import Purged, purge_batch
 from bot.services.runtime import Runtime
+from db import retention as retention_db
 
 log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -27,7 +28,10 @@ async def purge(runtime: Runtime) -> Purged:
         done = await runtime.db.write(purge_batch, runtime.settings, runtime.now())
         total.add(done)
         if not done.total:
-            return total
+            break
+    if total.total:
+        await runtime.db.read(retention_db.checkpoint)
+    return total
 
 
 async def _purge_job(context: CallbackContext[Any, Any, Any, Any]) -> None:

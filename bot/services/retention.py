@@ -90,6 +90,19 @@ def purge_batch(conn: sqlite3.Connection, settings: Settings, now: datetime) -> 
     c = cutoffs(settings, now)
     ts = stamp(now)
     result = Purged()
+    retention_db.secure_delete(conn, True)
+    try:
+        _erase_and_prune(conn, c, ts, result)
+    finally:
+        retention_db.secure_delete(conn, False)
+    if result.total:
+        audit.record(conn, ts, None, "retention_purge", "", reports=result.reports, residents=result.residents,
+                     outbox=result.outbox, updates=result.updates, conversations=result.conversations,
+                     events=result.events, audit=result.audit)
+    return result
+
+
+def _erase_and_prune(conn: sqlite3.Connection, c: Cutoffs, ts: str, result: Purged) -> None:
     reports = retention_db.erasable_reports(conn, c.personal, BATCH)
     if reports:
         retention_db.erase_reports(conn, [r for r, _ in reports], ts, keep_answer, keep_event_detail)
@@ -98,8 +111,3 @@ def purge_batch(conn: sqlite3.Connection, settings: Settings, now: datetime) -> 
         setattr(result, kind, retention_db.prune(conn, kind, _cut(c, kind), BATCH))
     # Residents last: a form pruned just now may have been what kept one.
     result.residents = retention_db.forget_residents(conn, retention_db.idle_residents(conn, c.personal, BATCH))
-    if result.total:
-        audit.record(conn, ts, None, "retention_purge", "", reports=result.reports, residents=result.residents,
-                     outbox=result.outbox, updates=result.updates, conversations=result.conversations,
-                     events=result.events, audit=result.audit)
-    return result
