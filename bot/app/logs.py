@@ -28,7 +28,9 @@ def expected_error(record: logging.LogRecord) -> BaseException | None:
 
 
 def _one_line(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}"
+    text = str(getattr(exc, "message", None) or exc)
+    kind = type(exc).__name__
+    return text if text.startswith(kind) else f"{kind}: {text}"      # Telegram's texts often name it already
 
 
 class _Masking(logging.Formatter):

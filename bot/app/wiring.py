@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 from datetime import timedelta
-from typing import Callable
+from typing import Any, Callable
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
@@ -102,7 +102,9 @@ async def start_bot(application: Application) -> None:
                                         name="timers")
 
 
-async def receive_by_polling(application: Application) -> None:
+async def receive_by_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    if application.updater is None:
+        raise RuntimeError("built without an updater")
     await application.updater.start_polling(poll_interval=0.0, timeout=30, allowed_updates=ALLOWED_UPDATES)
 
 
