@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 
 
 async def log_error(update: object, context: Context) -> None:
-    log.error("error while handling %s", getattr(update, "update_id", update), exc_info=context.error)
+    chat = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+    log.error("error while handling update %s in chat %s", getattr(update, "update_id", "?"), chat,
+              exc_info=context.error)
 
 
 def register(application: Application) -> None:

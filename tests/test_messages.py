@@ -12,6 +12,7 @@ from db.people import Person, RoleRow
 from db.broadcasts import Broadcast, Run
 from db.reports import Report
 from messages import LOCALES, environment, locale_for, render, template_names
+from tests.prod_samples import PROD_SAMPLES
 
 EVIL = '<b>张三</b> & "李四" <script>'
 AREA = Area(1, "G0101", EVIL, "grid", 2)
@@ -58,6 +59,7 @@ SAMPLES = {
     "entries": [("report", EVIL), ("help", "帮助")],
     "notices": [("rumour", ["rumour", "truth", "source"])], "missing": ["truth"], "needed": ["rumour", "truth"],
     "unknown": ["x"],
+    **PROD_SAMPLES,
 }
 
 

@@ -16,6 +16,8 @@ from typing import Any, Sequence
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.clock import SystemClock, stamp
+from bot.app import production
+from bot.app.logs import LEVELS, add_secrets, setup_logging
 from bot.core.errors import GridbotError
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.services.notify import local_time
@@ -29,6 +31,8 @@ class UserError(GridbotError):
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="TOML settings file (default: $GRIDBOT_CONFIG)")
     parser.add_argument("--db", metavar="PATH", help="SQLite database path (overrides the config)")
+    parser.add_argument("--log-level", choices=LEVELS, default="warning", help="log threshold (default: warning)")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text", help="log lines as text or JSON")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,9 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridbot", description="Grid governance bot (网格化服务管理).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", parents=[common], help="run the bot (long polling)")
+    run = sub.add_parser("run", parents=[common], help="run the bot (long polling, or a webhook)")
     run.add_argument("--token", help="bot token (default: $GRIDBOT_TOKEN or the config)")
     run.add_argument("--base-url", help="Bot API server, e.g. https://api.telegram.org or a sandbox URL")
+    production.add_run_arguments(run)
+    production.add_commands(sub, common)
 
     sub.add_parser("migrate", parents=[common], help="apply database migrations")
 
@@ -82,13 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args.log_handler = setup_logging(args.log_level, args.log_format)
     locale = DEFAULT_LOCALE
     try:
         settings = load_settings(args.config).with_overrides(database=args.db)
+        add_secrets(args.log_handler, settings.token, settings.webhook_secret, settings.proxy)
         locale = settings.locale
         return COMMANDS[args.command](args, settings)
-    except (ConfigError, UserError) as exc:
+    except (ConfigError, UserError, *production.USER_ERRORS) as exc:
         print(render("cli/error", locale, text=render(f"cli/{exc.key}", locale, **exc.context)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -96,12 +103,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.wiring import build_application, run_until
+    from bot.app.instance_lock import InstanceLock
+    from bot.app.serve import serve
+    from bot.app.wiring import build_application
     from bot.services.runtime import Runtime
 
-    settings = settings.with_overrides(token=args.token, base_url=args.base_url)
+    settings = production.run_settings(args, settings.with_overrides(token=args.token, base_url=args.base_url))
     if not settings.token:
         raise UserError("no_token")
+    add_secrets(args.log_handler, settings.token, settings.webhook_secret)
+    # Before anything is opened, sent or polled: a second bot on this database would send everything twice.
+    try:
+        lock = InstanceLock(settings.database).acquire()
+    except OSError as exc:                  # a read-only or missing directory: the database cannot work either
+        raise UserError("database_error", path=settings.database, reason=exc.strerror or str(exc)) from None
 
     async def go() -> None:
         db = await _open_db(settings)
@@ -111,9 +126,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             loop.add_signal_handler(sig, stop.set)
         application = build_application(Runtime(settings, db))
         try:
-            await run_until(application, stop, on_started=lambda: print(
-                render("cli/running", settings.locale, username=application.bot.username,
-                       url=settings.base_url.removesuffix("/bot"), db=settings.database), flush=True))
+            await serve(application, settings, stop, on_started=lambda listener: production.print_started(
+                application, settings, listener))
+        except OSError as exc:
+            raise UserError("listen_failed", address=settings.webhook_listen if settings.webhook_url
+                            else settings.health_listen, reason=str(exc)) from None
         except InvalidToken:
             raise UserError("token_rejected", url=settings.base_url.removesuffix("/bot")) from None
         except NetworkError as exc:
@@ -124,7 +141,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             await db.close()
         print(render("cli/stopped", settings.locale))
 
-    asyncio.run(go())
+    try:
+        asyncio.run(go())
+    finally:
+        lock.release()
     return 0
 
 
@@ -340,7 +360,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "unlink": _unlink,
             "sandbox": _sandbox, "broadcast": _broadcast, "templates": _templates, "broadcasts": _broadcasts,
-            "broadcast-cancel": _broadcast_cancel, "demo": _demo}
+            "broadcast-cancel": _broadcast_cancel, "demo": _demo, **production.COMMANDS}
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from datetime import timedelta
 from typing import Any, Callable
 
@@ -19,7 +20,8 @@ from bot.services.groups import follow_migration
 from bot.services.help import GROUP, GROUP_ADMINS, private_commands
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import AiohttpRequest
-from bot.delivery.update_order import PerUserUpdateProcessor
+from bot.app.metrics import BotMetrics, MeasuredUpdateProcessor
+from bot.delivery.proxy import choose_proxy
 from bot.services.runtime import Runtime
 from db import chats as chats_db
 from db import outbox as outbox_db
@@ -35,6 +37,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
 def build_application(rt: Runtime) -> Application:
     """An Application talking to `rt.settings.base_url`, with every gridbot handler registered."""
     settings = rt.settings
+    proxy = choose_proxy(settings.base_url, settings.proxy, os.environ)
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -42,9 +45,9 @@ def build_application(rt: Runtime) -> Application:
         .base_file_url(settings.base_url.removesuffix("/bot") + "/file/bot")
         .defaults(Defaults(tzinfo=settings.tz))
         .request(AiohttpRequest(connection_pool_size=settings.concurrent_updates + settings.send_concurrency,
-                                read_timeout=settings.request_timeout))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=40))
-        .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
+                                read_timeout=settings.request_timeout, proxy=proxy))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=40, proxy=proxy))
+        .concurrent_updates(MeasuredUpdateProcessor(settings.concurrent_updates, BotMetrics(rt)))
         .build()
     )
     application.bot_data["runtime"] = rt
@@ -106,8 +109,8 @@ async def _tick(context: CallbackContext) -> None:
         log.exception("timer tick failed")
 
 
-async def start_polling(application: Application) -> None:
-    """Initialize (getMe), set the commands, start the sender and the timers, then handle updates.
+async def start_bot(application: Application) -> None:
+    """Initialize (getMe), set the commands, start the sender and the timers: all but receiving updates.
     Raises ptb's errors as they come."""
     rt: Runtime = application.bot_data["runtime"]
     await application.initialize()
@@ -123,7 +126,18 @@ async def start_polling(application: Application) -> None:
                                         name="timers")
     application.job_queue.run_repeating(_housekeeping, interval=timedelta(days=1), first=timedelta(days=1),
                                         name="housekeeping")
+
+
+async def receive_by_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    if application.updater is None:
+        raise RuntimeError("built without an updater")
     await application.updater.start_polling(poll_interval=0.0, timeout=30, allowed_updates=ALLOWED_UPDATES)
+
+
+async def start_polling(application: Application) -> None:
+    """`start_bot`, then handle updates fetched by long polling."""
+    await start_bot(application)
+    await receive_by_polling(application)
 
 
 async def stop_polling(application: Application) -> None:
@@ -136,6 +150,7 @@ async def stop_polling(application: Application) -> None:
         rt.db.off_outbox(rt.sender.wake)
         await rt.sender.stop()
     await application.shutdown()
+    await application.bot.shutdown()            # closes the HTTP sessions also when getMe failed at start
 
 
 async def run_until(application: Application, stop: asyncio.Event,
