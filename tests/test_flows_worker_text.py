@@ -63,3 +63,32 @@ async def test_an_over_long_outcome_does_not_resolve_and_the_form_underneath_sur
     assert (await bot.db.read(reports_db.get, report.id)).outcome == "Mediated"
     state, _ = await bot.db.read(conv_db.get, worker.id)
     assert state["flow"] == "report" and state["grid"] == "G0101"
+
+
+async def test_cancel_drops_the_note_and_takes_up_the_form_underneath(bot, driver, clock):
+    worker, card, report = await english_worker_with_a_card(bot, driver, clock)
+    await worker.says(worker.private, "/report")
+    await driver.expect(worker.private)
+    await worker.says(worker.private, "G0101")
+    await driver.expect(worker.private)
+    await worker.press(card, "Add note")
+    await driver.expect(worker.private)
+
+    await worker.says(worker.private, "/cancel")
+    assert render("report/cancelled", "en") in (await driver.expect(worker.private)).text
+    state, _ = await bot.db.read(conv_db.get, worker.id)
+    assert state["flow"] == "report" and state["grid"] == "G0101"
+    assert [e.action for e in await bot.db.read(reports_db.events, report.id)] == ["created", "assigned"]
+
+
+async def test_a_note_typed_long_after_the_button_is_not_recorded(bot, driver, clock, settings):
+    from datetime import timedelta
+
+    worker, card, report = await english_worker_with_a_card(bot, driver, clock)
+    await worker.press(card, "Add note")
+    await driver.expect(worker.private)
+    clock.advance(timedelta(minutes=settings.conversation_idle_minutes + 1))
+
+    await worker.says(worker.private, "Called both parties")
+    assert render("casework/input_expired", "en") in (await driver.expect(worker.private)).text
+    assert "note" not in [e.action for e in await bot.db.read(reports_db.events, report.id)]
