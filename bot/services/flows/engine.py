@@ -5,7 +5,7 @@ returning the `Screen` to show."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
@@ -18,6 +18,7 @@ from bot.services.views import STALE, Button, Message, Screen, notice
 from db import conversations as conv_db
 
 NO_FORM = "report/no_form"
+BACK, CANCEL, SUBMIT = Message("buttons/back"), Message("buttons/cancel"), Message("buttons/submit")
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,9 @@ def start(conn: sqlite3.Connection, settings: Settings, user_id: int, flow_name:
     """Begin `flow_name`, replacing any conversation going on; an aside (a note) keeps the one it interrupts
     (not another aside) to take it up again when it is over."""
     flow = registry.load(flow_name)
-    resume = None
-    if flow.aside:
-        found = resumed(conn, settings, user_id, now)
-        aside = found is not None and getattr(registry.get(found.flow), "aside", False)
-        resume = found.resume if found is not None and aside else found
+    resume = resumed(conn, settings, user_id, now) if flow.aside else None
+    if resume is not None and (under := registry.get(resume.flow)) is not None and under.aside:
+        resume = resume.resume                           # a note pressed during a note replaces it
     state = ConversationState(flow_name, resume=resume).with_context(**(context or {}))
     save(conn, user_id, state, now)
     return show(flow, Env(conn, settings, user_id, now, state))
@@ -108,13 +107,13 @@ def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: st
     if action == "cancel" and not rest:
         _finish(env)
         return notice(flow.template("cancelled"))
+    step = current(flow, found, settings)
     if action == "back":
-        if rest != [position(flow, found, settings)]:
+        if rest != [position(flow, found, settings, step)]:
             return STALE                                       # a back button of an earlier screen
         state = back(flow, found, settings)
         save(conn, user_id, state, now)
-        return show(flow, replace(env, state=state))
-    step = current(flow, found, settings)
+        return show(flow, env.at(state))
     if action == flow.submit_word and not rest:
         return _submit(flow, env) if step is None else STALE
     if step is None or len(rest) != 1:
@@ -147,13 +146,13 @@ def cancel(conn: sqlite3.Connection, settings: Settings, user_id: int, now: date
 
 def show(flow: Flow, env: Env, error: Message | None = None) -> Screen:
     """The screen the state is at: its question, or the confirmation."""
-    nav = _navigation(flow, env.state, env.settings)
     step = current(flow, env.state, env.settings)
+    nav = _navigation(flow, env.state, env.settings, step)
     if step is None:
         if flow.confirm is None:                          # submitted as soon as complete: never rests here
             return notice(NO_FORM)
         confirmation = flow.confirm(env)
-        submit = Button(f"{flow.prefix}|{flow.submit_word}", Message("buttons/submit"))
+        submit = Button(f"{flow.prefix}|{flow.submit_word}", SUBMIT)
         return Screen("confirm", Message(flow.template(CONFIRM), confirmation.context), ((submit,), nav),
                       error, confirmation.preamble if error is None else ())
     prompt = step.field.prompt(step, env) or _question(flow, step, env)
@@ -168,24 +167,25 @@ def show(flow: Flow, env: Env, error: Message | None = None) -> Screen:
 
 def _question(flow: Flow, step: Step, env: Env) -> Prompt:
     """The flow's way of asking: its question template (or the step's) told the step, and the step's options."""
-    context = {"step": step.key, "kind": step.field.name, "answers": dict(env.state.answers),
+    context = {"step": step.key, "kind": step.field.name, "answers": env.state.answers,
                **(flow.ask_context(env) if flow.ask_context else {}),
                **(step.ask_context(env.values) if step.ask_context else {})}
     return Prompt(step.ask or flow.template("ask"), context, step.field.options(step, env), step.key)
 
 
-def _navigation(flow: Flow, state: ConversationState, settings: Settings) -> tuple[Button, ...]:
+def _navigation(flow: Flow, state: ConversationState, settings: Settings, step: Step | None
+                ) -> tuple[Button, ...]:
     """Back (naming the screen it is on, so that a second tap is stale) when there is a way back, and cancel."""
     if not flow.navigation:
         return ()
-    cancel = Button(f"{flow.prefix}|cancel", Message("buttons/cancel"))
-    if not can_back(flow, state, settings):
+    cancel = Button(f"{flow.prefix}|cancel", CANCEL)
+    if not can_back(flow, state, settings, step):
         return (cancel,)
-    return (Button(f"{flow.prefix}|back|{position(flow, state, settings)}", Message("buttons/back")), cancel)
+    return Button(f"{flow.prefix}|back|{position(flow, state, settings, step)}", BACK), cancel
 
 
 def _advance(flow: Flow, env: Env, state: ConversationState) -> Screen:
-    env = replace(env, state=state)
+    env = env.at(state)
     if flow.confirm is None and current(flow, state, env.settings) is None:
         return _submit(flow, env)
     save(env.conn, env.user_id, state, env.now)

@@ -16,7 +16,7 @@ PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 RELATIVE_DAYS = {"今天": 0, "昨天": -1, "明天": 1, "前天": -2, "today": 0, "yesterday": -1, "tomorrow": 1}
 # Letters that draw nothing, used to fake an empty name (Hangul fillers, the braille blank).
 BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
+LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 DROPPED = frozenset(("Cc", "Cf", "Cs"))          # control, format (zero-width, bidi marks), lone surrogates
 
 
@@ -24,17 +24,15 @@ def normalize_text(raw: str, *, single_line: bool = False) -> str:
     """What is kept of typed text: NFC, without control and format characters (zero-width characters, bidi
     marks, NUL), line breaks as `\\n` (or spaces on a single line), tabs as spaces, trimmed; "" when nothing
     visible is left. NFC, not NFKC: NFKC would turn Chinese full-width punctuation (，：！) into ASCII."""
-    kept = []
-    for ch in unicodedata.normalize("NFC", raw.replace("\r\n", "\n")):
-        if ch in LINE_BREAKS:
-            kept.append(" " if single_line else "\n")
-        elif ch == "\t":
-            kept.append(" ")
-        elif unicodedata.category(ch) not in DROPPED:
-            kept.append(ch)
-    text = "".join(kept)
-    text = " ".join(text.split()) if single_line else "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    lines = [_visible(line) for line in LINE_BREAK.split(unicodedata.normalize("NFC", raw))]
+    text = " ".join(" ".join(lines).split()) if single_line else "\n".join(line.rstrip() for line in lines).strip()
     return "" if all(ch.isspace() or ch in BLANKS for ch in text) else text
+
+
+def _visible(line: str) -> str:
+    if line.isprintable():                        # the usual case, checked at C speed
+        return line
+    return "".join(" " if ch == "\t" else ch for ch in line if ch == "\t" or unicodedata.category(ch) not in DROPPED)
 
 
 def normalize_code(raw: str) -> str:

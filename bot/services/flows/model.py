@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Literal, Mapping, Sequence, Union
 
@@ -24,7 +24,7 @@ class Refused(GridbotError):
     """The conversation cannot go on: it ends, and `key` (a template name) with `context` says why."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConversationState:
     """Where one person is in one flow. Stored as JSON: the context's keys (the grid, the report a note is for…)
     sit beside `flow`, `answers` and `trail`, the layout the conversations table has always held."""
@@ -42,7 +42,7 @@ class ConversationState:
     def with_context(self, **values: Any) -> ConversationState:
         if any(key in RESERVED for key in values):
             raise ValueError(f"context keys may not be any of {RESERVED}")
-        return replace(self, context={**self.context, **values})
+        return ConversationState(self.flow, self.answers, self.trail, {**self.context, **values}, self.resume)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {**self.context, "flow": self.flow, "answers": dict(self.answers),
@@ -58,11 +58,11 @@ class ConversationState:
         if not isinstance(flow, str) or not isinstance(answers, dict) or not isinstance(trail, list):
             raise ValueError("not a conversation state")
         resume = data.get("resume")
-        return cls(flow, answers, tuple(str(k) for k in trail), {k: v for k, v in data.items() if k not in RESERVED},
+        return cls(flow, answers, tuple(trail), {k: v for k, v in data.items() if k not in RESERVED},
                    cls.from_json(resume) if isinstance(resume, dict) else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Env:
     """What a step's hooks see: the transaction, the settings, who is answering, when, and their state."""
 
@@ -79,6 +79,10 @@ class Env:
     @property
     def today(self) -> date:
         return self.now.astimezone(self.settings.tz).date()
+
+    def at(self, state: ConversationState) -> Env:
+        """The same input, at another state."""
+        return Env(self.conn, self.settings, self.user_id, self.now, state)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from typing import Any
 
 from bot.services.flows.fields import field_type, normalize_code
@@ -83,7 +82,8 @@ class GridPicker(FieldType):
     def back(self, step: Step, state: ConversationState) -> ConversationState | None:
         if not state.context.get("community"):
             return None
-        return replace(state, context={k: v for k, v in state.context.items() if k != "community"})
+        return ConversationState(state.flow, state.answers, state.trail,
+                                 {k: v for k, v in state.context.items() if k != "community"}, state.resume)
 
 
 AREA = field_type(AreaCode())

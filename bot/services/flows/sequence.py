@@ -3,7 +3,6 @@ and a state (unit-tested as such)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from bot.core.config import Settings
@@ -16,9 +15,11 @@ def active_steps(flow: Flow, values: Values, settings: Settings) -> list[Step]:
     """The steps asked given the answers so far: expanded, and those whose `when` holds."""
     out: list[Step] = []
     for item in flow.steps:
-        for step in ([item] if isinstance(item, Step) else item({**values}, settings)):
-            if step.when is None or step.when(values):
-                out.append(step)
+        if isinstance(item, Step):
+            if item.when is None or item.when(values):
+                out.append(item)
+        else:
+            out += [step for step in item(values, settings) if step.when is None or step.when(values)]
     return out
 
 
@@ -28,27 +29,29 @@ def current(flow: Flow, state: ConversationState, settings: Settings) -> Step | 
     return next((s for s in active_steps(flow, values, settings) if s.key not in values), None)
 
 
-def position(flow: Flow, state: ConversationState, settings: Settings) -> str:
-    """What the screen the state is at is called: its step's name, or `confirm`."""
-    step = current(flow, state, settings)
-    return step.field.position(step, state) if step is not None else CONFIRM
+def position(flow: Flow, state: ConversationState, settings: Settings, step: Step | None | bool = False) -> str:
+    """What the screen the state is at is called: its step's name, or `confirm` (`step`: its current step, if
+    known already)."""
+    at = current(flow, state, settings) if step is False else step
+    return at.field.position(at, state) if isinstance(at, Step) else CONFIRM
 
 
 def answer(flow: Flow, state: ConversationState, step: Step, value: Any, settings: Settings) -> ConversationState:
     """The state with `value` as the answer to `step`; answers of steps no longer asked are dropped."""
+    answers, context = dict(state.answers), state.context
     if step.into == "context":
-        state = state.with_context(**{step.key: value})
+        context = {**context, step.key: value}
     else:
-        state = replace(state, answers={**state.answers, step.key: value})
-    state = replace(state, trail=(*(k for k in state.trail if k != step.key), step.key))
-    asked = {s.key for s in active_steps(flow, state.values, settings)}
-    return replace(state, answers={k: v for k, v in state.answers.items() if k in asked},
-                   trail=tuple(k for k in state.trail if k in asked))
+        answers[step.key] = value
+    asked = {s.key for s in active_steps(flow, {**context, **answers}, settings)}
+    trail = tuple(k for k in state.trail if k != step.key and k in asked) + (step.key,)
+    return ConversationState(state.flow, {k: v for k, v in answers.items() if k in asked}, trail, context,
+                             state.resume)
 
 
-def can_back(flow: Flow, state: ConversationState, settings: Settings) -> bool:
-    step = current(flow, state, settings)
-    return bool(state.trail) or (step is not None and step.field.back(step, state) is not None)
+def can_back(flow: Flow, state: ConversationState, settings: Settings, step: Step | None | bool = False) -> bool:
+    at = current(flow, state, settings) if step is False else step
+    return bool(state.trail) or (isinstance(at, Step) and at.field.back(at, state) is not None)
 
 
 def back(flow: Flow, state: ConversationState, settings: Settings) -> ConversationState:
@@ -61,5 +64,5 @@ def back(flow: Flow, state: ConversationState, settings: Settings) -> Conversati
     if not state.trail:
         return state
     *trail, last = state.trail
-    return replace(state, trail=tuple(trail), answers={k: v for k, v in state.answers.items() if k != last},
-                   context={k: v for k, v in state.context.items() if k != last})
+    return ConversationState(state.flow, {k: v for k, v in state.answers.items() if k != last}, tuple(trail),
+                             {k: v for k, v in state.context.items() if k != last}, state.resume)

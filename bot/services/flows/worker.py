@@ -24,7 +24,7 @@ def _declare(name: str, act: Callable[[Any, Settings, int, int, str, datetime], 
                       env.state.answers["text"], env.now)
         return Result(f"casework/outcome/{outcome.key}", {"report": outcome.report, **(outcome.extra or {})})
 
-    return Flow(name, (Step("text", TEXT, ask=f"casework/ask_{name}"),), submit, texts="casework",
+    return Flow(name, (Step("text", TEXT, ask=f"casework/ask_{name}"),), submit, texts="casework", prefix="w",
                 ask_context=_report, navigation=False, aside=True,
                 templates={"invalid": "report/invalid", "expired": "casework/input_expired"})
 
