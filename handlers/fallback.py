@@ -10,8 +10,8 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, fi
 
 from bot.services import intake
 from bot.services.areas import echo
-from bot.services.views import View
-from handlers import broadcast, report
+from bot.services.views import Screen
+from handlers.conversation import render_screen
 from handlers.common import Context, is_private, reader_locale, runtime, send
 from messages import render
 
@@ -70,10 +70,8 @@ async def _reply_expecting(update: Update, context: Context, what: str) -> None:
     await send(context, chat.id, text, markup)
 
 
-def _question(view: View, locale: str, context: Context) -> tuple[str, InlineKeyboardMarkup | None]:
-    if view.kind.startswith("bc_"):
-        return broadcast.render_view(view, locale, runtime(context).settings)
-    return report.render_view(view, locale)
+def _question(screen: Screen, locale: str, context: Context) -> tuple[str, InlineKeyboardMarkup | None]:
+    return render_screen(screen, locale)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -30,6 +30,7 @@ from messages import environment
 log = logging.getLogger(__name__)
 NOTICES = ("epidemic", "rumour", "tip_reward", "test_reminder")
 MAX_BODY = 20_000
+HH_MM = r"([01]?\d|2[0-3]):([0-5]\d)"           # a time of day as typed: 9:05, 09:05, 23:59
 WEEKDAYS = {"1": "mon", "2": "tue", "3": "wed", "4": "thu", "5": "fri", "6": "sat", "7": "sun"}
 
 
@@ -83,10 +84,10 @@ def parse_schedule(kind: str, value: str, now: datetime, settings: Settings) -> 
             raise ComposeError("time_past", value=value)
         return "at", moment
     if kind == "daily":
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+        match = re.fullmatch(HH_MM, value)
         expr = f"{int(match[2])} {int(match[1])} * * *" if match else None
     elif kind == "weekly":
-        match = re.fullmatch(r"([1-7])\s+(\d{1,2}):(\d{2})", value)
+        match = re.fullmatch(rf"([1-7])\s+{HH_MM}", value)
         expr = f"{int(match[3])} {int(match[2])} * * {WEEKDAYS[match[1]]}" if match else None
     elif kind == "cron":
         expr = value

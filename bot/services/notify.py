@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.core.clock import parse_stamp
 from bot.core.config import Settings
-from bot.services.forms import FLOWS
+from bot.services.flows.kinds import REPORT_KINDS
 from db import accounts as accounts_db
 from db import areas as areas_db
 from db import audit
@@ -29,7 +29,7 @@ def local_time(moment: str | None, settings: Settings) -> str:
 
 def detail_rows(report: Report) -> list[tuple[str, Any]]:
     """The answers in the form's order, for display."""
-    order = [step.key for step in FLOWS[report.kind]]
+    order = [step.key for step in REPORT_KINDS[report.kind].steps]
     return [(key, report.details[key]) for key in order if key in report.details]
 
 
