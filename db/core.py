@@ -16,6 +16,7 @@ from db.updates import claim
 
 T = TypeVar("T")
 MIGRATIONS_PACKAGE = "db.migrations"
+FOREIGN_KEYS_OFF = "-- gridbot: foreign_keys off"
 Listener = Callable[[], None]
 
 
@@ -65,15 +66,26 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
             if applied[version][1] != _checksum(sql):
                 raise MigrationError(f"migration {name} was edited after it was applied")
             continue
+        # A migration that rebuilds a table others refer to says so on its first line: foreign keys cannot be
+        # switched off inside a transaction, so the runner does it around it and checks them before COMMIT.
+        keys_off = sql.startswith(FOREIGN_KEYS_OFF)
+        if keys_off:
+            conn.execute("PRAGMA foreign_keys=OFF")
         try:
             conn.executescript(
                 f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO schema_version VALUES "
-                f"({version}, '{name}', '{_checksum(sql)}', datetime('now'));\nCOMMIT;"
+                f"({version}, '{name}', '{_checksum(sql)}', datetime('now'));"
             )
+            if keys_off and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise MigrationError(f"migration {name} leaves rows that break a foreign key")
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            if keys_off:
+                conn.execute("PRAGMA foreign_keys=ON")
         done.append(name)
     return done
 

@@ -12,7 +12,7 @@ Role = Literal["grid_leader", "grid_worker", "supervisor", "volunteer", "buildin
 BotStatus = Literal["member", "removed"]
 
 # 0002_reports.sql
-ReportKind = Literal["arrival", "dispute"]
+ReportKind = Literal["arrival", "dispute", "tip", "gathering", "health"]   # 0006_report_kinds.sql
 Priority = Literal["normal", "high"]
 ReportStatus = Literal["open", "accepted", "resolved"]
 OutboxStatus = Literal["pending", "sent", "failed"]
