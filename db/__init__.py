@@ -2,6 +2,6 @@
 inside the database thread; services call them through `Database.read`/`Database.write`, so a
 whole state change costs one hop to that thread and one transaction."""
 
-from db.core import Database, MigrationError, open_database
+from db.core import Database, MigrationError, NotFound, open_database
 
-__all__ = ["Database", "MigrationError", "open_database"]
+__all__ = ["Database", "MigrationError", "NotFound", "open_database"]

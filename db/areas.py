@@ -5,26 +5,39 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from db.core import NotFound
+from db.kinds import AreaLevel
+
 
 @dataclass(frozen=True)
 class Area:
     id: int
     code: str
     name: str
-    level: str
+    level: AreaLevel
     parent_id: int | None
 
 
-def _area(row: sqlite3.Row | None) -> Area | None:
-    return Area(row["id"], row["code"], row["name"], row["level"], row["parent_id"]) if row else None
+def _area(row: sqlite3.Row) -> Area:
+    return Area(row["id"], row["code"], row["name"], row["level"], row["parent_id"])
 
 
 def by_code(conn: sqlite3.Connection, code: str) -> Area | None:
-    return _area(conn.execute("SELECT * FROM areas WHERE code = ?", (code,)).fetchone())
+    row = conn.execute("SELECT * FROM areas WHERE code = ?", (code,)).fetchone()
+    return _area(row) if row else None
 
 
 def by_id(conn: sqlite3.Connection, area_id: int) -> Area | None:
-    return _area(conn.execute("SELECT * FROM areas WHERE id = ?", (area_id,)).fetchone())
+    row = conn.execute("SELECT * FROM areas WHERE id = ?", (area_id,)).fetchone()
+    return _area(row) if row else None
+
+
+def load(conn: sqlite3.Connection, area_id: int) -> Area:
+    """The area, which must exist (a foreign key points at it)."""
+    area = by_id(conn, area_id)
+    if area is None:
+        raise NotFound("area", id=area_id)
+    return area
 
 
 def levels_by_code(conn: sqlite3.Connection) -> dict[str, str]:
@@ -42,7 +55,8 @@ def ancestors(conn: sqlite3.Connection, area_id: int) -> list[Area]:
     return [_area(row) for row in rows]
 
 
-def upsert(conn: sqlite3.Connection, code: str, name: str, level: str, parent_code: str | None, now: str) -> str:
+def upsert(conn: sqlite3.Connection, code: str, *, name: str, level: AreaLevel, parent_code: str | None, now: str
+           ) -> str:
     """Insert or update one area; return 'created', 'updated' or 'unchanged'."""
     parent_id = None
     if parent_code:
@@ -68,7 +82,7 @@ def within(conn: sqlite3.Connection, area_id: int, scope_id: int) -> bool:
     return any(a.id == scope_id for a in ancestors(conn, area_id))
 
 
-def children(conn: sqlite3.Connection, parent_id: int | None, level: str) -> list[Area]:
+def children(conn: sqlite3.Connection, parent_id: int | None, level: AreaLevel) -> list[Area]:
     if parent_id is None:
         rows = conn.execute("SELECT * FROM areas WHERE level = ? ORDER BY code", (level,))
     else:

@@ -14,8 +14,15 @@ def record(conn: sqlite3.Connection, now: str, actor_user: int | None, action: s
     )
 
 
+def count_since(conn: sqlite3.Connection, actor_user: int, action: str, since: str) -> int:
+    """How many `action` entries `actor_user` has at or after `since` (index audit_actor)."""
+    row = conn.execute("SELECT count(*) FROM audit_log WHERE actor_user = ? AND action = ? AND at >= ?",
+                       (actor_user, action, since)).fetchone()
+    return int(row[0])
+
+
 def entries(conn: sqlite3.Connection, subject: str | None = None, action: str | None = None) -> list[dict[str, Any]]:
-    sql, args = "SELECT * FROM audit_log WHERE 1=1", []
+    sql, args = "SELECT * FROM audit_log WHERE 1=1", list[str]()
     if subject is not None:
         sql, args = sql + " AND subject = ?", args + [subject]
     if action is not None:

@@ -7,6 +7,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from db.core import NotFound, inserted
+from db.kinds import BroadcastStatus, RunStatus
+
 
 @dataclass(frozen=True)
 class Broadcast:
@@ -21,7 +24,7 @@ class Broadcast:
     body: str
     schedule: str
     pin: bool
-    status: str
+    status: BroadcastStatus
     next_run_at: str | None
 
 
@@ -30,7 +33,7 @@ class Run:
     id: int
     broadcast_id: int
     scheduled_for: str
-    status: str
+    status: RunStatus
     total: int
     delivered: int
     failed: int
@@ -40,25 +43,31 @@ _SELECT = ("SELECT b.*, a.code AS audience_code, a.name AS audience_name FROM br
            "JOIN areas a ON a.id = b.audience_id")
 
 
-def _broadcast(row: sqlite3.Row | None) -> Broadcast | None:
-    if row is None:
-        return None
+def _broadcast(row: sqlite3.Row) -> Broadcast:
     return Broadcast(row["id"], row["created_at"], row["created_by"], row["audience_id"], row["audience_code"],
                      row["audience_name"], row["template"], json.loads(row["fields"]), row["body"], row["schedule"],
                      bool(row["pin"]), row["status"], row["next_run_at"])
 
 
-def create(conn: sqlite3.Connection, now: str, created_by: int | None, audience_id: int, template: str | None,
+def create(conn: sqlite3.Connection, now: str, *, created_by: int | None, audience_id: int, template: str | None,
            fields: dict[str, Any], body: str, schedule: str, pin: bool, next_run_at: str) -> int:
-    return conn.execute(
+    return inserted(conn.execute(
         "INSERT INTO broadcasts (created_at, created_by, audience_id, template, fields, body, schedule, pin, next_run_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (now, created_by, audience_id, template, json.dumps(fields, ensure_ascii=False), body, schedule, int(pin),
-         next_run_at)).lastrowid
+         next_run_at)))
 
 
 def get(conn: sqlite3.Connection, broadcast_id: int) -> Broadcast | None:
-    return _broadcast(conn.execute(_SELECT + " WHERE b.id = ?", (broadcast_id,)).fetchone())
+    row = conn.execute(_SELECT + " WHERE b.id = ?", (broadcast_id,)).fetchone()
+    return _broadcast(row) if row else None
+
+
+def load(conn: sqlite3.Connection, broadcast_id: int) -> Broadcast:
+    broadcast = get(conn, broadcast_id)
+    if broadcast is None:
+        raise NotFound("broadcast", id=broadcast_id)
+    return broadcast
 
 
 def listed(conn: sqlite3.Connection, include_finished: bool = False) -> list[Broadcast]:
@@ -77,8 +86,8 @@ def update(conn: sqlite3.Connection, broadcast_id: int, **fields: Any) -> None:
     conn.execute(f"UPDATE broadcasts SET {columns} WHERE id = ?", (*fields.values(), broadcast_id))
 
 
-def start_run(conn: sqlite3.Connection, broadcast_id: int, scheduled_for: str, now: str, status: str = "sending"
-              ) -> int | None:
+def start_run(conn: sqlite3.Connection, broadcast_id: int, scheduled_for: str, now: str, *,
+              status: RunStatus = "sending") -> int | None:
     """A new run, or None if this occurrence already ran (a run happens once per scheduled time)."""
     cur = conn.execute("INSERT OR IGNORE INTO broadcast_runs (broadcast_id, scheduled_for, started_at, status)"
                        " VALUES (?, ?, ?, ?)", (broadcast_id, scheduled_for, now, status))
@@ -104,8 +113,12 @@ def set_run(conn: sqlite3.Connection, run_id: int, **fields: Any) -> None:
 
 def deliveries(conn: sqlite3.Connection, run_id: int) -> list[sqlite3.Row]:
     """One outbox row per group of the run: status, error, chat id, grid id (from the ref)."""
-    return conn.execute("SELECT id, chat_id, status, error, ref FROM outbox WHERE ref LIKE ? ORDER BY id",
-                        (f"run:{run_id}:%",)).fetchall()
+    # A range, not `LIKE 'run:N:%'`: LIKE is case-insensitive, so it cannot use outbox_ref and read the whole
+    # outbox once per tick while a run is sending. ';' is the character after ':'.
+    rows: list[sqlite3.Row] = conn.execute(
+        "SELECT id, chat_id, status, error, ref FROM outbox WHERE ref >= ? AND ref < ? ORDER BY id",
+        (f"run:{run_id}:", f"run:{run_id};")).fetchall()
+    return rows
 
 
 def groups_under(conn: sqlite3.Connection, area_id: int) -> list[sqlite3.Row]:

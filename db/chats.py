@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from db.core import NotFound
+from db.kinds import BotStatus
+
 
 @dataclass(frozen=True)
 class GroupChat:
@@ -12,7 +15,7 @@ class GroupChat:
     title: str
     type: str
     area_id: int | None
-    bot_status: str
+    bot_status: BotStatus
     migrated_to: int | None
 
 
@@ -26,6 +29,13 @@ def get(conn: sqlite3.Connection, chat_id: int) -> GroupChat | None:
     return _chat(conn.execute("SELECT * FROM group_chats WHERE chat_id = ?", (chat_id,)).fetchone())
 
 
+def load(conn: sqlite3.Connection, chat_id: int) -> GroupChat:
+    chat = get(conn, chat_id)
+    if chat is None:
+        raise NotFound("group_chat", id=chat_id)
+    return chat
+
+
 def for_area(conn: sqlite3.Connection, area_id: int) -> GroupChat | None:
     return _chat(conn.execute("SELECT * FROM group_chats WHERE area_id = ?", (area_id,)).fetchone())
 
@@ -37,7 +47,7 @@ def touch(conn: sqlite3.Connection, chat_id: int, title: str, chat_type: str, no
         "ON CONFLICT(chat_id) DO UPDATE SET title = excluded.title, type = excluded.type, updated_at = excluded.updated_at",
         (chat_id, title, chat_type, now, now),
     )
-    return get(conn, chat_id)
+    return load(conn, chat_id)
 
 
 def bind(conn: sqlite3.Connection, chat_id: int, area_id: int, by_user: int, now: str) -> None:
@@ -54,7 +64,7 @@ def unbind(conn: sqlite3.Connection, chat_id: int, now: str) -> None:
     )
 
 
-def set_bot_status(conn: sqlite3.Connection, chat_id: int, status: str, now: str) -> bool:
+def set_bot_status(conn: sqlite3.Connection, chat_id: int, status: BotStatus, now: str) -> bool:
     """Record whether the bot is a member; True when the status changed."""
     cur = conn.execute(
         "UPDATE group_chats SET bot_status = ?, status_at = ?, updated_at = ? WHERE chat_id = ? AND bot_status != ?",

@@ -1,23 +1,38 @@
-"""The connection: pragmas, migrations, and running a function in one transaction."""
+"""The connection: its own thread, pragmas, migrations, and running a function in one transaction."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import queue
 import sqlite3
+import threading
+from functools import partial
 from importlib import resources
 from typing import Any, Callable, TypeVar
-
-import aiosqlite
 
 from bot.core.errors import GridbotError
 from db.updates import claim
 
 T = TypeVar("T")
 MIGRATIONS_PACKAGE = "db.migrations"
+FOREIGN_KEYS_OFF = "-- gridbot: foreign_keys off"
+Listener = Callable[[], None]
 
 
 class MigrationError(GridbotError):
     """The database is newer than this code, or an applied migration was edited."""
+
+
+class NotFound(GridbotError):
+    """A row the caller was sure of is missing (`load()`); `get()` returns None instead."""
+
+
+def inserted(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made (sqlite3 types it optional: None only before any insert)."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("no row was inserted")
+    return cursor.lastrowid
 
 
 def migration_scripts() -> list[tuple[int, str, str]]:
@@ -51,75 +66,205 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
             if applied[version][1] != _checksum(sql):
                 raise MigrationError(f"migration {name} was edited after it was applied")
             continue
+        # A migration that rebuilds a table others refer to says so on its first line: foreign keys cannot be
+        # switched off inside a transaction, so the runner does it around it and checks them before COMMIT.
+        keys_off = sql.startswith(FOREIGN_KEYS_OFF)
+        if keys_off:
+            conn.execute("PRAGMA foreign_keys=OFF")
         try:
             conn.executescript(
                 f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO schema_version VALUES "
-                f"({version}, '{name}', '{_checksum(sql)}', datetime('now'));\nCOMMIT;"
+                f"({version}, '{name}', '{_checksum(sql)}', datetime('now'));"
             )
+            if keys_off and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise MigrationError(f"migration {name} leaves rows that break a foreign key")
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            if keys_off:
+                conn.execute("PRAGMA foreign_keys=ON")
         done.append(name)
     return done
 
 
-class Database:
-    """One aiosqlite connection; `read` and `write` run a sync function in its thread."""
+class _Connection:
+    """The sqlite3 connection, touched only in the database thread, and what the running call queued."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self._conn = conn
-        self.path = path
+    def __init__(self, path: str) -> None:
+        self.sql = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        self.queued = 0
+        try:
+            self.sql.row_factory = sqlite3.Row
+            self.sql.execute("PRAGMA journal_mode=WAL")
+            self.sql.execute("PRAGMA foreign_keys=ON")
+            self.sql.execute("PRAGMA busy_timeout=10000")
+            self.sql.execute("PRAGMA synchronous=NORMAL")
+            self.sql.create_function("gridbot_outbox_queued", 0, self._count_queued)
+            self.watch_outbox()
+        except BaseException:
+            self.sql.close()
+            raise
+
+    def _count_queued(self) -> None:
+        self.queued += 1
+
+    def watch_outbox(self) -> None:
+        """Count pending outbox rows as they are inserted, whoever inserts them. A TEMP trigger lives with this
+        connection only, so the schema (and its checksums) stays the migrations' alone."""
+        if self.sql.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").fetchone():
+            self.sql.execute("CREATE TEMP TRIGGER IF NOT EXISTS outbox_queued AFTER INSERT ON main.outbox"
+                             " WHEN NEW.status = 'pending' BEGIN SELECT gridbot_outbox_queued(); END")
+
+    def migrate(self) -> list[str]:
+        names = apply_migrations(self.sql)
+        self.watch_outbox()
+        return names
+
+    def transaction(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+        self.sql.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(self.sql, *args)
+            self.sql.execute("COMMIT")
+        except BaseException:
+            # Also when COMMIT itself fails (disk full): a transaction left open would refuse every later BEGIN.
+            if self.sql.in_transaction:
+                self.sql.execute("ROLLBACK")
+            self.queued = 0                     # rolled back: nothing was queued after all
+            raise
+        return result
+
+    def claimed(self, update_id: int, now: str, fn: Callable[..., T], args: tuple[Any, ...]) -> tuple[bool, T | None]:
+        def once(conn: sqlite3.Connection) -> tuple[bool, T | None]:
+            if not claim(conn, update_id, now):
+                return False, None
+            return True, fn(conn, *args)
+        return self.transaction(once, ())
+
+    def take_queued(self) -> int:
+        queued, self.queued = self.queued, 0
+        return queued
+
+
+class _Thread:
+    """One dedicated thread serving a queue of calls; each result goes back to the caller's loop. (Measured
+    against `ThreadPoolExecutor(max_workers=1)` + `run_in_executor`: that costs about twice as much per call,
+    for its extra future and wrapping; this costs what aiosqlite's own thread did.)"""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[asyncio.Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
+        # A daemon: a database left open by mistake must not keep the process alive (a command that hangs).
+        self._thread = threading.Thread(target=self._serve, name="gridbot-db", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, call = job
+            try:
+                result = call()
+            except BaseException as exc:
+                _post(future.get_loop(), _set_exception, future, exc)
+            else:
+                _post(future.get_loop(), _set_result, future, result)
+
+    async def run(self, call: Callable[[], T]) -> T:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._jobs.put((future, call))
+        return await future
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+
+
+def _post(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *args: Any) -> None:
+    try:
+        loop.call_soon_threadsafe(callback, *args)
+    except RuntimeError:                        # the loop is closed: nobody is waiting any more
+        pass
+
+
+def _set_result(future: asyncio.Future[T], result: T) -> None:
+    if not future.done():                       # the awaiting task may have been cancelled meanwhile
+        future.set_result(result)
+
+
+def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)
+
+
+class Database:
+    """One connection in a thread of its own; `read` and `write` run a sync function there in one hop.
+
+    `on_outbox(listener)`: `listener()` is called (in the event loop) after each call that committed new
+    pending outbox rows, e.g. to wake the sender."""
+
+    def __init__(self, worker: _Thread, conn: _Connection, path: str) -> None:
+        self._worker, self._conn, self.path = worker, conn, path
+        self._listeners: list[Listener] = []
+        self._loop = asyncio.get_running_loop()
+
+    def on_outbox(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def off_outbox(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    async def _run(self, call: Callable[[], T]) -> T:
+        return await self._worker.run(partial(self._call, call))
+
+    def _call(self, call: Callable[[], T]) -> T:
+        """In the database thread: the call, then the listeners if it queued messages. They are scheduled from
+        here rather than by the awaiting task, so a cancelled caller does not swallow the wake-up."""
+        try:
+            return call()
+        finally:
+            if self._conn.take_queued() and self._listeners:
+                _post(self._loop, self._notify)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        return await self._conn._execute(fn, self._conn._conn, *args)
+        return await self._run(partial(fn, self._conn.sql, *args))
 
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(conn, *args)` inside BEGIN IMMEDIATE … COMMIT (rolled back if it raises)."""
-        return await self._conn._execute(_in_transaction, self._conn._conn, fn, args)
+        return await self._run(partial(self._conn.transaction, fn, args))
 
     async def write_once(self, update_id: int, now: str, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
         """Like `write`, but first claim the Telegram update in the same transaction: (False, None) if it
         was handled before, so that a redelivered update changes nothing."""
-        return await self._conn._execute(_in_transaction, self._conn._conn, _claimed, (update_id, now, fn, args))
+        return await self._run(partial(self._conn.claimed, update_id, now, fn, args))
 
     async def migrate(self) -> list[str]:
-        return await self._conn._execute(apply_migrations, self._conn._conn)
+        return await self._run(self._conn.migrate)
 
     async def close(self) -> None:
-        await self._conn.close()
-
-
-def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tuple) -> T:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        result = fn(conn, *args)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return result
-
-
-def _claimed(conn: sqlite3.Connection, update_id: int, now: str, fn: Callable[..., T], args: tuple) -> tuple[bool, T | None]:
-    if not claim(conn, update_id, now):
-        return False, None
-    return True, fn(conn, *args)
+        try:
+            await self._worker.run(self._conn.sql.close)
+        finally:
+            self._worker.stop()
 
 
 async def open_database(path: str, migrate: bool = True) -> Database:
-    """Open (creating if needed) with WAL, foreign keys and a busy timeout; apply migrations."""
-    conn = await aiosqlite.connect(path, isolation_level=None, timeout=10.0)
-    conn.row_factory = sqlite3.Row
-    await conn.execute("PRAGMA journal_mode=WAL")
-    await conn.execute("PRAGMA foreign_keys=ON")
-    await conn.execute("PRAGMA busy_timeout=10000")
-    await conn.execute("PRAGMA synchronous=NORMAL")
-    db = Database(conn, path)
+    """Open (creating if needed) with WAL, foreign keys and a busy timeout; apply migrations. On any failure
+    the connection and its thread are gone before the error is raised."""
+    worker = _Thread()
+    try:
+        conn = await worker.run(partial(_Connection, path))
+    except BaseException:
+        worker.stop()
+        raise
+    db = Database(worker, conn, path)
     if migrate:
         try:
             await db.migrate()
         except BaseException:
-            await conn.close()
+            await db.close()
             raise
     return db

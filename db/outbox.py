@@ -5,21 +5,21 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-URGENT, ASSIGN, NOTICE, BROADCAST = 0, 1, 2, 5
-_added = 0
+from db.core import inserted
+from db.kinds import OutboxPriority
 
-
-def rows_added() -> int:
-    """How many messages this process has queued so far (to know whether a change owes the sender a wake-up)."""
-    return _added
+URGENT: Final = 0           # escalations
+ASSIGN: Final = 1           # assignments and reminders
+NOTICE: Final = 2           # notices to people
+BROADCAST: Final = 5
 
 
 @dataclass(frozen=True)
 class Outgoing:
     id: int
-    priority: int
+    priority: OutboxPriority
     chat_id: int
     text: str
     reply_markup: dict[str, Any] | None
@@ -30,25 +30,22 @@ class Outgoing:
     attempts: int
 
 
-def add(conn: sqlite3.Connection, now: str, chat_id: int, text: str, purpose: str, priority: int = NOTICE,
-        reply_markup: dict[str, Any] | None = None, person_id: int | None = None, report_id: int | None = None,
-        ref: str | None = None) -> int:
-    global _added
-    _added += 1
-    cur = conn.execute(
+def add(conn: sqlite3.Connection, now: str, *, chat_id: int, text: str, purpose: str,
+        priority: OutboxPriority = NOTICE, reply_markup: dict[str, Any] | None = None, person_id: int | None = None,
+        report_id: int | None = None, ref: str | None = None) -> int:
+    return inserted(conn.execute(
         "INSERT INTO outbox (created_at, priority, chat_id, text, reply_markup, purpose, person_id, report_id, ref)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (now, priority, chat_id, text, json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None,
          purpose, person_id, report_id, ref),
-    )
-    return cur.lastrowid
+    ))
 
 
-def add_failed(conn: sqlite3.Connection, now: str, chat_id: int, purpose: str, error: str, ref: str) -> int:
+def add_failed(conn: sqlite3.Connection, now: str, *, chat_id: int, purpose: str, error: str, ref: str) -> int:
     """Record a message that was not attempted because it cannot be delivered (e.g. the bot left the group)."""
-    return conn.execute(
+    return inserted(conn.execute(
         "INSERT INTO outbox (created_at, priority, chat_id, text, purpose, ref, status, error)"
-        " VALUES (?, ?, ?, '', ?, ?, 'failed', ?)", (now, BROADCAST, chat_id, purpose, ref, error)).lastrowid
+        " VALUES (?, ?, ?, '', ?, ?, 'failed', ?)", (now, BROADCAST, chat_id, purpose, ref, error)))
 
 
 def pending(conn: sqlite3.Connection, limit: int, skip_ids: tuple[int, ...] = ()) -> list[Outgoing]:
@@ -83,4 +80,15 @@ def redirect_chat(conn: sqlite3.Connection, old_chat: int, new_chat: int) -> Non
 
 
 def get(conn: sqlite3.Connection, outbox_id: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
+    return row
+
+
+def clear_bodies(conn: sqlite3.Connection, before: str, limit: int = 1000) -> int:
+    """Storage stays bounded: up to `limit` sent or failed rows created before `before` lose their text and
+    keyboard; they keep what the delivery report and the audit read (chat, purpose, ref, status, error,
+    sent_at, message_id). Returns how many were cleared: call again while it returns `limit`, each call its own
+    short transaction so that updates are not held up behind a year's worth at once."""
+    return conn.execute(
+        "UPDATE outbox SET text = '', reply_markup = NULL WHERE id IN (SELECT id FROM outbox"
+        " WHERE created_at < ? AND text != '' AND status != 'pending' LIMIT ?)", (before, limit)).rowcount

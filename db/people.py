@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from db.core import NotFound, inserted
+from db.kinds import AreaLevel, Role
+
 
 @dataclass(frozen=True)
 class Person:
@@ -16,15 +19,22 @@ class Person:
 
 @dataclass(frozen=True)
 class RoleRow:
-    role: str
+    role: Role
     area_id: int
     area_code: str
     area_name: str
-    area_level: str
+    area_level: AreaLevel
 
 
 def _person(row: sqlite3.Row | None) -> Person | None:
     return Person(row["id"], row["name"], row["phone"], row["telegram_user_id"]) if row else None
+
+
+def load(conn: sqlite3.Connection, person_id: int) -> Person:
+    person = by_id(conn, person_id)
+    if person is None:
+        raise NotFound("person", id=person_id)
+    return person
 
 
 def by_phone(conn: sqlite3.Connection, phone: str) -> Person | None:
@@ -52,7 +62,7 @@ def upsert(conn: sqlite3.Connection, name: str, phone: str, telegram_user_id: in
             "INSERT INTO people (name, phone, telegram_user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             (name, phone, telegram_user_id, now, now),
         )
-        return cur.lastrowid, "created"
+        return inserted(cur), "created"
     new_tg = telegram_user_id if telegram_user_id is not None else old.telegram_user_id
     if (old.name, old.telegram_user_id) == (name, new_tg):
         return old.id, "unchanged"
@@ -79,11 +89,11 @@ def roles_of(conn: sqlite3.Connection, person_id: int) -> list[RoleRow]:
     return [RoleRow(*row) for row in rows]
 
 
-def role_keys(conn: sqlite3.Connection) -> set[tuple[int, int, str]]:
-    return {tuple(r) for r in conn.execute("SELECT person_id, area_id, role FROM roles")}
+def role_keys(conn: sqlite3.Connection) -> set[tuple[int, int, Role]]:
+    return {(r[0], r[1], r[2]) for r in conn.execute("SELECT person_id, area_id, role FROM roles")}
 
 
-def add_role(conn: sqlite3.Connection, person_id: int, area_id: int, role: str, now: str) -> bool:
+def add_role(conn: sqlite3.Connection, person_id: int, area_id: int, role: Role, now: str) -> bool:
     cur = conn.execute(
         "INSERT OR IGNORE INTO roles (person_id, area_id, role, created_at) VALUES (?, ?, ?, ?)",
         (person_id, area_id, role, now),
@@ -91,7 +101,7 @@ def add_role(conn: sqlite3.Connection, person_id: int, area_id: int, role: str, 
     return cur.rowcount == 1
 
 
-def remove_role(conn: sqlite3.Connection, person_id: int, area_id: int, role: str) -> None:
+def remove_role(conn: sqlite3.Connection, person_id: int, area_id: int, role: Role) -> None:
     conn.execute("DELETE FROM roles WHERE person_id = ? AND area_id = ? AND role = ?", (person_id, area_id, role))
 
 
@@ -130,7 +140,7 @@ _STAFF = ("SELECT p.id, p.name, p.telegram_user_id, {on_duty}, "
           "p.unreachable_at IS NULL AND p.telegram_user_id IS NOT NULL, COALESCE(p.locale, t.language) ")
 
 
-def staff_at(conn: sqlite3.Connection, area_id: int, role: str) -> list[Staff]:
+def staff_at(conn: sqlite3.Connection, area_id: int, role: Role) -> list[Staff]:
     """People holding `role` at `area_id`, in id order."""
     rows = conn.execute(
         _STAFF.format(on_duty="r.on_duty") + "FROM roles r JOIN people p ON p.id = r.person_id "

@@ -7,20 +7,23 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from db.core import NotFound, inserted
+from db.kinds import OPEN_STATUSES, EscalationLevel, Priority, ReportKind, ReportStatus
+
 
 @dataclass(frozen=True)
 class Report:
     id: int
     number: str
     grid_id: int
-    kind: str
-    priority: str
-    status: str
+    kind: ReportKind
+    priority: Priority
+    status: ReportStatus
     reporter_user: int
     on_behalf: bool
     details: dict[str, Any]
     assignee_id: int | None
-    level: int
+    level: EscalationLevel
     outcome: str | None
     created_at: str
     accepted_at: str | None
@@ -37,9 +40,7 @@ class Event:
     detail: dict[str, Any]
 
 
-def _report(row: sqlite3.Row | None) -> Report | None:
-    if row is None:
-        return None
+def _report(row: sqlite3.Row) -> Report:
     return Report(row["id"], row["number"], row["grid_id"], row["kind"], row["priority"], row["status"],
                   row["reporter_user"], bool(row["on_behalf"]), json.loads(row["details"]), row["assignee_id"],
                   row["level"], row["outcome"], row["created_at"], row["accepted_at"], row["resolved_at"],
@@ -54,21 +55,32 @@ def next_number(conn: sqlite3.Connection, grid_id: int, grid_code: str, day: str
     return f"{grid_code}-{day}-{row[0]:04d}"
 
 
-def create(conn: sqlite3.Connection, number: str, grid_id: int, kind: str, priority: str, reporter_user: int,
-           on_behalf: bool, details: dict[str, Any], now: str, accept_due_at: str, resolve_due_at: str) -> int:
-    return conn.execute(
+def create(conn: sqlite3.Connection, *, number: str, grid_id: int, kind: ReportKind, priority: Priority,
+           reporter_user: int, on_behalf: bool, details: dict[str, Any], now: str, accept_due_at: str,
+           resolve_due_at: str) -> int:
+    return inserted(conn.execute(
         "INSERT INTO reports (number, grid_id, kind, priority, reporter_user, on_behalf, details, created_at,"
         " accept_due_at, resolve_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (number, grid_id, kind, priority, reporter_user, int(on_behalf), json.dumps(details, ensure_ascii=False),
-         now, accept_due_at, resolve_due_at)).lastrowid
+         now, accept_due_at, resolve_due_at)))
 
 
 def get(conn: sqlite3.Connection, report_id: int) -> Report | None:
-    return _report(conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone())
+    row = conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+    return _report(row) if row else None
+
+
+def load(conn: sqlite3.Connection, report_id: int) -> Report:
+    """The report, which must exist (the caller just made it, or holds a foreign key to it)."""
+    report = get(conn, report_id)
+    if report is None:
+        raise NotFound("report", id=report_id)
+    return report
 
 
 def by_number(conn: sqlite3.Connection, number: str) -> Report | None:
-    return _report(conn.execute("SELECT * FROM reports WHERE number = ?", (number,)).fetchone())
+    row = conn.execute("SELECT * FROM reports WHERE number = ?", (number,)).fetchone()
+    return _report(row) if row else None
 
 
 def update(conn: sqlite3.Connection, report_id: int, **fields: Any) -> None:
@@ -89,8 +101,10 @@ def events(conn: sqlite3.Connection, report_id: int) -> list[Event]:
 
 
 def open_for_assignee(conn: sqlite3.Connection, person_id: int) -> list[Report]:
-    rows = conn.execute("SELECT * FROM reports WHERE assignee_id = ? AND status != 'resolved' ORDER BY created_at, id",
-                        (person_id,))
+    # `status IN (…)` rather than `!= 'resolved'`: both columns of reports_assignee then bound the search, so a
+    # worker's years of resolved reports are never read.
+    rows = conn.execute("SELECT * FROM reports WHERE assignee_id = ? AND status IN (?, ?) ORDER BY created_at, id",
+                        (person_id, *OPEN_STATUSES))
     return [_report(r) for r in rows]
 
 
@@ -98,8 +112,8 @@ def open_counts(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, in
     if not person_ids:
         return {}
     marks = ",".join("?" * len(person_ids))
-    rows = conn.execute(f"SELECT assignee_id, count(*) FROM reports WHERE status != 'resolved' AND assignee_id IN ({marks})"
-                        " GROUP BY assignee_id", person_ids)
+    rows = conn.execute(f"SELECT assignee_id, count(*) FROM reports WHERE status IN (?, ?) AND assignee_id IN ({marks})"
+                        " GROUP BY assignee_id", (*OPEN_STATUSES, *person_ids))
     return {pid: 0 for pid in person_ids} | {r[0]: r[1] for r in rows}
 
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from db.core import inserted
+from db.kinds import TimerKind
+
 
 @dataclass(frozen=True)
 class Timer:
     id: int
-    kind: str
+    kind: TimerKind
     report_id: int | None
     step: int
     due_at: str
 
 
-def arm(conn: sqlite3.Connection, kind: str, report_id: int | None, due_at: str, step: int = 0) -> int:
-    return conn.execute("INSERT INTO timers (kind, report_id, step, due_at) VALUES (?, ?, ?, ?)",
-                        (kind, report_id, step, due_at)).lastrowid
+def arm(conn: sqlite3.Connection, kind: TimerKind, report_id: int | None, due_at: str, step: int = 0) -> int:
+    return inserted(conn.execute("INSERT INTO timers (kind, report_id, step, due_at) VALUES (?, ?, ?, ?)",
+                        (kind, report_id, step, due_at)))
 
 
 def due(conn: sqlite3.Connection, now: str, limit: int = 100) -> list[Timer]:
@@ -31,7 +34,7 @@ def claim(conn: sqlite3.Connection, timer_id: int) -> bool:
     return conn.execute("UPDATE timers SET state = 'done' WHERE id = ? AND state = 'pending'", (timer_id,)).rowcount == 1
 
 
-def cancel(conn: sqlite3.Connection, report_id: int, kind: str | None = None) -> None:
+def cancel(conn: sqlite3.Connection, report_id: int, kind: TimerKind | None = None) -> None:
     if kind is None:
         conn.execute("UPDATE timers SET state = 'cancelled' WHERE report_id = ? AND state = 'pending'", (report_id,))
     else:

@@ -10,10 +10,10 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers import broadcast, casework, groups, report, start, whoami
+from handlers import binding, broadcast, casework, fallback, groups, help, report, start, whoami
 from handlers.common import Context, answer
 
-PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel")
+PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink")
 
 
 async def private_only(update: Update, context: Context) -> None:
@@ -25,11 +25,17 @@ log = logging.getLogger(__name__)
 
 
 async def log_error(update: object, context: Context) -> None:
-    log.error("error while handling %s", getattr(update, "update_id", update), exc_info=context.error)
+    chat = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+    log.error("error while handling update %s in chat %s", getattr(update, "update_id", "?"), chat,
+              exc_info=context.error)
 
 
 def register(application: Application) -> None:
-    for module in (start, groups, whoami, report, casework, broadcast):
+    for module in (start, binding, groups, whoami, report, casework, broadcast):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
+    application.add_handlers(help.handlers())
+    application.add_handlers(fallback.handlers())              # last: only what nothing above took
+    for group, handler in (*fallback.early_handlers(), *help.late_handlers()):
+        application.add_handler(handler, group)
     application.add_error_handler(log_error)

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.services import casework, intake
-from bot.services.notify import local_time, staff_buttons
+from bot.services import cards, casework, intake
+from bot.services.cards import CardEdit
+from bot.services.help import duty_state
+from bot.services.notify import local_time
 from handlers.common import Context, answer, once, reader_locale, runtime, send
 from messages import render
+
+log = logging.getLogger(__name__)
 
 
 async def card_button(update: Update, context: Context) -> None:
     """`r|<report id>|<action>[|<person id>]`: checked against the database on every press."""
-    rt, query = runtime(context), update.callback_query
+    rt, query, user = runtime(context), update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
     locale = reader_locale(update, context)
     parts = (query.data or "").split("|")
     try:
@@ -23,20 +33,20 @@ async def card_button(update: Update, context: Context) -> None:
     except (IndexError, ValueError):
         await query.answer(render("casework/outcome/stale", locale), show_alert=True)
         return
-    user_id, now, settings = update.effective_user.id, rt.now(), rt.settings
-    extra: dict = {}
-    if action == "acc":
-        outcome = await once(update, context, casework.accept, settings, report_id, user_id, now)
-    elif action == "esc":
-        outcome = await once(update, context, casework.escalate, settings, report_id, user_id, now)
+    user_id, now, settings = user.id, rt.now(), rt.settings
+    choices: list[list[InlineKeyboardButton]] = []
+    edits: list[CardEdit] = []
+    outcome: casework.Outcome
+    if action in ("acc", "esc", "to"):
+        card = query.message if action != "to" else None       # "to" is pressed on the list of workers
+        outcome, edits = await once(update, context, cards.press, settings, action, report_id, user_id, now, target,
+                                    (card.chat.id, card.message_id) if card is not None else None)
     elif action in ("note", "res"):
         outcome = await once(update, context, intake.ask_worker_text, settings, user_id,
                              "note" if action == "note" else "resolve", report_id, now)
     elif action == "xfer":
         outcome, workers = await rt.db.write(casework.transfer_choices, report_id, user_id, now)
-        extra["workers"] = workers
-    elif action == "to":
-        outcome = await once(update, context, casework.transfer, settings, report_id, user_id, target, now)
+        choices = [[InlineKeyboardButton(w.name, callback_data=f"r|{report_id}|to|{w.person_id}")] for w in workers]
     else:
         outcome = casework.Outcome("stale")
     toast = render(f"casework/outcome/{outcome.key}", locale, report=outcome.report, **(outcome.extra or {}))
@@ -44,20 +54,37 @@ async def card_button(update: Update, context: Context) -> None:
     await query.answer(toast[:200], show_alert=refused)
     if refused:
         return
-    chat_id = update.effective_chat.id
+    chat_id = query.message.chat.id if query.message is not None else user_id
     if outcome.key == "choose_worker":
-        rows = [[InlineKeyboardButton(w.name, callback_data=f"r|{report_id}|to|{w.person_id}")]
-                for w in extra["workers"]]
-        await send(context, chat_id, render("casework/choose_worker", locale, report=outcome.report, count=len(rows)),
-                   InlineKeyboardMarkup(rows) if rows else None)
+        await send(context, chat_id, render("casework/choose_worker", locale, report=outcome.report,
+                                            count=len(choices)), InlineKeyboardMarkup(choices) if choices else None)
     elif outcome.key.startswith("ask_"):
         await send(context, chat_id, render(f"casework/{outcome.key}", locale, report=outcome.report))
-    elif outcome.report is not None and query.message is not None and action in ("acc", "to", "esc"):
-        markup = staff_buttons(outcome.report, locale) if action == "acc" else None
-        try:
-            await query.edit_message_reply_markup(InlineKeyboardMarkup.de_json(markup, context.bot) if markup else None)
-        except BadRequest:
-            pass
+    elif action == "to" and query.message is not None:
+        await _quietly(query.edit_message_reply_markup(None))          # the list of workers has done its job
+    await refresh(context, edits)
+
+
+async def refresh(context: Context, edits: list[CardEdit]) -> None:
+    """Edit report cards in place (after the change that caused them is committed). A card that cannot be
+    edited — deleted, its chat blocked, already the same — stays as it is: the next change edits it again."""
+    for edit in edits:
+        markup = InlineKeyboardMarkup.de_json(edit.reply_markup, context.bot) if edit.reply_markup else None
+        if edit.text is None:
+            await _quietly(context.bot.edit_message_reply_markup(edit.chat_id, edit.message_id, reply_markup=markup))
+        else:
+            await _quietly(context.bot.edit_message_text(edit.text, edit.chat_id, edit.message_id,
+                                                         parse_mode=ParseMode.HTML, reply_markup=markup,
+                                                         disable_web_page_preview=True))
+
+
+async def _quietly(edit: Awaitable[object]) -> None:
+    try:
+        await edit
+    except (BadRequest, Forbidden) as exc:
+        log.info("card not edited: %s", exc.message)
+    except TelegramError:
+        log.warning("card not edited", exc_info=True)
 
 
 async def tasks(update: Update, context: Context) -> None:
@@ -75,8 +102,12 @@ async def duty(update: Update, context: Context) -> None:
     rt = runtime(context)
     arg = (context.args or [""])[0].lower()
     if arg not in ("on", "off"):
-        staff = await rt.db.read(casework.open_tasks, update.effective_user.id)
-        await answer(update, context, "casework/not_staff" if staff is None else "casework/duty_usage")
+        state = await rt.db.read(duty_state, update.effective_user.id)
+        if state in ("not_staff", "not_worker"):
+            name = "casework/not_staff" if state == "not_staff" else "casework/duty_not_worker"
+        else:
+            name = "casework/duty_usage" if context.args else "casework/duty_state"
+        await answer(update, context, name, on=state == "on")
         return
     result = await once(update, context, casework.set_duty, update.effective_user.id, arg == "on")
     await answer(update, context, "casework/not_staff" if result == "not_staff" else f"casework/duty_{result}",

@@ -7,7 +7,7 @@ import logging
 import time
 from typing import Any, Callable, TypeVar
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -52,7 +52,8 @@ async def once(update: Update, context: Context, fn: Callable[..., T], *args: An
     return result
 
 
-async def send(context: Context, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None,
+async def send(context: Context, chat_id: int, text: str,
+               reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
                attempts: int = 4) -> None:
     """A direct reply to someone who just acted: waits out flood control and retries a failed connection
     a few times (what a state change owes people goes through the outbox instead)."""

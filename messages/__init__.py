@@ -17,9 +17,9 @@ Layout
 Writing a template: words go through `{{ _("Sentence with %(name)s.", name=expr) }}` (or
 `{{ ngettext("%(num)d group", "%(num)d groups", n) }}`); layout stays outside the msgid: emoji markers,
 `<b>` around values you pass in, line breaks, bullets. Values are escaped in .html, msgids are not.
-Filters and globals: `x|label("table")`, `area|area` or `name|area(code)` (an area as the locale writes
-it), `value|answer(key)` (a form answer), `fmt("aside"|"detail"|"list"|"sentences", …)` (locale
-punctuation, see labels.FORMAT). Never branch on the locale in a template. (`{% trans x=… %}…{{ x }}…
+Filters and globals: `x|label("table")` (`x|label("table", default="key")` for a value the table may
+lack), `area|area` or `name|area(code)` (an area as the locale writes it), `value|answer(key)` (a form
+answer), `fmt("aside"|"detail"|"list"|"entries"|"sentences", …)` (locale punctuation, see labels.FORMAT). Never branch on the locale in a template. (`{% trans x=… %}…{{ x }}…
 {% endtrans %}` works too, but trim_blocks eats the newline after `{% endtrans %}`.) A new kind of label:
 a table in labels.py whose entries are `L_("<table>", "English")`, listed in labels.TABLES.
 
@@ -29,7 +29,8 @@ Converting an old per-locale template `<locale>/x/y.html` (mechanical):
      `l.kind/status/priority/action/field/notice/notice_field/bstatus(x)` →
      `x|label("kind"/"status"/"priority"/"action"/"field"/"notice"/"notice_field"/"broadcast_status")`,
      `l.level_name(n)` → `n|label("escalation")`, `l.area(a)` → `a|area`, `l.value(k, v)` → `v|answer(k)`;
-     an inline dict of words becomes a table in labels.py. Drop `{% import … _labels.html %}`.
+     an inline dict of words becomes a table in labels.py (its `.get(k, "other words")` a `default` row).
+     Drop `{% import … _labels.html %}`.
   2. Put it in `templates/x.html` as `{% block y %}…{% endblock %}` (or as `templates/x/y.html` if it is a
      long screen of its own). The name `x/y` keeps working for `render`.
   3. `python -m bot messages extract` (= `gridbot messages extract`), then fill each new empty `msgstr`

@@ -51,9 +51,11 @@ def translate(tr: gettext.NullTranslations, msg: Msg, autoescape: bool, params: 
     return Markup(text) % params if autoescape else text % params
 
 
-def lookup(table: str, key: object) -> Msg:
+def lookup(table: str, key: object, default: str | None = None) -> Msg:
+    """The label of `key` in `table`; a key the table lacks takes the row `default` when one is named."""
+    rows = TABLES.get(table, {})
     try:
-        return TABLES[table][str(key)]
+        return rows[str(key)] if default is None or str(key) in rows else rows[default]
     except KeyError:
         raise UndefinedError(f"no label {key!r} in table {table!r}") from None
 
@@ -74,8 +76,8 @@ def environment(locale: str) -> Environment:
     env.install_gettext_translations(tr, newstyle=True)  # type: ignore[attr-defined]
 
     @pass_eval_context
-    def label(ctx: EvalContext, value: object, table: str, /, **params: Any) -> str:
-        return translate(tr, lookup(table, value), ctx.autoescape, params)
+    def label(ctx: EvalContext, value: object, table: str, /, default: str | None = None, **params: Any) -> str:
+        return translate(tr, lookup(table, value, default), ctx.autoescape, params)
 
     @pass_eval_context
     def fmt(ctx: EvalContext, which: str, /, **params: Any) -> str:

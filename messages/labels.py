@@ -52,6 +52,8 @@ HEADLINE = {
     "escalated": L_("headline", "⏫ A report escalated to you"),
     "overdue_accept": L_("headline", "⏰ Overdue: not accepted yet"),
     "overdue_resolve": L_("headline", "⏰ Overdue: not resolved yet"),
+    "reassigned": L_("headline", "🔁 A report for you (its holder left the staff list)"),
+    "updated": L_("headline", "🔄 Report (updated)"),
 }
 
 # The report form: a field's name on cards, its question, and the words for its options.
@@ -107,6 +109,8 @@ BUTTON = {
     "xfer": L_("button", "🔁 Transfer"), "esc": L_("button", "⏫ Escalate"), "back": L_("button", "⬅️ Back"),
     "cancel": L_("button", "✖️ Cancel"), "submit": L_("button", "✅ Submit"),
     "open_private": L_("button", "Report in private"),
+    "approve": L_("button", "✅ Approve"), "refuse": L_("button", "❌ Refuse"),
+    "share_contact": L_("button", "📱 Share my phone number"),
 }
 PIN = {"yes": L_("pin", "📌 Pin"), "no": L_("pin", "Don't pin")}
 TOAST = {"stale": L_("toast", "This button is no longer current; see the latest message."),
@@ -119,6 +123,7 @@ COMMAND = {
     "unbind": L_("command", "Unbind this group from its grid"),
     "broadcast": L_("command", "Broadcast a notice (leaders/admins)"),
     "broadcasts": L_("command", "Scheduled broadcasts"),
+    "help": L_("command", "Help: the commands you may use"),
 }
 
 # Broadcasts: the notice templates, the fields they ask for, schedules and states.
@@ -156,10 +161,32 @@ RUN_STATUS = {"sending": L_("run_status", "sending"), "done": L_("run_status", "
 UNDELIVERED = {"removed": L_("undelivered", "the bot was removed from the group"),
                "not_found": L_("undelivered", "chat not found"), "other": L_("undelivered", "send failed")}
 
+# What the bot got when it can only read text and buttons (Telegram's kinds of message); `message` for the rest.
+RECEIVED = {
+    "photo": L_("received", "I got a photo"), "sticker": L_("received", "I got a sticker"),
+    "location": L_("received", "I got a location"), "venue": L_("received", "I got a place"),
+    "contact": L_("received", "I got a contact"), "voice": L_("received", "I got a voice message"),
+    "audio": L_("received", "I got an audio file"), "video": L_("received", "I got a video"),
+    "video_note": L_("received", "I got a video message"), "animation": L_("received", "I got an animation"),
+    "document": L_("received", "I got a file"), "poll": L_("received", "I got a poll"),
+    "dice": L_("received", "I got a dice"), "message": L_("received", "I got a message"),
+}
+# An import file that is not a table we read, by the format it turned out to be; `other` for the rest.
+FILE_FORMAT = {
+    "xls": L_("file_format", "this is an old Excel (.xls) or WPS sheet; save it as .xlsx or CSV"),
+    "pdf": L_("file_format", "this is a PDF, not a table; give an .xlsx or CSV file"),
+    "rtf": L_("file_format", "this is an RTF document, not a table; give an .xlsx or CSV file"),
+    "docx": L_("file_format", "this is a Word document (.docx), not a table; give an .xlsx or CSV file"),
+    "ods": L_("file_format", "this is an OpenDocument sheet (.ods); save it as .xlsx or CSV"),
+    "zip": L_("file_format", "this is a zip archive, not a table; unpack it and give the .xlsx or CSV"),
+    "binary": L_("file_format", "this is not a text table (it holds binary data); give an .xlsx or CSV file"),
+    "other": L_("file_format", "unknown file format (%(kind)s); give an .xlsx or CSV file"),
+}
+
 # How a locale writes the punctuation around words: an area, an aside, a detail after a colon, a list,
 # two sentences in a row. Asides and details start with their own space (or none) for that reason.
 FORMAT = {"area": L_("format", "%(name)s (%(code)s)"), "aside": L_("format", " (%(text)s)"),
-          "detail": L_("format", ": %(text)s"), "list": L_("format", ", "),
+          "detail": L_("format", ": %(text)s"), "list": L_("format", ", "), "entries": L_("format", "; "),
           "sentences": L_("format", "%(first)s %(then)s")}
 
 TABLES: dict[str, dict[str, Msg]] = {
@@ -169,5 +196,5 @@ TABLES: dict[str, dict[str, Msg]] = {
     "button": BUTTON, "pin": PIN, "toast": TOAST, "command": COMMAND, "notice": NOTICE,
     "notice_field": NOTICE_FIELD, "schedule": SCHEDULE, "schedule_value": SCHEDULE_VALUE,
     "schedule_question": SCHEDULE_QUESTION, "broadcast_status": BROADCAST_STATUS, "run_status": RUN_STATUS,
-    "undelivered": UNDELIVERED, "format": FORMAT,
+    "undelivered": UNDELIVERED, "received": RECEIVED, "file_format": FILE_FORMAT, "format": FORMAT,
 }

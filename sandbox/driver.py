@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -35,6 +36,16 @@ class BotMessage:
                 return button
         raise AssertionError(f"no button {label!r} in {[b['text'] for b in self.buttons]}")
 
+    @property
+    def keyboard(self) -> list[dict[str, Any]]:
+        """The buttons of a reply keyboard sent with this message (each as an object, e.g. with request_contact)."""
+        markup = self.data.get("reply_markup") or {}
+        return [b if isinstance(b, dict) else {"text": b} for row in markup.get("keyboard", []) for b in row]
+
+    @property
+    def removes_keyboard(self) -> bool:
+        return bool((self.data.get("reply_markup") or {}).get("remove_keyboard"))
+
 
 @dataclass
 class Person:
@@ -50,19 +61,64 @@ class Person:
         return self.id
 
     async def says(self, chat_id: int, text: str) -> dict[str, Any]:
-        return await self.driver.call("say", user_id=self.id, chat_id=chat_id, text=text)
+        return cast(dict[str, Any], await self.driver.call("say", user_id=self.id, chat_id=chat_id, text=text))
+
+    async def sends(self, kind: str, chat_id: int | None = None, **spec: Any) -> dict[str, Any]:
+        """Send a message other than text (kind: photo, sticker, voice, document, video, location, venue,
+        contact); `spec` as /sandbox/send takes it (caption, file_name, body, latitude, phone_number, ...)."""
+        return cast(dict[str, Any], await self.driver.call("send", user_id=self.id, kind=kind,
+                                                           chat_id=self.id if chat_id is None else chat_id, **spec))
+
+    async def sends_contact(self, phone_number: str, first_name: str, user_id: int | None = None,
+                            chat_id: int | None = None) -> dict[str, Any]:
+        """Share a contact from the address book (anyone's; `user_id` when that contact uses Telegram)."""
+        return await self.sends("contact", chat_id, phone_number=phone_number, first_name=first_name,
+                                contact_user_id=user_id)
+
+    async def taps(self, label: str, chat_id: int | None = None) -> dict[str, Any]:
+        """Tap a button of the reply keyboard the bot shows (the first whose text contains `label`)."""
+        return cast(dict[str, Any], await self.driver.call("tap", user_id=self.id, label=label,
+                                                           chat_id=self.id if chat_id is None else chat_id))
+
+    async def edits(self, message: dict[str, Any], text: str) -> dict[str, Any]:
+        """Edit a text message this person sent (as returned by `says`)."""
+        return cast(dict[str, Any], await self.driver.call("edit", user_id=self.id, chat_id=message["chat"]["id"],
+                                                           message_id=message["message_id"], text=text))
 
     async def start(self, payload: str | None = None) -> dict[str, Any]:
         """Open the bot's deep link (`t.me/<bot>?start=<payload>`) and press Start."""
         return await self.says(self.id, f"/start {payload}" if payload else "/start")
 
+    async def posts(self, chat_id: int, **fields: Any) -> dict[str, Any]:
+        """Send something other than text: `photo=[…]`, `sticker={…}`, `location={…}`, `contact={…}`…"""
+        message: dict[str, Any] = await self.driver.call("post", user_id=self.id, chat_id=chat_id, fields=fields)
+        return message
+
+    async def shares_contact(self, phone: str | None = None, own: bool = True, contact_user_id: int | None = None,
+                             first_name: str | None = None, chat_id: int | None = None) -> dict[str, Any]:
+        """Share a contact in the private chat. Without `phone`: tap the bot's request_contact keyboard button
+        (the person's own phone number and user id go out). With `phone`: their own contact (`own`), or with
+        `own=False` someone else's card (`contact_user_id` None: a contact without a Telegram account)."""
+        if phone is None:
+            keyboard = await self.driver.keyboard(self.id if chat_id is None else chat_id)
+            button = next((b for b in keyboard if b.get("request_contact")), None)
+            if button is None:
+                raise AssertionError(f"no request_contact button is shown; the keyboard is {keyboard}")
+            return await self.taps(button["text"], chat_id)
+        message: dict[str, Any] = await self.driver.call(
+            "contact", user_id=self.id, phone=phone, contact_user_id=self.id if own else contact_user_id,
+            first_name=first_name)
+        return message
+
     async def press(self, message: BotMessage, label: str) -> str:
         button = message.button(label)
+        if message.chat_id is None or message.message_id is None:
+            raise AssertionError(f"{message.kind} is not a message with buttons")
         return await self.press_data(message.chat_id, message.message_id, button["callback_data"])
 
     async def press_data(self, chat_id: int, message_id: int, data: str, forge: bool = False) -> str:
-        return await self.driver.call("press", user_id=self.id, chat_id=chat_id, message_id=message_id,
-                                      data=data, forge=forge)
+        return cast(str, await self.driver.call("press", user_id=self.id, chat_id=chat_id, message_id=message_id,
+                                      data=data, forge=forge))
 
     async def block_bot(self) -> None:
         await self.driver.call("block", user_id=self.id)
@@ -99,17 +155,18 @@ class SandboxDriver:
         return payload["result"]
 
     async def user(self, first_name: str, user_id: int | None = None, language_code: str | None = "zh-hans",
-                   username: str | None = None) -> Person:
+                   username: str | None = None, phone_number: str | None = None) -> Person:
         if user_id is None:
             self._user_ids += 1
             user_id = self._user_ids
-        await self.call("user", id=user_id, first_name=first_name, language_code=language_code, username=username)
+        await self.call("user", id=user_id, first_name=first_name, language_code=language_code, username=username,
+                        phone_number=phone_number)
         return Person(self, user_id, first_name, language_code)
 
     async def group(self, title: str, members: list[Person], added_by: Person, admin: bool = False) -> int:
         """Create a group with these members; `added_by` adds the bot to it."""
         chat = await self.call("group", title=title, members=[m.id for m in members], by_user=added_by.id, admin=admin)
-        return chat["id"]
+        return int(chat["id"])
 
     async def remove_bot(self, chat_id: int, by: Person) -> None:
         await self.call("bot_status", chat_id=chat_id, status="kicked", by_user=by.id)
@@ -119,7 +176,7 @@ class SandboxDriver:
 
     async def migrate(self, chat_id: int) -> int:
         """Turn a group into a supergroup; return the new chat id."""
-        return (await self.call("migrate", chat_id=chat_id))["id"]
+        return int((await self.call("migrate", chat_id=chat_id))["id"])
 
     async def events(self, after: int = 0, chat_id: int | None = None, timeout: float = 0.0,
                      kinds: list[str] | None = None) -> list[BotMessage]:
@@ -170,7 +227,7 @@ class SandboxDriver:
         return not found
 
     async def idle(self, timeout: float = 5.0) -> bool:
-        return await self.call("idle", timeout=timeout)
+        return bool(await self.call("idle", timeout=timeout))
 
     async def fault(self, kind: str, method: str | None = None, count: int = 1, **extra: Any) -> None:
         await self.call("fault", kind=kind, method=method, count=count, **extra)
@@ -181,4 +238,20 @@ class SandboxDriver:
                         chat_per_sec=chat_per_sec)
 
     async def stats(self) -> dict[str, Any]:
-        return await self.call("stats")
+        return cast(dict[str, Any], await self.call("stats"))
+
+    async def keyboard(self, chat_id: int) -> list[dict[str, Any]]:
+        """The reply keyboard the bot shows in `chat_id` now ([] when none): buttons as objects."""
+        markup = await self.call("keyboard", chat_id=chat_id) or {}
+        return [b if isinstance(b, dict) else {"text": b} for row in markup.get("keyboard", []) for b in row]
+
+    async def document(self, file_id: str) -> tuple[str | None, bytes]:
+        """The name and bytes of a file the bot sent (a document's file_id, as in its event's data)."""
+        found = await self.call("document", file_id=file_id)
+        return found["file_name"], base64.b64decode(found["base64"])
+
+    async def commands(self, scope: dict[str, Any] | None = None, language_code: str | None = None
+                       ) -> list[dict[str, str]]:
+        """The command menu the bot set for a scope ({"type": "all_private_chats"}, {"type": "chat",
+        "chat_id": ...}; default when None) and language."""
+        return cast(list[dict[str, str]], await self.call("commands", scope=scope, language_code=language_code))

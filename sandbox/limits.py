@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from bot.delivery.ratelimit import SlidingWindow
+from sandbox.window import SlidingWindow
 
-SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"}
+SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup", "sendLocation", "copyMessage",
+                "forwardMessage"}
+FaultKind = Literal["retry_after", "server_error", "slow", "drop"]
 
 
 class RateLimits:
@@ -30,7 +32,7 @@ class RateLimits:
     def _window(self, chat_id: int, is_group: bool) -> SlidingWindow | None:
         if chat_id not in self.chats:
             if is_group and self.group_per_min:
-                self.chats[chat_id] = SlidingWindow(self.group_per_min, 60.0)
+                self.chats[chat_id] = SlidingWindow(int(self.group_per_min), 60.0)
             elif not is_group and self.chat_per_sec:
                 self.chats[chat_id] = SlidingWindow(max(1, int(self.chat_per_sec)), 1.0)
             else:
@@ -55,7 +57,7 @@ class RateLimits:
 class Fault:
     """The next `count` calls of `method` (any method but getUpdates when None) fail this way."""
 
-    kind: str                    # retry_after, server_error, slow, drop
+    kind: FaultKind
     method: str | None = None
     count: int = 1
     retry_after: int = 1

@@ -6,82 +6,17 @@ import asyncio
 import itertools
 import re
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from bot.core.telegram_html import EntityError, parse_html, utf16_len
+from sandbox.models import Chat, Event, StoredFile, User, member_api
+from sandbox.telegram_rules import MAX_CALLBACK_DATA, MAX_CAPTION, MAX_TEXT, ApiError, reply_buttons, utf16_len
 
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_CALLBACK_DATA = 64
+__all__ = ["MAX_CALLBACK_DATA", "MAX_CAPTION", "MAX_TEXT", "ApiError", "Chat", "Event", "StoredFile", "User", "World"]
 COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly the same "
     "as a current content and reply markup of the message"
 )
-
-
-class ApiError(Exception):
-    """An error answer of the Bot API: HTTP status, description, optional parameters."""
-
-    def __init__(self, status: int, description: str, parameters: dict[str, Any] | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-
-@dataclass
-class User:
-    id: int
-    first_name: str
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = None
-    started: bool = False
-    blocked: bool = False
-
-    def as_api(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        for key in ("last_name", "username", "language_code"):
-            if getattr(self, key):
-                out[key] = getattr(self, key)
-        return out
-
-
-@dataclass
-class Chat:
-    id: int
-    type: str                      # private, group, supergroup
-    title: str = ""
-    members: set[int] = field(default_factory=set)
-    admins: set[int] = field(default_factory=set)
-    bot_status: str = "member"     # member, administrator, left, kicked
-    migrated_to: int | None = None
-    next_message_id: int = 1
-    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
-
-    def as_api(self, users: dict[int, User]) -> dict[str, Any]:
-        if self.type == "private":
-            user = users[self.id]
-            out = {"id": self.id, "type": "private", "first_name": user.first_name}
-            if user.username:
-                out["username"] = user.username
-            return out
-        return {"id": self.id, "type": self.type, "title": self.title}
-
-
-@dataclass
-class Event:
-    """Something the bot did, for tests and the demo transcript to read."""
-
-    seq: int
-    kind: str                      # send, edit, delete, answer, pin
-    chat_id: int | None
-    message_id: int | None = None
-    text: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    at: float = field(default_factory=time.time)
 
 
 class World:
@@ -107,7 +42,8 @@ class World:
         self.changed = asyncio.Condition()
         self.listeners: list[Callable[[Event], None]] = []
         self.chat_events: dict[int | None, list[Event]] = {}
-        self.documents: dict[str, bytes] = {}
+        self.files: dict[str, StoredFile] = {}
+        self._file_ids = itertools.count(1)
 
     # ----- people and chats -------------------------------------------------------------
     def user(self, user_id: int, first_name: str | None = None, **extra: Any) -> User:
@@ -139,7 +75,7 @@ class World:
         chat.bot_status = status
         self.push_update("my_chat_member", {
             "chat": chat.as_api(self.users), "from": self.users[by_user].as_api(), "date": int(time.time()),
-            "old_chat_member": self._member_api(self.bot, old), "new_chat_member": self._member_api(self.bot, status),
+            "old_chat_member": member_api(self.bot, old), "new_chat_member": member_api(self.bot, status),
         })
 
     def migrate(self, chat: Chat) -> Chat:
@@ -155,20 +91,6 @@ class World:
         self.add_message(new, sender, {"migrate_from_chat_id": chat.id})
         return new
 
-    @staticmethod
-    def _member_api(user: dict[str, Any] | User, status: str) -> dict[str, Any]:
-        user_api = user if isinstance(user, dict) else user.as_api()
-        if status == "administrator":
-            rights = dict.fromkeys(("can_be_edited", "is_anonymous", "can_promote_members", "can_post_stories",
-                                    "can_edit_stories", "can_delete_stories"), False)
-            rights |= dict.fromkeys(("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
-                                     "can_restrict_members", "can_change_info", "can_invite_users",
-                                     "can_pin_messages"), True)
-            return {"status": status, "user": user_api, **rights}
-        if status == "kicked":
-            return {"status": status, "user": user_api, "until_date": 0}
-        return {"status": status, "user": user_api}
-
     # ----- updates ---------------------------------------------------------------------
     def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": self.next_update_id, kind: payload}
@@ -179,23 +101,30 @@ class World:
 
     def add_message(self, chat: Chat, sender: dict[str, Any] | None, fields: dict[str, Any],
                     from_bot: bool = False) -> dict[str, Any]:
-        message = {"message_id": chat.next_message_id, "date": int(time.time()), "chat": chat.as_api(self.users)}
+        message_id = chat.next_message_id
+        message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "chat": chat.as_api(self.users)}
         chat.next_message_id += 1
         if sender is not None:
             message["from"] = sender
         message.update(fields)
-        chat.messages[message["message_id"]] = message
+        chat.messages[message_id] = message
         if not from_bot:
             self.push_update("message", message)
         return message
 
-    def user_says(self, user_id: int, chat_id: int, text: str) -> dict[str, Any]:
-        user = self.users[user_id]
+    def _speaker(self, user_id: int, chat_id: int) -> tuple[User, Chat]:
+        user = self.users.get(user_id)
+        if user is None:
+            raise ApiError(400, "sandbox: unknown user; create it with /sandbox/user first")
         chat = self.chats.get(chat_id) if chat_id != user_id else self.private_chat(user_id)
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
-        if chat.type != "private" and user_id not in chat.members:
+        if chat.type != "private":
             chat.members.add(user_id)
+        return user, chat
+
+    def user_says(self, user_id: int, chat_id: int, text: str) -> dict[str, Any]:
+        user, chat = self._speaker(user_id, chat_id)
         fields: dict[str, Any] = {"text": text}
         entities = [{"type": "bot_command", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group(0))}
                     for m in COMMAND_RE.finditer(text)]
@@ -208,6 +137,71 @@ class World:
                 user.blocked = False
         return self.add_message(chat, user.as_api(), fields)
 
+    def user_sends(self, user_id: int, chat_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+        """A message that is not plain text: a photo, a sticker, a contact, ... (see sandbox.media)."""
+        user, chat = self._speaker(user_id, chat_id)
+        return self.add_message(chat, user.as_api(), fields)
+
+    def user_edits(self, user_id: int, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """The person edits a text message of theirs: the bot gets an `edited_message` update."""
+        _, chat = self._speaker(user_id, chat_id)
+        old = chat.messages.get(message_id)
+        if old is None or old.get("from", {}).get("id") != user_id or "text" not in old:
+            raise ApiError(400, f"sandbox: user {user_id} has no text message {message_id} in chat {chat_id}")
+        # A new dict: an update still queued keeps the text as it was when sent.
+        edited = {k: v for k, v in old.items() if k != "entities"} | {"text": text, "edit_date": int(time.time())}
+        entities = [{"type": "bot_command", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group(0))}
+                    for m in COMMAND_RE.finditer(text)]
+        if entities:
+            edited["entities"] = entities
+        chat.messages[message_id] = edited
+        self.push_update("edited_message", edited)
+        return edited
+
+    def keyboard_shown(self, chat: Chat, markup: dict[str, Any] | None) -> None:
+        """The bot sent `markup` to the chat: a reply keyboard replaces the one shown, a removal hides it."""
+        if markup is None:
+            return
+        if "keyboard" in markup:
+            chat.reply_keyboard = markup
+        elif markup.get("remove_keyboard"):
+            chat.reply_keyboard = None
+
+    def tap(self, user_id: int, chat_id: int, label: str) -> dict[str, Any]:
+        """The person taps the first button whose text contains `label` on the reply keyboard shown in the
+        chat: a text button sends its text, a request_contact button the person's own contact."""
+        user, chat = self._speaker(user_id, chat_id)
+        button = next((b for b in reply_buttons(chat.reply_keyboard) if label in b["text"]), None)
+        if button is None:
+            shown = [b["text"] for b in reply_buttons(chat.reply_keyboard)]
+            raise ApiError(400, f"sandbox: no keyboard button {label!r} in chat {chat_id}; shown: {shown}")
+        if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
+        if button.get("request_contact"):
+            if not user.phone_number:
+                raise ApiError(400, f"sandbox: user {user_id} has no phone_number; give one with /sandbox/user")
+            contact = {"phone_number": user.phone_number, "first_name": user.first_name, "user_id": user.id}
+            if user.last_name:
+                contact["last_name"] = user.last_name
+            return self.user_sends(user_id, chat_id, {"contact": contact})
+        if button.get("request_location"):
+            return self.user_sends(user_id, chat_id, {"location": {"latitude": 35.08, "longitude": 117.15}})
+        return self.user_says(user_id, chat_id, button["text"])
+
+    def store_file(self, name: str | None, body: bytes, mime_type: str | None = None, prefix: str = "FILE") -> StoredFile:
+        file_id = f"{prefix}{next(self._file_ids):06d}{self.bot['id']}"
+        stored = self.files[file_id] = StoredFile(file_id, name, body, mime_type)
+        return stored
+    def user_shares_contact(self, user_id: int, phone: str, contact_user_id: int | None,
+                            first_name: str | None = None) -> dict[str, Any]:
+        """A contact card sent in the user's private chat with the bot: their own (the request-contact
+        button) or, with another `contact_user_id` or none, someone else's."""
+        user = self.users[user_id]
+        contact: dict[str, Any] = {"phone_number": phone, "first_name": first_name or user.first_name}
+        if contact_user_id is not None:
+            contact["user_id"] = contact_user_id
+        return self.add_message(self.private_chat(user_id), user.as_api(), {"contact": contact})
+
     def press(self, user_id: int, chat_id: int, message_id: int, data: str, forge: bool = False) -> str:
         chat = self.chats.get(chat_id)
         message = chat.messages.get(message_id) if chat else None
@@ -217,15 +211,19 @@ class World:
         if not forge and data not in {b.get("callback_data") for b in buttons}:
             raise ApiError(400, f"sandbox: message {message_id} has no button with data {data!r}")
         query_id = str(next(self._query_ids))
-        query = {"id": query_id, "from": self.users[user_id].as_api(), "message": message,
+        # A copy: the update shows the message as it was when pressed, whatever the bot edits later.
+        query = {"id": query_id, "from": self.users[user_id].as_api(), "message": dict(message),
                  "chat_instance": str(abs(chat_id)), "data": data}
         self.callback_queries[query_id] = {"answered": False}
         self.push_update("callback_query", query)
         return query_id
 
     def take_updates(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        """getUpdates: forget what is confirmed (below `offset`), hand out the rest in order."""
-        if offset:
+        """getUpdates: forget what is confirmed (below `offset`), hand out the rest in order; nothing is
+        forgotten until a later call's offset passes it. A negative offset keeps only the last -offset."""
+        if offset < 0:
+            self.updates = self.updates[offset:]
+        elif offset:
             self.updates = [u for u in self.updates if u["update_id"] >= offset or id(u) in self.forced]
         if self.allowed_updates:
             self.updates = [u for u in self.updates if _kind(u) in self.allowed_updates or id(u) in self.forced]
@@ -290,38 +288,6 @@ class World:
         elif chat.bot_status == "left":
             raise ApiError(403, "Forbidden: bot is not a member of the group chat")
         return chat
-
-    @staticmethod
-    def check_text(text: Any, parse_mode: Any, limit: int = MAX_TEXT, caption: bool = False) -> str:
-        if not isinstance(text, str) or (not text.strip() and not caption):
-            raise ApiError(400, "Bad Request: message text is empty")
-        visible = text
-        if isinstance(parse_mode, str) and parse_mode.upper() == "HTML":
-            try:
-                visible = parse_html(text)
-            except EntityError as exc:
-                raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
-        if utf16_len(visible) > limit:
-            raise ApiError(400, "Bad Request: message caption is too long" if caption else "Bad Request: message is too long")
-        return visible
-
-    @staticmethod
-    def check_markup(markup: Any) -> dict[str, Any] | None:
-        if markup is None:
-            return None
-        if not isinstance(markup, dict):
-            raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
-        for row in markup.get("inline_keyboard", []):
-            for button in row:
-                if not button.get("text"):
-                    raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
-                data = button.get("callback_data")
-                if data is not None and not (1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA):
-                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-                url = button.get("url")
-                if url is not None and not re.match(r"^(https?|tg)://", url):
-                    raise ApiError(400, "Bad Request: inline keyboard button URL is invalid")
-        return markup
 
 
 def _kind(update: dict[str, Any]) -> str:

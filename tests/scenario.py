@@ -67,15 +67,29 @@ async def eventually(check, timeout: float = 5.0):
         await asyncio.sleep(0.02)
 
 
+async def new_group(driver, title: str, members: list[Person], added_by: Person, admin: bool = False) -> int:
+    """A group with these members; `added_by` adds the bot, which introduces itself there."""
+    group = await driver.group(title, members, added_by=added_by, admin=admin)
+    await driver.expect(group)
+    return group
+
+
 async def link(bot, driver, clock, name: str, **user) -> Person:
-    """A staff member opens their invite link and presses Start."""
+    """A staff member opens their invite link, presses Start, and shares their contact when asked."""
     pending = await bot.db.read(invites_db.pending, stamp(clock.now()))
     code = next(p.code for p in pending if p.name == name)
     person = await driver.user(name, **user)
     await person.start(f"inv_{code}")
+    ask = await driver.expect(person.private)
+    assert any(b.get("request_contact") for row in ask.data["reply_markup"]["keyboard"] for b in row), ask.text
+    await person.shares_contact(await roster_phone(bot, name))
     reply = await driver.expect(person.private)
     assert template_of(bot, reply) == "start/invite_linked", reply.text
     return person
+
+
+async def roster_phone(bot, name: str) -> str:
+    return await bot.db.read(lambda conn: conn.execute("SELECT phone FROM people WHERE name = ?", (name,)).fetchone()[0])
 
 
 async def started(driver, name: str, user_id: int) -> Person:
@@ -91,7 +105,7 @@ async def team(bot, driver, clock, workers: tuple[str, ...] = ("李娜", "张伟
     linked = [await link(bot, driver, clock, name) for name in workers]
     community_admin = await started(driver, "孙丽", 900003)
     town_admin = await started(driver, "钱文华", 900002)
-    group = await driver.group("府前社区第一网格居民群", [leader], added_by=leader)
+    group = await new_group(driver, "府前社区第一网格居民群", [leader], added_by=leader)
     await leader.says(group, "/bind G0101")
     await driver.expect(group)
     return Team(leader, linked, community_admin, town_admin, group)

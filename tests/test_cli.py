@@ -133,7 +133,8 @@ def test_run_serves_a_separate_sandbox_until_stopped(tmp_path, sandbox_process):
         events = control.post("/sandbox/events", json={"chat_id": 42, "timeout": 20}).json()["result"]
         assert events and "/report" in events[0]["text"]
         commands = control.post("/sandbox/stats").json()["result"]["commands"]
-        assert {c["command"] for c in commands["all_group_chats:"]} == {"report", "bind", "unbind"}
+        assert {c["command"] for c in commands["all_group_chats:"]} == {"report", "help"}
+        assert {c["command"] for c in commands["all_chat_administrators:"]} == {"report", "bind", "unbind", "help"}
     finally:
         bot.terminate()
         out, err = bot.communicate(timeout=20)
@@ -154,8 +155,10 @@ def test_a_running_bot_picks_up_a_broadcast_scheduled_from_the_command_line(tmp_
         control.post("/sandbox/user", json={"id": 900002, "first_name": "钱文华"})
         group = control.post("/sandbox/group", json={"title": "群", "members": [900002], "by_user": 900002}).json()
         chat_id = group["result"]["id"]
+        intro = control.post("/sandbox/events", json={"chat_id": chat_id, "timeout": 20}).json()["result"]
         control.post("/sandbox/say", json={"user_id": 900002, "chat_id": chat_id, "text": "/bind G0101"})
-        bound = control.post("/sandbox/events", json={"chat_id": chat_id, "timeout": 20}).json()["result"]
+        bound = control.post("/sandbox/events", json={"chat_id": chat_id, "after": intro[0]["seq"],
+                                                      "timeout": 20}).json()["result"]
         assert "G0101" in bound[0]["text"]
 
         assert main(["broadcast", "--audience", "G0101", "--text", "今晚停水通知", "--db", db]) == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db import audit
-from tests.scenario import eventually
+from tests.scenario import eventually, new_group
 from db import chats as chats_db
 
 LEADER_G0101 = 900011
@@ -22,7 +22,7 @@ async def grid_of(bot, chat_id):
 async def test_grid_leader_binds_the_group_and_the_group_is_told(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
     resident = await driver.user("居民甲")
-    group = await driver.group("第一网格群", [leader, resident], added_by=leader)
+    group = await new_group(driver, "第一网格群", [leader, resident], added_by=leader)
 
     await leader.says(group, "/bind G0101")
 
@@ -37,8 +37,8 @@ async def test_grid_leader_binds_the_group_and_the_group_is_told(bot, driver):
 async def test_admins_above_the_grid_may_bind_it(bot, driver):
     community_admin = await driver.user("孙丽", user_id=COMMUNITY_ADMIN_JH01)
     town_admin = await driver.user("钱文华", user_id=TOWN_ADMIN)
-    g1 = await driver.group("G0102 群", [community_admin], added_by=community_admin)
-    g2 = await driver.group("G0201 群", [town_admin], added_by=town_admin)
+    g1 = await new_group(driver, "G0102 群", [community_admin], added_by=community_admin)
+    g2 = await new_group(driver, "G0201 群", [town_admin], added_by=town_admin)
 
     await community_admin.says(g1, "/bind G0102")
     await town_admin.says(g2, "/bind G0201")
@@ -53,7 +53,7 @@ async def test_those_without_authority_are_refused_and_nothing_changes(bot, driv
     stranger = await driver.user("路人")
     other_leader = await driver.user("杨帆", user_id=LEADER_G0102)
     community_admin = await driver.user("孙丽", user_id=COMMUNITY_ADMIN_JH01)   # JH01 is not above G0201
-    group = await driver.group("某群", [stranger, other_leader, community_admin], added_by=stranger)
+    group = await new_group(driver, "某群", [stranger, other_leader, community_admin], added_by=stranger)
 
     for person, code in ((stranger, "G0101"), (other_leader, "G0101"), (community_admin, "G0201")):
         await person.says(group, f"/bind {code}")
@@ -73,7 +73,7 @@ async def test_a_linked_grid_worker_is_not_a_leader(bot, driver, clock):
     worker = await driver.user("李娜")
     await worker.start(f"inv_{code}")
     await driver.expect(worker.private)
-    group = await driver.group("群", [worker], added_by=worker)
+    group = await new_group(driver, "群", [worker], added_by=worker)
 
     await worker.says(group, "/bind G0101")
 
@@ -83,7 +83,7 @@ async def test_a_linked_grid_worker_is_not_a_leader(bot, driver, clock):
 
 async def test_bad_bind_commands_get_clear_answers(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
-    group = await driver.group("群", [leader], added_by=leader)
+    group = await new_group(driver, "群", [leader], added_by=leader)
 
     await leader.says(group, "/bind")
     assert "用法" in (await driver.expect(group)).text
@@ -100,8 +100,8 @@ async def test_bad_bind_commands_get_clear_answers(bot, driver):
 
 async def test_one_group_per_grid(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
-    first = await driver.group("一群", [leader], added_by=leader)
-    second = await driver.group("二群", [leader], added_by=leader)
+    first = await new_group(driver, "一群", [leader], added_by=leader)
+    second = await new_group(driver, "二群", [leader], added_by=leader)
 
     await leader.says(first, "/bind G0101")
     await driver.expect(first)
@@ -117,7 +117,7 @@ async def test_one_group_per_grid(bot, driver):
 async def test_unbind_is_for_the_leader_and_admins_only(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
     resident = await driver.user("居民")
-    group = await driver.group("群", [leader, resident], added_by=leader)
+    group = await new_group(driver, "群", [leader, resident], added_by=leader)
     await leader.says(group, "/bind G0101")
     await driver.expect(group)
 
@@ -134,7 +134,7 @@ async def test_unbind_is_for_the_leader_and_admins_only(bot, driver):
 
 async def test_the_binding_follows_a_migration_to_a_supergroup(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
-    group = await driver.group("群", [leader], added_by=leader)
+    group = await new_group(driver, "群", [leader], added_by=leader)
     await leader.says(group, "/bind G0101")
     await driver.expect(group)
 
@@ -150,7 +150,7 @@ async def test_the_binding_follows_a_migration_to_a_supergroup(bot, driver):
 
 async def test_removal_from_a_group_and_readding_are_recorded(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
-    group = await driver.group("群", [leader], added_by=leader)
+    group = await new_group(driver, "群", [leader], added_by=leader)
     await leader.says(group, "/bind G0101")
     await driver.expect(group)
 
@@ -169,11 +169,11 @@ async def test_removal_from_a_group_and_readding_are_recorded(bot, driver):
 
 async def test_a_removed_group_frees_its_grid_for_a_new_group(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
-    old = await driver.group("旧群", [leader], added_by=leader)
+    old = await new_group(driver, "旧群", [leader], added_by=leader)
     await leader.says(old, "/bind G0101")
     await driver.expect(old)
     await driver.remove_bot(old, by=leader)
-    new = await driver.group("新群", [leader], added_by=leader)
+    new = await new_group(driver, "新群", [leader], added_by=leader)
 
     await leader.says(new, "/bind G0101")
 
@@ -184,7 +184,7 @@ async def test_a_removed_group_frees_its_grid_for_a_new_group(bot, driver):
 
 async def test_whoami_shows_roles_in_private_only(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
-    group = await driver.group("群", [leader], added_by=leader)
+    group = await new_group(driver, "群", [leader], added_by=leader)
     await leader.says(group, "/whoami")
     in_group = await driver.expect(group)
     assert "王强" not in in_group.text and "网格长" not in in_group.text
@@ -204,7 +204,7 @@ async def test_whoami_shows_roles_in_private_only(bot, driver):
 
 async def test_a_redelivered_update_is_handled_once(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
-    group = await driver.group("群", [leader], added_by=leader)
+    group = await new_group(driver, "群", [leader], added_by=leader)
     await leader.says(group, "/bind G0101")
     await driver.expect(group)
     await driver.idle()
@@ -213,12 +213,12 @@ async def test_a_redelivered_update_is_handled_once(bot, driver):
     await driver.call("redeliver", update_id=update_ids[-1])
     await driver.idle()
 
-    assert len(await driver.sent(group)) == 1
+    assert len(await driver.sent(group)) == 2          # the bot's introduction and the answer to /bind
 
 
 async def test_private_commands_in_a_group_point_to_the_private_chat(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
-    group = await driver.group("群", [leader], added_by=leader)
+    group = await new_group(driver, "群", [leader], added_by=leader)
     for command in ("/tasks", "/broadcast@gridbot_sandbox_bot", "/my"):
         await leader.says(group, command)
         reply = await driver.expect(group)

@@ -185,10 +185,10 @@ def test_header_and_encoding_problems(tmp_path, capsys):
     code, _, err = run(capsys, "import", str(no_level), "--db", db)
     assert code == 1 and "a.csv 第 1 行：表头缺少列：level" in err
 
-    gbk = tmp_path / "gbk.csv"
-    gbk.write_bytes("code,name,level,parent_code\nTZ,滕州,市,\n".encode("gbk"))
-    code, _, err = run(capsys, "import", str(gbk), "--db", db)
-    assert code == 1 and "不是 UTF-8" in err
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x00\x01\x02\xff" * 10)
+    code, _, err = run(capsys, "import", str(binary), "--db", db)
+    assert code == 1 and "二进制" in err
 
     code, _, err = run(capsys, "import", str(tmp_path / "missing.csv"), "--db", db)
     assert code == 1 and "找不到文件" in err

@@ -8,7 +8,7 @@ from bot.app.harness import running_bot
 from sandbox import SandboxDriver
 from db import conversations as conv_db
 from db import reports as reports_db
-from tests.scenario import ARRIVAL, DISPUTE, answer_step, fill, team
+from tests.scenario import ARRIVAL, DISPUTE, answer_step, fill, new_group, team
 
 
 async def open_form(driver, resident, group):
@@ -35,7 +35,7 @@ async def test_the_group_only_sees_a_link(bot, driver, clock):
 
 async def test_an_unbound_group_is_told_to_bind(bot, driver):
     resident = await driver.user("居民")
-    group = await driver.group("闲聊群", [resident], added_by=resident)
+    group = await new_group(driver, "闲聊群", [resident], added_by=resident)
     await resident.says(group, "/report")
     assert "/bind" in (await driver.expect(group)).text
 

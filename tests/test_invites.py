@@ -1,4 +1,4 @@
-"""Staff link their Telegram account by opening their invite link and pressing Start."""
+"""Staff link their Telegram account by opening their invite link, pressing Start and sharing their contact."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ async def test_a_worker_links_through_the_invite_link(bot, driver, clock):
     li_na = await driver.user("Nana")
 
     await li_na.start(f"inv_{code}")
+    await driver.expect(li_na.private)                      # asked to share her contact
+    await li_na.shares_contact("13806320012")
 
     reply = await driver.expect(li_na.private)
     assert "绑定成功" in reply.text and "李娜" in reply.text and "G0101" in reply.text and "网格员" in reply.text
@@ -33,6 +35,8 @@ async def test_an_invite_works_once(bot, driver, clock):
     code = await invite_code(bot, clock, "李娜")
     li_na, someone = await driver.user("李娜"), await driver.user("冒名者")
     await li_na.start(f"inv_{code}")
+    await driver.expect(li_na.private)
+    await li_na.shares_contact("13806320012")
     await driver.expect(li_na.private)
 
     await someone.start(f"inv_{code}")
@@ -67,6 +71,8 @@ async def test_one_account_cannot_take_two_identities(bot, driver, clock):
     first, second = await invite_code(bot, clock, "李娜"), await invite_code(bot, clock, "张伟")
     li_na = await driver.user("李娜")
     await li_na.start(f"inv_{first}")
+    await driver.expect(li_na.private)
+    await li_na.shares_contact("13806320012")
     await driver.expect(li_na.private)
 
     await li_na.start(f"inv_{second}")

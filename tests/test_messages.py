@@ -13,6 +13,7 @@ from db.reports import Report
 from messages import LOCALES, is_html, label, locale_for, recording, render, template_names, variables_of
 from messages.extract import Stats
 from messages.names import is_label
+from tests.prod_samples import PROD_SAMPLES
 
 EVIL = '<b>张三</b> & "李四" <script>'
 AREA = Area(1, "G0101", EVIL, "grid", 2)
@@ -40,6 +41,7 @@ SAMPLES = {
     "step": "name", "kind": "text", "answers": {}, "community": AREA, "key": "travel", "value": "train",
     "length": 600, "label": "接单", "minutes": 31, "local": lambda stamp: stamp[:16],
     "name": EVIL,
+    "reporter": {"anonymous": False, "name": EVIL, "username": "evil", "phone": "13800000000"}, "own": False,
     "person": Person(1, EVIL, "13800000000", 42),
     "roles": [RoleRow("grid_leader", 1, "G0101", EVIL, "grid"), RoleRow("town_admin", 2, "JH", "荆河街道", "town")],
     "area": AREA,
@@ -57,6 +59,11 @@ SAMPLES = {
     "measures": EVIL, "contact": EVIL, "rumour": EVIL, "truth": EVIL, "source": EVIL, "reward": EVIL,
     "hotline": EVIL, "date": EVIL, "place": EVIL,
     "pot": "messages/locale/gridbot.pot", "catalogs": [Stats("messages/locale/en/LC_MESSAGES/gridbot.po", 0, 1)],
+    "example": "G0101", "grids": ("G0101",), "commands": ("report", "tasks", "help"),
+    "entries": [("report", EVIL), ("help", "帮助")],
+    "notices": [("rumour", ["rumour", "truth", "source"])], "missing": ["truth"], "needed": ["rumour", "truth"],
+    "unknown": ["x"],
+    **PROD_SAMPLES,
 }
 
 

@@ -1,4 +1,4 @@
-"""The `gridbot` command: run, migrate, import, invites, sandbox, demo."""
+"""The `gridbot` command: run, migrate, import, invites, unlink, sandbox, broadcast, templates, demo."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import signal
 import sqlite3
 import sys
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Sequence
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.clock import SystemClock, stamp
+from bot.app import production
+from bot.app.logs import LEVELS, add_secrets, setup_logging
 from bot.core.errors import GridbotError
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.services.notify import local_time
@@ -28,6 +31,8 @@ class UserError(GridbotError):
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="TOML settings file (default: $GRIDBOT_CONFIG)")
     parser.add_argument("--db", metavar="PATH", help="SQLite database path (overrides the config)")
+    parser.add_argument("--log-level", choices=LEVELS, default="warning", help="log threshold (default: warning)")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text", help="log lines as text or JSON")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,9 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridbot", description="Grid governance bot (网格化服务管理).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", parents=[common], help="run the bot (long polling)")
+    run = sub.add_parser("run", parents=[common], help="run the bot (long polling, or a webhook)")
     run.add_argument("--token", help="bot token (default: $GRIDBOT_TOKEN or the config)")
     run.add_argument("--base-url", help="Bot API server, e.g. https://api.telegram.org or a sandbox URL")
+    production.add_run_arguments(run)
+    production.add_commands(sub, common)
 
     sub.add_parser("migrate", parents=[common], help="apply database migrations")
 
@@ -49,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     inv = sub.add_parser("invites", parents=[common], help="list invite links not used yet")
     inv.add_argument("--bot-username", help="bot username for invite links")
+
+    unlink = sub.add_parser("unlink", parents=[common], help="unlink a staff member's Telegram account")
+    unlink.add_argument("who", metavar="PHONE", help="their phone on the staff list (or their name)")
+    unlink.add_argument("--bot-username", help="bot username for the new invite link")
 
     sandbox = sub.add_parser("sandbox", parents=[common], help="run a local sandbox Bot API server")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -65,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'", help="once, at this local time")
     when.add_argument("--cron", metavar="EXPR", help="repeat: minute hour day month weekday")
     bc.add_argument("--pin", action="store_true", help="pin it in the groups")
+    sub.add_parser("templates", parents=[common], help="list the notice templates and the --var fields each needs")
     sub.add_parser("broadcasts", parents=[common], help="list broadcasts and their runs")
     cancel = sub.add_parser("broadcast-cancel", parents=[common], help="cancel a broadcast")
     cancel.add_argument("id", type=int)
@@ -80,13 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args.log_handler = setup_logging(args.log_level, args.log_format)
     locale = DEFAULT_LOCALE
     try:
         settings = load_settings(args.config).with_overrides(database=args.db)
+        add_secrets(args.log_handler, settings.token, settings.webhook_secret, settings.proxy)
         locale = settings.locale
         return COMMANDS[args.command](args, settings)
-    except (ConfigError, UserError) as exc:
+    except (ConfigError, UserError, *production.USER_ERRORS) as exc:
         print(render("cli/error", locale, text=render(f"cli/{exc.key}", locale, **exc.context)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -94,12 +107,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.wiring import build_application, run_until
+    from bot.app.instance_lock import InstanceLock
+    from bot.app.serve import serve
+    from bot.app.wiring import build_application
     from bot.services.runtime import Runtime
 
-    settings = settings.with_overrides(token=args.token, base_url=args.base_url)
+    settings = production.run_settings(args, settings.with_overrides(token=args.token, base_url=args.base_url))
     if not settings.token:
         raise UserError("no_token")
+    add_secrets(args.log_handler, settings.token, settings.webhook_secret)
+    # Before anything is opened, sent or polled: a second bot on this database would send everything twice.
+    try:
+        lock = InstanceLock(settings.database).acquire()
+    except OSError as exc:                  # a read-only or missing directory: the database cannot work either
+        raise UserError("database_error", path=settings.database, reason=exc.strerror or str(exc)) from None
 
     async def go() -> None:
         db = await _open_db(settings)
@@ -109,9 +130,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             loop.add_signal_handler(sig, stop.set)
         application = build_application(Runtime(settings, db))
         try:
-            await run_until(application, stop, on_started=lambda: print(
-                render("cli/running", settings.locale, username=application.bot.username,
-                       url=settings.base_url.removesuffix("/bot"), db=settings.database), flush=True))
+            await serve(application, settings, stop, on_started=lambda listener: production.print_started(
+                application, settings, listener))
+        except OSError as exc:
+            raise UserError("listen_failed", address=settings.webhook_listen if settings.webhook_url
+                            else settings.health_listen, reason=str(exc)) from None
         except InvalidToken:
             raise UserError("token_rejected", url=settings.base_url.removesuffix("/bot")) from None
         except NetworkError as exc:
@@ -122,7 +145,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             await db.close()
         print(render("cli/stopped", settings.locale))
 
-    asyncio.run(go())
+    try:
+        asyncio.run(go())
+    finally:
+        lock.release()
     return 0
 
 
@@ -157,8 +183,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     async def go():
         db = await _open_db(settings)
         try:
-            result = await db.write(import_org, args.areas, args.staff, SystemClock().now(),
-                                    timedelta(days=settings.invite_ttl_days))
+            result = await db.write(partial(import_org, settings=settings), args.areas, args.staff,
+                                    SystemClock().now(), timedelta(days=settings.invite_ttl_days))
             return result, await _invite_lines(db, settings, args.bot_username)
         finally:
             await db.close()
@@ -191,7 +217,8 @@ def _invites(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _invite_lines(db, settings: Settings, username: str | None, always: bool = False) -> str:
-    from bot.services.invite_links import invite_link, resolve_username
+    from bot.app.usernames import resolve_username
+    from bot.services.invite_links import invite_link
     from db import invites as invites_db
 
     pending = await db.read(invites_db.pending, stamp(SystemClock().now()))
@@ -204,6 +231,26 @@ async def _invite_lines(db, settings: Settings, username: str | None, always: bo
     if rows and not username:
         text += "\n" + render("cli/no_username", settings.locale)
     return text
+
+
+def _unlink(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.binding import unlink
+    from bot.app.usernames import resolve_username
+    from bot.services.invite_links import invite_link
+
+    async def go() -> tuple[Any, str]:
+        db = await _open_db(settings)
+        try:
+            outcome = await db.write(unlink, settings, None, args.who, SystemClock().now())
+        finally:
+            await db.close()
+        username = await resolve_username(settings, args.bot_username) if outcome.code else None
+        return outcome, invite_link(username, outcome.code) if outcome.code else ""
+
+    outcome, link = asyncio.run(go())
+    print(render(f"cli/unlink/{outcome.status}", settings.locale, person=outcome.person, count=outcome.count,
+                 text=args.who, link=link))
+    return 0 if outcome.status == "unlinked" else 1
 
 
 def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
@@ -227,6 +274,11 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     fields = dict(v.split("=", 1) for v in args.var if "=" in v)
     if args.text is not None:
         fields = {"text": args.text}
+    else:
+        refusal = _missing_vars(args.template, fields, args.audience, settings.locale)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return 1
     kind, value = ("at", args.at) if args.at else ("cron", args.cron) if args.cron else ("now", "")
     draft = Draft(args.audience, args.template, fields, kind, value, args.pin)
 
@@ -245,6 +297,27 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(render("cli/broadcast_created", settings.locale, id=broadcast_id, code=args.audience, groups=groups,
                  first=local_time(stamp(first), settings)))
+    return 0
+
+
+def _missing_vars(template: str, fields: dict[str, str], audience: str, locale: str) -> str | None:
+    """The refusal to print when a notice template lacks some of its --var fields, else None."""
+    from bot.services.broadcasting import notice_fields
+
+    needed = notice_fields(template, locale)
+    missing = [f for f in needed if not fields.get(f, "").strip()]
+    if not missing:
+        return None
+    unknown = sorted(set(fields) - set(needed))
+    return render("cli/broadcast_missing_vars", locale, notice=template, missing=missing, needed=needed,
+                  unknown=unknown, code=audience)
+
+
+def _templates(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.broadcasting import NOTICES, notice_fields
+
+    notices = [(name, notice_fields(name, settings.locale)) for name in NOTICES]
+    print(render("cli/templates", settings.locale, notices=notices))
     return 0
 
 
@@ -299,9 +372,10 @@ def _messages(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "sandbox": _sandbox,
-            "broadcast": _broadcast, "broadcasts": _broadcasts, "broadcast-cancel": _broadcast_cancel, "demo": _demo,
-            "messages": _messages}
+COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "unlink": _unlink,
+            "sandbox": _sandbox, "broadcast": _broadcast, "templates": _templates, "broadcasts": _broadcasts,
+            "broadcast-cancel": _broadcast_cancel, "demo": _demo,
+            "messages": _messages, **production.COMMANDS}
 
 
 if __name__ == "__main__":

@@ -112,7 +112,12 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
             pending = await db.read(invites_db.pending, stamp(clock.now()))
             code = next(p.code for p in pending if p.name == "李娜")
             out.step("invite", link=invite_link(username, code))
-            reply = await say(li_na, li_na.private, f"/start inv_{code}")
+            await say(li_na, li_na.private, f"/start inv_{code}")
+            await drv.skip(li_na.private)                      # she proves it is her: her own contact
+            out.said(li_na, li_na.private, "📱 13806320012")
+            await li_na.shares_contact("13806320012")
+            reply = await drv.expect(li_na.private)
+            out.bot(reply)
             check("G0101" in reply.text, "the invite did not link 李娜 to grid G0101")
             await say(li_na, li_na.private, "/whoami")
 
@@ -125,6 +130,7 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
             group = await drv.group("府前社区第一网格居民群", [wang, *residents], added_by=wang, admin=True)
             out.chat_names[group] = render("demo/group_chat", settings.locale, title="府前社区第一网格居民群")
             out.step("bind")
+            out.bot(await drv.expect(group))                 # the bot introduces itself
             reply = await say(wang, group, "/bind G0101")
             bound = await db.read(chats_db.get, group)
             check(bound is not None and bound.area_id is not None, "the leader's /bind did not bind the group")
@@ -133,6 +139,7 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
             stranger = await user("路人")
             other = await drv.group("随便聊聊群", [stranger], added_by=stranger)
             out.chat_names[other] = render("demo/group_chat", settings.locale, title="随便聊聊群")
+            await drv.expect(other)
             out.step("stranger")
             await say(stranger, other, "/bind G0101")
             refused = await db.read(chats_db.get, other)
@@ -231,6 +238,7 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
             await drv.expect(qian_admin.private)
             second = await drv.group("龙泉社区第一网格居民群", [qian_admin], added_by=qian_admin, admin=True)
             out.chat_names[second] = render("demo/group_chat", settings.locale, title="龙泉社区第一网格居民群")
+            await drv.expect(second)
             await say(qian_admin, second, "/bind G0201")
             at = (clock.now() + timedelta(minutes=10)).astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
 

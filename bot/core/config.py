@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from bot.core.errors import GridbotError
 from dataclasses import dataclass, fields, replace
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 OFFICIAL_BASE_URL = "https://api.telegram.org/bot"
 LOCALES = ("zh_CN", "en")
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4")
 
 
 class ConfigError(GridbotError):
@@ -43,6 +45,23 @@ class Settings:
     concurrent_updates: int = 32
     request_timeout: float = 15.0
     broadcast_grace_minutes: float = 10.0
+    outbox_keep_days: float = 30.0          # sent messages keep their delivery record but lose their text
+    # Running in production (README "Running in production"); checked by `validate_production`.
+    webhook_url: str = ""                   # https://…: webhook mode instead of long polling
+    webhook_listen: str = "127.0.0.1:8443"  # HOST:PORT the webhook (and /healthz, /metrics) listens on
+    webhook_secret: str = ""                # or $GRIDBOT_WEBHOOK_SECRET (wins); random per start when empty
+    health_listen: str = ""                 # HOST:PORT for /healthz and /metrics in polling mode
+    health_stall_seconds: float = 300.0     # pending mail this old with no sending progress: unhealthy
+    proxy: str = ""                         # http://, https://, socks5://; else $HTTPS_PROXY/$ALL_PROXY…
+    backup_cron: str = ""                   # e.g. "30 3 * * *": a copy of the database at these local times
+    backup_dir: str = ""                    # default: backups/ beside the database
+    backup_keep: int = 7
+    purge_cron: str = "15 4 * * *"          # retention runs at these local times
+    retain_personal_days: float = 180.0     # resolved reports lose their personal details after this
+    retain_outbox_days: float = 90.0        # sent and failed messages are deleted after this
+    retain_updates_days: float = 2.0        # handled update ids and abandoned forms
+    retain_events_days: float = 730.0       # the history of resolved reports
+    retain_audit_days: float = 1825.0       # the audit log, kept longest
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,6 +84,7 @@ ENV_OVERRIDES = {
     "GRIDBOT_TOKEN": "token",
     "GRIDBOT_BASE_URL": "base_url",
     "GRIDBOT_DATABASE": "database",
+    "GRIDBOT_WEBHOOK_SECRET": "webhook_secret",
 }
 
 
@@ -90,7 +110,43 @@ def validate(settings: Settings) -> Settings:
         value = getattr(settings, field.name)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
             raise ConfigError("config_bad_value", name=field.name, value=value)
+    validate_production(settings)
     return replace(settings, base_url=normalize_base_url(settings.base_url))
+
+
+def split_host_port(value: str) -> tuple[str, int]:
+    """`HOST:PORT` (`[::1]:8443` for IPv6) → (host, port); raises ValueError."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(value)
+    return host.strip("[]"), int(port)
+
+
+def validate_production(settings: Settings) -> None:
+    """The webhook, listener, proxy and schedule settings."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    if settings.webhook_url and (urlsplit(settings.webhook_url).scheme != "https"
+                                 or not urlsplit(settings.webhook_url).hostname):
+        raise ConfigError("config_bad_value", name="webhook_url", value=settings.webhook_url)
+    if settings.webhook_secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", settings.webhook_secret):
+        raise ConfigError("config_bad_value", name="webhook_secret", value="…")
+    for name in ("webhook_listen", "health_listen"):
+        value = getattr(settings, name)
+        try:
+            if value:
+                split_host_port(value)
+        except ValueError:
+            raise ConfigError("config_bad_value", name=name, value=value) from None
+    if settings.proxy and (urlsplit(settings.proxy).scheme not in PROXY_SCHEMES or not urlsplit(settings.proxy).hostname):
+        raise ConfigError("config_bad_value", name="proxy", value=settings.proxy)
+    for name in ("backup_cron", "purge_cron"):
+        value = getattr(settings, name)
+        try:
+            if value:
+                CronTrigger.from_crontab(value, timezone=settings.tz)
+        except ValueError:
+            raise ConfigError("config_bad_value", name=name, value=value) from None
 
 
 def _coerce(key: str, value: Any, default: Any) -> Any:

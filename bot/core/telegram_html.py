@@ -37,6 +37,11 @@ def parse_html(text: str) -> str:
                     raise EntityError(f'Unmatched end tag at byte offset {offset}, expected "</{stack[-1] if stack else ""}>", found "</{tag}>"')
                 stack.pop()
             else:
+                attributes = match.group(3)
+                if tag == "span" and not re.search(r"""\bclass=["']?tg-spoiler\b""", attributes):
+                    raise EntityError(f'Tag "span" must have class "tg-spoiler" at byte offset {offset}')
+                if tag == "tg-emoji" and not re.search(r"""\bemoji-id=["']?[0-9]""", attributes):
+                    raise EntityError(f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {offset}')
                 stack.append(tag)
         elif token == "<":
             raise EntityError(f"Unsupported start tag \"\" at byte offset {offset}")
@@ -79,7 +84,8 @@ def split_html(text: str, limit: int = 4096) -> list[str]:
 
     for piece in pieces:
         raw, width, tag, kind = piece
-        if cost + width > limit:
+        # A loop: after a cut at a line end, the rest of the line plus this piece may still be too long.
+        while current and cost + width > limit:
             if last_newline is not None:
                 index, _, snapshot = last_newline
                 emit(current[:index], snapshot)
@@ -115,6 +121,6 @@ def _pieces(text: str) -> list[tuple[str, int, str | None, str]]:
             kind = "close" if match.group(1) == "/" else "open"
             out.append((match.group(0), 0, match.group(2).lower(), kind))
         else:
-            out.append((match.group(0), 1, None, "entity"))
+            out.append((match.group(0), utf16_len(html.unescape(match.group(0))), None, "entity"))
     out += [(ch, utf16_len(ch), None, "char") for ch in text[pos:]]
     return out

@@ -188,7 +188,7 @@ class OutboxSender:
             self._chat_paused = {c: t for c, t in self._chat_paused.items() if t > now}
             self._chat_paused[message.chat_id] = now + delay
             self._paused_until = max(self._paused_until, now + min(delay, GLOBAL_PAUSE))
-            log.warning("flood control: waiting %ss", delay)
+            log.warning("flood control in chat %s: waiting %ss", message.chat_id, delay)
         except ChatMigrated as exc:
             counted = False
             self._reread = True

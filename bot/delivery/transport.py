@@ -11,13 +11,17 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.delivery import proxy as proxies
+
 
 class AiohttpRequest(BaseRequest):
     """A `BaseRequest` for `ApplicationBuilder.request()` / `.get_updates_request()`."""
 
     def __init__(self, connection_pool_size: int = 8, read_timeout: float | None = 15.0,
-                 connect_timeout: float | None = 10.0, write_timeout: float | None = 15.0) -> None:
+                 connect_timeout: float | None = 10.0, write_timeout: float | None = 15.0,
+                 proxy: str | None = None) -> None:
         self._pool_size = connection_pool_size
+        self._proxy = proxy                     # from bot.delivery.proxy.choose_proxy
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
         self._write_timeout = write_timeout
@@ -29,7 +33,7 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
+            connector = proxies.connector(self._proxy, self._pool_size)
             self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT})
 
     async def shutdown(self) -> None:
@@ -59,7 +63,8 @@ class AiohttpRequest(BaseRequest):
             else:
                 data = request_data.json_parameters
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(method, url, data=data, timeout=timeout,
+                                             proxy=proxies.per_request(self._proxy)) as response:
                 return response.status, await response.read()
         except asyncio.TimeoutError as exc:
             raise TimedOut from exc

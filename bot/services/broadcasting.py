@@ -30,6 +30,7 @@ from messages import render, variables_of
 log = logging.getLogger(__name__)
 NOTICES = ("epidemic", "rumour", "tip_reward", "test_reminder")
 MAX_BODY = 20_000
+HH_MM = r"([01]?\d|2[0-3]):([0-5]\d)"           # a time of day as typed: 9:05, 09:05, 23:59
 WEEKDAYS = {"1": "mon", "2": "tue", "3": "wed", "4": "thu", "5": "fri", "6": "sat", "7": "sun"}
 
 
@@ -80,10 +81,10 @@ def parse_schedule(kind: str, value: str, now: datetime, settings: Settings) -> 
             raise ComposeError("time_past", value=value)
         return "at", moment
     if kind == "daily":
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+        match = re.fullmatch(HH_MM, value)
         expr = f"{int(match[2])} {int(match[1])} * * *" if match else None
     elif kind == "weekly":
-        match = re.fullmatch(r"([1-7])\s+(\d{1,2}):(\d{2})", value)
+        match = re.fullmatch(rf"([1-7])\s+{HH_MM}", value)
         expr = f"{int(match[3])} {int(match[2])} * * {WEEKDAYS[match[1]]}" if match else None
     elif kind == "cron":
         expr = value
@@ -154,8 +155,9 @@ def create(conn: sqlite3.Connection, settings: Settings, user_id: int | None, dr
     body = render_notice(draft.template, draft.fields, settings.locale)
     schedule, first = parse_schedule(draft.schedule_kind, draft.schedule_value, now, settings)
     ts = stamp(now)
-    broadcast_id = broadcasts_db.create(conn, ts, user_id, area.id, draft.template, draft.fields, body, schedule,
-                                        draft.pin, stamp(first))
+    broadcast_id = broadcasts_db.create(conn, ts, created_by=user_id, audience_id=area.id, template=draft.template,
+                                        fields=draft.fields, body=body, schedule=schedule, pin=draft.pin,
+                                        next_run_at=stamp(first))
     audit.record(conn, ts, user_id, "broadcast_created", f"broadcast:{broadcast_id}", audience=area.code,
                  schedule=schedule)
     return broadcast_id, len(broadcasts_db.groups_under(conn, area.id)), first
@@ -221,9 +223,10 @@ def _start_run(conn: sqlite3.Connection, broadcast: broadcasts_db.Broadcast, sch
     for group in groups:
         ref = f"run:{run_id}:{group['area_id']}"
         if group["bot_status"] == "removed":
-            outbox.add_failed(conn, now, group["chat_id"], purpose, "removed", ref)
+            outbox.add_failed(conn, now, chat_id=group["chat_id"], purpose=purpose, error="removed", ref=ref)
         else:
-            outbox.add(conn, now, group["chat_id"], broadcast.body, purpose, outbox.BROADCAST, ref=ref)
+            outbox.add(conn, now, chat_id=group["chat_id"], text=broadcast.body, purpose=purpose,
+                       priority=outbox.BROADCAST, ref=ref)
     broadcasts_db.set_run(conn, run_id, total=len(groups))
     return run_id
 

@@ -6,9 +6,11 @@ import sqlite3
 from dataclasses import dataclass
 
 from bot.services.accounts import may_manage_grid
+from bot.services.areas import find_area
 from db import areas as areas_db
 from db import audit, chats as chats_db
 from db.areas import Area
+from db.kinds import BotStatus
 
 
 @dataclass(frozen=True)
@@ -19,13 +21,13 @@ class BindOutcome:
 
 def bind_group(conn: sqlite3.Connection, chat_id: int, title: str, chat_type: str, user_id: int, code: str,
                now: str) -> BindOutcome:
-    area = areas_db.by_code(conn, code)
+    area = find_area(conn, code)
     if area is None:
         return BindOutcome("unknown_grid")
     if area.level != "grid":
         return BindOutcome("not_a_grid", area)
     if not may_manage_grid(conn, user_id, area.id):
-        audit.record(conn, now, user_id, "bind_refused", f"chat:{chat_id}", grid=code)
+        audit.record(conn, now, user_id, "bind_refused", f"chat:{chat_id}", grid=area.code)
         return BindOutcome("forbidden", area)
     chat = chats_db.touch(conn, chat_id, title, chat_type, now)
     if chat.area_id == area.id:
@@ -38,7 +40,7 @@ def bind_group(conn: sqlite3.Connection, chat_id: int, title: str, chat_type: st
     if other is not None:
         chats_db.unbind(conn, other.chat_id, now)
     chats_db.bind(conn, chat_id, area.id, user_id, now)
-    audit.record(conn, now, user_id, "group_bound", f"chat:{chat_id}", grid=code, replaced=other.chat_id if other else None)
+    audit.record(conn, now, user_id, "group_bound", f"chat:{chat_id}", grid=area.code, replaced=other.chat_id if other else None)
     return BindOutcome("bound", area)
 
 
@@ -47,6 +49,8 @@ def unbind_group(conn: sqlite3.Connection, chat_id: int, user_id: int, now: str)
     if chat is None or chat.area_id is None:
         return BindOutcome("not_bound")
     area = areas_db.by_id(conn, chat.area_id)
+    if area is None:
+        return BindOutcome("not_bound")
     if not may_manage_grid(conn, user_id, area.id):
         audit.record(conn, now, user_id, "unbind_refused", f"chat:{chat_id}", grid=area.code)
         return BindOutcome("forbidden", area)
@@ -57,13 +61,15 @@ def unbind_group(conn: sqlite3.Connection, chat_id: int, user_id: int, now: str)
 
 def record_bot_status(conn: sqlite3.Connection, chat_id: int, title: str, chat_type: str, member: bool,
                       by_user: int | None, now: str) -> bool:
-    """Note that the bot was added to or removed from a group; True when that changed anything."""
+    """Note that the bot was added to or removed from a group; True when it joined a group anew (first seen
+    there, or back after a removal), which is when it introduces itself."""
+    first_seen = chats_db.get(conn, chat_id) is None
     chats_db.touch(conn, chat_id, title, chat_type, now)
-    status = "member" if member else "removed"
+    status: BotStatus = "member" if member else "removed"
     changed = chats_db.set_bot_status(conn, chat_id, status, now)
     if changed:
         audit.record(conn, now, by_user, "bot_added" if member else "bot_removed", f"chat:{chat_id}")
-    return changed
+    return member and (changed or first_seen)
 
 
 def follow_migration(conn: sqlite3.Connection, old_id: int, new_id: int, now: str) -> bool:

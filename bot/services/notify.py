@@ -8,10 +8,12 @@ from typing import Any
 
 from bot.core.clock import parse_stamp
 from bot.core.config import Settings
-from bot.services.forms import FLOWS
+from bot.services.flows.kinds import REPORT_KINDS
+from db import accounts as accounts_db
 from db import areas as areas_db
 from db import audit
 from db import outbox
+from db.kinds import OutboxPriority
 from db import people as people_db
 from db import reports as reports_db
 from db.people import Staff
@@ -27,8 +29,28 @@ def local_time(moment: str | None, settings: Settings) -> str:
 
 def detail_rows(report: Report) -> list[tuple[str, Any]]:
     """The answers in the form's order, for display."""
-    order = [step.key for step in FLOWS[report.kind]]
+    order = [step.key for step in REPORT_KINDS[report.kind].steps]
     return [(key, report.details[key]) for key in order if key in report.details]
+
+
+# Answers a form may hold that are the reporter's own contact (the arrival form's phone is theirs when they
+# report for themselves).
+CONTACT_KEYS = ("reporter_phone", "contact_phone", "contact")
+
+
+def reporter_of(conn: sqlite3.Connection, report: Report) -> dict[str, Any]:
+    """Who filed the report, for staff: their roster name and phone when they are staff, else their Telegram
+    name and the contact they gave; `anonymous` when the form let them stay unnamed."""
+    if report.details.get("anonymous"):
+        return {"anonymous": True, "name": "", "username": "", "phone": ""}
+    staff = people_db.by_telegram_id(conn, report.reporter_user)
+    seen = accounts_db.telegram_user(conn, report.reporter_user)
+    phone = next((str(report.details[k]) for k in CONTACT_KEYS if report.details.get(k)), "")
+    if not phone and not report.on_behalf and report.details.get("phone"):
+        phone = str(report.details["phone"])
+    return {"anonymous": False, "name": staff.name if staff else (seen.first_name if seen else ""),
+            "username": seen.username if seen and seen.username else "",
+            "phone": staff.phone if staff and not phone else phone}
 
 
 def report_view(conn: sqlite3.Connection, report: Report, settings: Settings) -> dict[str, Any]:
@@ -47,7 +69,7 @@ def report_view(conn: sqlite3.Connection, report: Report, settings: Settings) ->
                         "reporter": event.actor_user == report.reporter_user, "detail": event.detail})
     assignee = people_db.by_id(conn, report.assignee_id) if report.assignee_id else None
     return {"report": report, "grid": grid, "rows": detail_rows(report), "history": history,
-            "assignee": assignee.name if assignee else "",
+            "reporter": reporter_of(conn, report), "assignee": assignee.name if assignee else "",
             "accept_due": local_time(report.accept_due_at, settings),
             "resolve_due": local_time(report.resolve_due_at, settings)}
 
@@ -64,26 +86,33 @@ def staff_buttons(report: Report, locale: str) -> dict[str, Any] | None:
     return {"inline_keyboard": rows}
 
 
+def card(conn: sqlite3.Connection, settings: Settings, report: Report, locale_code: str | None, headline: str,
+         **extra: Any) -> tuple[str, dict[str, Any] | None]:
+    """The full report with its history, and the action buttons: (HTML text, inline keyboard)."""
+    locale = locale_for(locale_code, settings.locale)
+    text = render("report/card", locale, headline=headline, **extra, **report_view(conn, report, settings))
+    return text, staff_buttons(report, locale)
+
+
 def card_to_staff(conn: sqlite3.Connection, settings: Settings, report: Report, staff: Staff, headline: str,
-                  priority: int, purpose: str, now: str, **extra: Any) -> int | None:
-    """The full report with its history and the action buttons, to one staff member's private chat."""
+                  priority: OutboxPriority, purpose: str, now: str, **extra: Any) -> int | None:
+    """The card, to one staff member's private chat."""
     if staff.telegram_user_id is None:
         return None
-    locale = locale_for(staff.locale, settings.locale)
-    text = render("report/card", locale, headline=headline, **extra, **report_view(conn, report, settings))
+    text, buttons = card(conn, settings, report, staff.locale, headline, **extra)
     audit.record(conn, now, None, "report_disclosed", f"report:{report.id}", to_person=staff.person_id,
                  why=purpose)
-    return outbox.add(conn, now, staff.telegram_user_id, text, purpose, priority,
-                      reply_markup=staff_buttons(report, locale), person_id=staff.person_id, report_id=report.id)
+    return outbox.add(conn, now, chat_id=staff.telegram_user_id, text=text, purpose=purpose, priority=priority,
+                      reply_markup=buttons, person_id=staff.person_id, report_id=report.id)
 
 
 def to_user(conn: sqlite3.Connection, settings: Settings, user_id: int, template: str, purpose: str, now: str,
-            priority: int = outbox.NOTICE, report_id: int | None = None, person_id: int | None = None,
+            priority: OutboxPriority = outbox.NOTICE, report_id: int | None = None, person_id: int | None = None,
             reply_markup: dict[str, Any] | None = None, **context: Any) -> int:
     """A message to a Telegram user in their own language."""
     locale = locale_for(people_db.language_of(conn, user_id), settings.locale)
-    return outbox.add(conn, now, user_id, render(template, locale, **context), purpose, priority,
-                      reply_markup=reply_markup, person_id=person_id, report_id=report_id)
+    return outbox.add(conn, now, chat_id=user_id, text=render(template, locale, **context), purpose=purpose,
+                      priority=priority, reply_markup=reply_markup, person_id=person_id, report_id=report_id)
 
 
 def to_reporter(conn: sqlite3.Connection, settings: Settings, report: Report, template: str, now: str,

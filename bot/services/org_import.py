@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from bot.core.config import Settings
 from bot.core.errors import GridbotError
+from bot.services.areas import normalize_code
 from bot.services.org import LEVEL_ALIASES, LEVELS, ROLE_ALIASES, ROLE_LEVEL, parent_level
 from db import areas as areas_db
+from bot.services.spreadsheet import SheetError, read_table
 from db import audit, invites as invites_db, people as people_db
 
 AREA_COLUMNS = ("code", "name", "level", "parent_code")
 STAFF_COLUMNS = ("area_code", "role", "name", "phone", "telegram_user_id")
+# Header spellings accepted besides our own names (compared ignoring case, spaces, `_` and full width).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("编码", "区域编码", "代码", "网格编码"),
+    "name": ("名称", "区域名称", "姓名"),
+    "level": ("层级", "级别"),
+    "parent_code": ("上级编码", "上级区域编码", "上级代码", "parent"),
+    "area_code": ("区域编码", "所属区域编码", "网格编码", "编码", "area"),
+    "role": ("职务", "角色", "岗位"),
+    "phone": ("电话", "手机", "手机号", "手机号码", "联系电话", "mobile"),
+    "telegram_user_id": ("Telegram ID", "TelegramID", "TG ID", "telegram"),
+}
+CODE_COLUMNS = ("code", "parent_code", "area_code")
+FOLDED_COLUMNS = ("level", "role", "telegram_user_id")       # names keep their own punctuation
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_NAME = 60
@@ -30,7 +46,7 @@ class RowError:
     file: str
     line: int
     key: str
-    context: dict = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,7 @@ class ImportResult:
     people: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
     roles_added: int = 0
     roles_removed: int = 0
+    reports_moved: int = 0          # unresolved reports of people dropped from the roster, handed on
     invites: list[tuple[str, str, str]] = field(default_factory=list)  # (name, code, expires_at)
 
 
@@ -70,7 +87,8 @@ class ImportRejected(GridbotError):
 
 
 def normalize_phone(raw: str) -> str:
-    phone = re.sub(r"[\s-]", "", raw)
+    """A phone number as stored: full-width digits folded, spaces and dashes dropped, +86/0086 removed."""
+    phone = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", raw))
     for prefix in ("+86", "0086"):
         if phone.startswith(prefix):
             phone = phone[len(prefix):]
@@ -78,29 +96,17 @@ def normalize_phone(raw: str) -> str:
 
 
 def read_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """Rows as (line number, {column: stripped value}); UTF-8 with or without BOM."""
-    name = path.name
+    """Rows as (line number, {column: stripped value}) from a CSV (UTF-8, GBK/GB18030, UTF-16) or an .xlsx
+    file, headers in English or Chinese; full-width letters and digits are folded in codes, levels, roles and
+    ids, and codes are upper-cased."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        return [], [RowError(name, 0, "file_not_found")]
-    except UnicodeDecodeError:
-        return [], [RowError(name, 0, "file_not_utf8")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        return [], [RowError(name, 1, "file_empty")]
-    header = [h.strip().lower() for h in header]
-    missing = [c for c in columns if c not in header]
-    if missing:
-        return [], [RowError(name, 1, "missing_columns", {"columns": ", ".join(missing)})]
+        raw = read_table(path, {c: HEADER_ALIASES.get(c, ()) for c in columns}, columns)
+    except SheetError as exc:
+        return [], [RowError(path.name, exc.line, exc.key, dict(exc.context))]
     rows = []
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        values = values + [""] * (len(header) - len(values))
-        rows.append((line, {h: v.strip() for h, v in zip(header, values)}))
+    for line, row in raw:
+        folded = {c: unicodedata.normalize("NFKC", row[c]).strip() for c in FOLDED_COLUMNS if c in row}
+        rows.append((line, row | folded | {c: normalize_code(row[c]) for c in CODE_COLUMNS if c in row}))
     return rows, []
 
 
@@ -212,12 +218,14 @@ def validate_staff(
 
 
 def import_org(
-    conn: sqlite3.Connection, areas_path: Path | None, staff_path: Path | None, now: datetime, invite_ttl: timedelta
+    conn: sqlite3.Connection, areas_path: Path | None, staff_path: Path | None, now: datetime, invite_ttl: timedelta,
+    *, settings: Settings | None = None,
 ) -> ImportResult:
     """Validate both files against the database, then apply them; raise ImportRejected on any bad row.
 
     The staff file is the whole roster: roles of people not listed in it are removed (the people stay,
-    with their history). Areas missing from the file are kept.
+    with their history), and the unresolved reports they no longer have power over go to someone who
+    has, the leader told (in `settings`' language and time zone). Areas missing from the file are kept.
     """
     errors: list[RowError] = []
     area_rows: list[AreaRow] = []
@@ -238,7 +246,7 @@ def import_org(
     stamp = now.isoformat()
     result = ImportResult()
     for area in sorted(area_rows, key=lambda a: LEVELS.index(a.level)):
-        result.areas[areas_db.upsert(conn, area.code, area.name, area.level, area.parent_code, stamp)] += 1
+        result.areas[areas_db.upsert(conn, area.code, name=area.name, level=area.level, parent_code=area.parent_code, now=stamp)] += 1
     if staff_path is not None:
         wanted: set[tuple[int, int, str]] = set()
         person_ids: dict[str, int] = {}
@@ -251,9 +259,16 @@ def import_org(
             wanted.add((person_ids[row.phone], area.id, row.role))
         for key in wanted:
             result.roles_added += people_db.add_role(conn, *key, stamp)
+        dropped: set[int] = set()
         for key in people_db.role_keys(conn) - wanted:
             people_db.remove_role(conn, *key)
+            dropped.add(key[0])
             result.roles_removed += 1
+        if dropped:
+            # Imported here: handover builds on casework, whose forms import this module's normalize_phone.
+            from bot.services.handover import off_roster
+
+            result.reports_moved = off_roster(conn, settings or Settings(), sorted(dropped), now)
         expires = (now + invite_ttl).isoformat()
         for phone, person_id in person_ids.items():
             person = people_db.by_id(conn, person_id)
@@ -266,7 +281,7 @@ def import_org(
             result.invites.append((person.name, code, expires))
     audit.record(conn, stamp, None, "org_import",
                  files=[p.name for p in (areas_path, staff_path) if p], areas=result.areas, people=result.people,
-                 roles_added=result.roles_added, roles_removed=result.roles_removed)
+                 roles_added=result.roles_added, roles_removed=result.roles_removed, reports_moved=result.reports_moved)
     return result
 
 

@@ -1,20 +1,17 @@
-"""What handlers need at hand: settings, the database, the clock, the outbox sender, the timers."""
+"""What handlers need at hand: settings, the database, the clock, the timers (and, set by the wiring, the
+outbox sender; the database wakes it through its own hook, so nothing here calls it)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from bot.core.clock import Clock, SystemClock, stamp
 from bot.core.config import Settings
 from db import Database
-from db import outbox as outbox_db
 from db import timers as timers_db
-
-if TYPE_CHECKING:
-    from bot.delivery.sender import OutboxSender
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -26,7 +23,7 @@ class Runtime:
     db: Database
     clock: Clock = field(default_factory=SystemClock)
     bot_username: str = ""
-    sender: "OutboxSender | None" = None
+    sender: Any = None                  # the outbox sender (bot.app.wiring); services never call it
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -35,22 +32,12 @@ class Runtime:
         return stamp(self.clock.now())
 
     async def change(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a state change (one transaction, outbox rows included); wake the sender if it queued any."""
-        queued = outbox_db.rows_added()
-        result = await self.db.write(fn, *args)
-        self._wake_if_queued(queued)
-        return result
+        """Run a state change (one transaction, outbox rows included)."""
+        return await self.db.write(fn, *args)
 
     async def handle(self, update_id: int, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
         """A state change caused by a Telegram update, done at most once per update id."""
-        queued = outbox_db.rows_added()
-        fresh, result = await self.db.write_once(update_id, self.stamp(), fn, *args)
-        self._wake_if_queued(queued)
-        return fresh, result
-
-    def _wake_if_queued(self, before: int) -> None:
-        if self.sender is not None and outbox_db.rows_added() != before:
-            self.sender.wake()
+        return await self.db.write_once(update_id, self.stamp(), fn, *args)
 
     async def tick(self) -> int:
         """Fire every timer and broadcast that is due by the clock, and close finished broadcast runs;

@@ -1,0 +1,36 @@
+"""Finding an area by the code a person typed: `bx0101`, `ＢＸ０１０１` and ` BX0101 ` all mean BX0101."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+
+from db import areas as areas_db
+from db.areas import Area
+
+ECHO_LIMIT = 40
+
+
+def normalize_code(raw: str) -> str:
+    """The canonical spelling of an area code: full-width folded (NFKC), trimmed, upper case."""
+    return unicodedata.normalize("NFKC", raw).strip().upper()
+
+
+def find_area(conn: sqlite3.Connection, raw: str) -> Area | None:
+    """The area whose code `raw` spells; codes stored in lower case by an older import are found too."""
+    folded = unicodedata.normalize("NFKC", raw).strip()
+    if not folded:
+        return None
+    return areas_db.by_code(conn, folded.upper()) or areas_db.by_code(conn, folded) \
+        or areas_db.by_code(conn, folded.lower())
+
+
+def first_grid_code(conn: sqlite3.Connection) -> str | None:
+    """A real grid code of this city, for examples in prompts (`/bind G0101`)."""
+    grids = areas_db.children(conn, None, "grid")
+    return grids[0].code if grids else None
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """What a person typed, shortened for quoting back: nothing they send may make a reply too long."""
+    return text if len(text) <= limit else text[:limit] + "…"

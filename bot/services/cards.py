@@ -1,0 +1,86 @@
+"""A report's cards kept up to date in place: every press that changes the report re-renders the cards
+already delivered to staff, for the handler to edit once the change is committed.
+
+Why the handler edits and not the outbox: the outbox only sends new messages today (it has no edit
+method), and a change made by a press is the moment its cards go stale. Changes without a press (a timer's
+reminder or escalation, a note or a resolution typed as text) send fresh cards or answers, and the
+next press brings every card up to date again."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from bot.core.clock import stamp
+from bot.core.config import Settings
+from bot.core.telegram_html import split_html
+from bot.services import casework, notify
+from db import audit
+from db import cards as cards_db
+from db import people as people_db
+from db.reports import Report
+
+Press = Literal["acc", "esc", "to"]
+CHANGED = ("accepted", "escalated", "transferred")
+
+
+@dataclass(frozen=True)
+class CardEdit:
+    """One card to edit: its new text (None: only the buttons change) and its buttons (None: none)."""
+
+    chat_id: int
+    message_id: int
+    text: str | None
+    reply_markup: dict[str, Any] | None
+
+
+def press(conn: sqlite3.Connection, settings: Settings, action: Press, report_id: int, user_id: int,
+          now: datetime, target: int | None = None, pressed: tuple[int, int] | None = None
+          ) -> tuple[casework.Outcome, list[CardEdit]]:
+    """A card button that changes the report (accept, escalate, transfer to `target`), and the card edits
+    it causes; `pressed` (chat id, message id) is the card pressed, edited even if the outbox has not yet
+    recorded it as delivered."""
+    if action == "acc":
+        outcome = casework.accept(conn, settings, report_id, user_id, now)
+    elif action == "esc":
+        outcome = casework.escalate(conn, settings, report_id, user_id, now)
+    elif target is not None:
+        outcome = casework.transfer(conn, settings, report_id, user_id, target, now)
+    else:
+        return casework.Outcome("stale"), []
+    if outcome.key not in CHANGED or outcome.report is None:
+        return outcome, []
+    edits = refreshed(conn, settings, outcome.report.id, now)
+    person = people_db.by_telegram_id(conn, user_id)
+    if pressed is not None and person is not None and pressed not in {(e.chat_id, e.message_id) for e in edits}:
+        edits += _edits(conn, settings, outcome.report, [cards_db.DeliveredCard(*pressed, person.id)], now)
+    return outcome, edits
+
+
+def refreshed(conn: sqlite3.Connection, settings: Settings, report_id: int, now: datetime) -> list[CardEdit]:
+    """Every delivered card of the report as it stands now: text and buttons for those who may still act on
+    it (a disclosure, audited); only the buttons taken off for those who no longer may (nothing new shown)."""
+    return _edits(conn, settings, casework.load(conn, report_id), cards_db.delivered(conn, report_id), now)
+
+
+def _edits(conn: sqlite3.Connection, settings: Settings, report: Report, delivered_cards: list[cards_db.DeliveredCard],
+           now: datetime) -> list[CardEdit]:
+    edits: list[CardEdit] = []
+    rendered: dict[int, tuple[str, dict[str, Any] | None]] = {}
+    for delivered in delivered_cards:
+        if not casework.holds_power(conn, report, delivered.person_id):
+            edits.append(CardEdit(delivered.chat_id, delivered.message_id, None, None))
+            continue
+        if delivered.person_id not in rendered:
+            staff = people_db.staff_member(conn, delivered.person_id)
+            rendered[delivered.person_id] = notify.card(conn, settings, report, staff.locale if staff else None,
+                                                        "updated")
+            audit.record(conn, stamp(now), None, "report_disclosed", f"report:{report.id}",
+                         to_person=delivered.person_id, why="card_update")
+        text, buttons = rendered[delivered.person_id]
+        # A card too long for one message went out in parts, the buttons on the last: keep its text.
+        edits.append(CardEdit(delivered.chat_id, delivered.message_id,
+                              text if len(split_html(text)) == 1 else None, buttons))
+    return edits

@@ -1,0 +1,139 @@
+"""Field types: how a typed answer is read and checked. The parse functions are pure (unit-tested as such); the
+field types wrap them for steps."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+from typing import Any
+
+from bot.services.flows.model import Env, FieldType, Invalid, Step
+from bot.services.org_import import normalize_phone
+
+MAX_NAME = 50
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+RELATIVE_DAYS = {"今天": 0, "昨天": -1, "明天": 1, "前天": -2, "today": 0, "yesterday": -1, "tomorrow": 1}
+# Letters that draw nothing, used to fake an empty name (Hangul fillers, the braille blank).
+BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+DROPPED = frozenset(("Cc", "Cf", "Cs"))          # control, format (zero-width, bidi marks), lone surrogates
+
+
+def normalize_text(raw: str, *, single_line: bool = False) -> str:
+    """What is kept of typed text: NFC, without control and format characters (zero-width characters, bidi
+    marks, NUL), line breaks as `\\n` (or spaces on a single line), tabs as spaces, trimmed; "" when nothing
+    visible is left. NFC, not NFKC: NFKC would turn Chinese full-width punctuation (，：！) into ASCII."""
+    lines = [_visible(line) for line in LINE_BREAK.split(unicodedata.normalize("NFC", raw))]
+    text = " ".join(" ".join(lines).split()) if single_line else "\n".join(line.rstrip() for line in lines).strip()
+    return "" if all(ch.isspace() or ch in BLANKS for ch in text) else text
+
+
+def _visible(line: str) -> str:
+    if line.isprintable():                        # the usual case, checked at C speed
+        return line
+    return "".join(" " if ch == "\t" else ch for ch in line if ch == "\t" or unicodedata.category(ch) not in DROPPED)
+
+
+def normalize_code(raw: str) -> str:
+    """Codes, numbers and dates: also NFKC, so full-width letters and digits (ＢＸ０１, １３８…) count as ASCII."""
+    return normalize_text(unicodedata.normalize("NFKC", raw), single_line=True)
+
+
+def parse_text(raw: str, *, max_len: int, single_line: bool = False) -> str:
+    text = normalize_text(raw, single_line=single_line)
+    if not text:
+        raise Invalid("empty")
+    if len(text) > max_len:
+        raise Invalid("too_long", max=max_len, length=len(text))
+    return text
+
+
+def parse_phone(raw: str) -> str:
+    """A mainland mobile number, with +86/0086, spaces and dashes taken off."""
+    text = normalize_code(raw)
+    if not text:
+        raise Invalid("empty")
+    phone = normalize_phone(text)
+    if not PHONE_RE.match(phone):
+        raise Invalid("bad_phone")
+    return phone
+
+
+def parse_date(raw: str, today: date, *, past_only: bool = False) -> date:
+    """YYYY-MM-DD (or / . 年月日), or today/yesterday/tomorrow (今天/昨天/明天/前天), within a year of `today`."""
+    text = normalize_code(raw).lower()
+    if not text:
+        raise Invalid("empty")
+    if text in RELATIVE_DAYS:
+        day = today + timedelta(days=RELATIVE_DAYS[text])
+    else:
+        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+        if not match:
+            raise Invalid("bad_date")
+        try:
+            day = date(*(int(g) for g in match.groups()))
+        except ValueError:
+            raise Invalid("bad_date") from None
+    if past_only and day > today:
+        raise Invalid("date_in_future")
+    if abs((day - today).days) > 366:
+        raise Invalid("date_out_of_range")
+    return day
+
+
+class Choice(FieldType):
+    """Answered with a button; typing is told to use them."""
+
+    name = "choice"
+    pressable = True
+
+    def parse(self, step: Step, raw: str, env: Env) -> Any:
+        if not normalize_text(raw):
+            raise Invalid("empty")
+        raise Invalid("use_buttons")
+
+
+class Text(FieldType):
+    name = "text"
+    single_line = False
+
+    def parse(self, step: Step, raw: str, env: Env) -> Any:
+        return parse_text(raw, max_len=step.max_len, single_line=self.single_line)
+
+
+class Line(Text):
+    """Text on one line: names, and whatever goes into a heading."""
+
+    name = "line"
+    single_line = True
+
+
+class Phone(FieldType):
+    name = "phone"
+
+    def parse(self, step: Step, raw: str, env: Env) -> Any:
+        return parse_phone(raw)
+
+
+class Date(FieldType):
+    """Stored as an ISO date."""
+
+    name = "date"
+
+    def parse(self, step: Step, raw: str, env: Env) -> Any:
+        return parse_date(raw, env.today, past_only=step.past_only).isoformat()
+
+
+CHOICE, TEXT, LINE, PHONE, DATE = Choice(), Text(), Line(), Phone(), Date()
+FIELD_TYPES: dict[str, FieldType] = {}
+
+
+def field_type(kind: FieldType) -> FieldType:
+    """Register a field type by name (the registry lists what declarations may use)."""
+    FIELD_TYPES[kind.name] = kind
+    return kind
+
+
+for _kind in (CHOICE, TEXT, LINE, PHONE, DATE):
+    field_type(_kind)

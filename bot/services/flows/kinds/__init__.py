@@ -1,0 +1,6 @@
+"""The kinds of report, one module each; importing this package registers them in the order offered."""
+
+from bot.services.flows.kinds import arrival, dispute
+from bot.services.flows.kinds.base import REPORT_KINDS, ReportKind, priority, register
+
+__all__ = ["REPORT_KINDS", "ReportKind", "arrival", "dispute", "priority", "register"]

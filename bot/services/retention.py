@@ -1,0 +1,113 @@
+"""Retention (PIPL: personal information kept no longer than needed): what is past its time, and erasing it.
+
+After `retain_personal_days` a resolved report keeps what statistics need — its number, grid, kind,
+priority, status, times and the answers that are a choice among fixed options (travel mode, dispute
+category, …) — and loses names, phones, addresses, ID numbers, photos, free texts, the outcome's text and who
+filed it; residents nobody needs any more are forgotten. Sent messages, handled update ids, abandoned forms,
+report histories and the audit log are deleted after their own settings (the audit log is kept longest)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.core.clock import stamp
+from bot.core.config import Settings
+from db import audit
+from db import retention as retention_db
+from db.retention import Cutoffs
+
+# Answers that are a choice among fixed options: statistics, not personal details.
+STATISTIC_ANSWERS = frozenset({"kind", "behalf", "travel", "health", "test_result", "category", "urgency"})
+# What a report's history may keep: levels, phases, enumerated reasons, and the staff who handled it.
+EVENT_KEYS = frozenset({"priority", "level", "phase", "reason", "to", "person"})
+OPTION_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
+BATCH = 500
+PRUNED = ("outbox", "updates", "conversations", "events", "audit")
+
+
+@dataclass
+class Purged:
+    """What a purge erased (or, dry, would erase)."""
+    reports: int = 0
+    residents: int = 0
+    outbox: int = 0
+    updates: int = 0
+    conversations: int = 0
+    events: int = 0
+    audit: int = 0
+    numbers: list[str] = field(default_factory=list)       # the reports' numbers, for the operator
+
+    def add(self, other: "Purged") -> None:
+        for f in fields(self):
+            if f.name != "numbers":
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        self.numbers += other.numbers
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, f.name) for f in fields(self) if f.name != "numbers")
+
+
+def cutoffs(settings: Settings, now: datetime) -> Cutoffs:
+    def ago(days: float) -> str:
+        return stamp(now - timedelta(days=days))
+    return Cutoffs(ago(settings.retain_personal_days), ago(settings.retain_outbox_days),
+                   ago(settings.retain_updates_days), ago(settings.retain_events_days),
+                   ago(settings.retain_audit_days))
+
+
+def keep_answer(key: str, value: Any) -> bool:
+    return key in STATISTIC_ANSWERS and isinstance(value, str) and OPTION_CODE.fullmatch(value) is not None
+
+
+def keep_event_detail(key: str, value: Any) -> bool:
+    return key in EVENT_KEYS and (not isinstance(value, str) or key in ("to", "person") or
+                                  OPTION_CODE.fullmatch(value) is not None)
+
+
+def _cut(c: Cutoffs, kind: str) -> str:
+    return {"outbox": c.outbox, "updates": c.updates, "conversations": c.updates, "events": c.events,
+            "audit": c.audit}[kind]
+
+
+def due(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Purged:
+    """What a purge would erase now, changing nothing (`gridbot purge --dry-run`)."""
+    c = cutoffs(settings, now)
+    result = Purged(reports=retention_db.count_erasable(conn, c.personal),
+                    residents=len(retention_db.idle_residents(conn, c.personal, -1)),
+                    numbers=[n for _, n in retention_db.erasable_reports(conn, c.personal, -1)])
+    for kind in PRUNED:
+        setattr(result, kind, retention_db.count_prunable(conn, kind, _cut(c, kind)))
+    return result
+
+
+def purge_batch(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Purged:
+    """Erase and prune at most `BATCH` rows of each kind (one transaction); call again while it did anything."""
+    c = cutoffs(settings, now)
+    ts = stamp(now)
+    result = Purged()
+    retention_db.secure_delete(conn, True)
+    try:
+        _erase_and_prune(conn, c, ts, result)
+    finally:
+        retention_db.secure_delete(conn, False)
+    if result.total:
+        audit.record(conn, ts, None, "retention_purge", "", reports=result.reports, residents=result.residents,
+                     outbox=result.outbox, updates=result.updates, conversations=result.conversations,
+                     events=result.events, audit=result.audit)
+    return result
+
+
+def _erase_and_prune(conn: sqlite3.Connection, c: Cutoffs, ts: str, result: Purged) -> None:
+    reports = retention_db.erasable_reports(conn, c.personal, BATCH)
+    if reports:
+        retention_db.erase_reports(conn, [r for r, _ in reports], ts, keep_answer, keep_event_detail)
+        result.reports, result.numbers = len(reports), [n for _, n in reports]
+    for kind in PRUNED:
+        setattr(result, kind, retention_db.prune(conn, kind, _cut(c, kind), BATCH))
+    # Residents last: a form pruned just now may have been what kept one.
+    result.residents = retention_db.forget_residents(conn, retention_db.idle_residents(conn, c.personal, BATCH))

@@ -1,0 +1,46 @@
+"""The enumerated values the schema allows, as `Literal` types: each mirrors a CHECK constraint (or, where
+the column has none, the values the code writes). A new value is a migration plus a change here."""
+
+from __future__ import annotations
+
+from typing import Final, Literal, get_args
+
+# 0001_org.sql
+AreaLevel = Literal["city", "town", "community", "grid"]
+Role = Literal["grid_leader", "grid_worker", "supervisor", "volunteer", "building_head", "street_head",
+               "community_admin", "town_admin", "city_admin"]
+BotStatus = Literal["member", "removed"]
+
+# 0002_reports.sql
+ReportKind = Literal["arrival", "dispute", "tip", "gathering", "health"]   # 0006_report_kinds.sql
+Priority = Literal["normal", "high"]
+ReportStatus = Literal["open", "accepted", "resolved"]
+OutboxStatus = Literal["pending", "sent", "failed"]
+TimerState = Literal["pending", "done", "cancelled"]
+TimerKind = Literal["accept", "resolve"]                   # no CHECK: the values casework arms
+OutboxPriority = Literal[0, 1, 2, 5]                       # no CHECK: db.outbox's URGENT … BROADCAST
+EscalationLevel = Literal[0, 1, 2, 3]                      # reports.level: worker, grid leader, community, town
+
+# 0003_broadcasts.sql
+BroadcastStatus = Literal["active", "paused", "cancelled", "done"]
+RunStatus = Literal["sending", "done", "skipped"]
+
+# 0005_field_trial.sql
+ClaimStatus = Literal["awaiting_contact", "awaiting_approval", "linked", "refused", "withdrawn"]
+
+OPEN_STATUSES: Final[tuple[ReportStatus, ...]] = ("open", "accepted")
+
+# (table, column) → the values its CHECK allows; tests compare these with the schema itself.
+CHECKED: Final[dict[tuple[str, str], tuple[object, ...]]] = {
+    ("areas", "level"): get_args(AreaLevel),
+    ("roles", "role"): get_args(Role),
+    ("group_chats", "bot_status"): get_args(BotStatus),
+    ("reports", "kind"): get_args(ReportKind),
+    ("reports", "priority"): get_args(Priority),
+    ("reports", "status"): get_args(ReportStatus),
+    ("outbox", "status"): get_args(OutboxStatus),
+    ("timers", "state"): get_args(TimerState),
+    ("broadcasts", "status"): get_args(BroadcastStatus),
+    ("broadcast_runs", "status"): get_args(RunStatus),
+    ("binding_claims", "status"): get_args(ClaimStatus),
+}

@@ -1,0 +1,104 @@
+"""The SQL of retention: which rows are past their time, erasing a report's personal details, pruning.
+
+Each function does one batch (`limit` rows) so that a long backlog is worked off in short transactions
+instead of holding the write lock for the whole of it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Callable
+
+Keep = Callable[[str, Any], bool]
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """UTC stamps: rows older than these are past their time."""
+    personal: str
+    outbox: str
+    updates: str
+    events: str
+    audit: str
+
+
+def erasable_reports(conn: sqlite3.Connection, before: str, limit: int) -> list[tuple[int, str]]:
+    """(id, number) of resolved reports, not yet erased, resolved before `before` (reports_erasable index)."""
+    rows = conn.execute("SELECT id, number FROM reports WHERE status = 'resolved' AND erased_at IS NULL"
+                        " AND resolved_at < ? ORDER BY resolved_at LIMIT ?", (before, limit))
+    return [(r[0], r[1]) for r in rows]
+
+
+def erase_reports(conn: sqlite3.Connection, report_ids: list[int], now: str, keep_detail: Keep,
+                  keep_event: Keep) -> None:
+    """Keep each report's number, area, kind, priority, times and status; drop who filed it, the outcome's text,
+    every answer `keep_detail` does not keep, free texts in its history, and the texts of messages about it."""
+    for report_id in report_ids:
+        details = json.loads(conn.execute("SELECT details FROM reports WHERE id = ?", (report_id,)).fetchone()[0])
+        kept = {k: v for k, v in details.items() if keep_detail(k, v)}
+        conn.execute("UPDATE reports SET details = ?, outcome = NULL, reporter_user = 0, erased_at = ? WHERE id = ?",
+                     (json.dumps(kept, ensure_ascii=False), now, report_id))
+        for event_id, detail in conn.execute("SELECT id, detail FROM report_events WHERE report_id = ?",
+                                             (report_id,)).fetchall():
+            values = json.loads(detail)
+            cleaned = {k: v for k, v in values.items() if keep_event(k, v)}
+            if cleaned != values:
+                conn.execute("UPDATE report_events SET detail = ? WHERE id = ?",
+                             (json.dumps(cleaned, ensure_ascii=False), event_id))
+    # One pass over the outbox for the whole batch (it has no index on report_id, and needs none elsewhere).
+    marks = ",".join("?" * len(report_ids))
+    conn.execute(f"UPDATE outbox SET text = '', reply_markup = NULL WHERE report_id IN ({marks}) AND text != ''",
+                 report_ids)
+
+
+def idle_residents(conn: sqlite3.Connection, before: str, limit: int) -> list[int]:
+    """Telegram users who are not staff, were last seen before `before`, and have no unresolved report and no
+    form in progress: their profile (name, username, language) is no longer needed."""
+    rows = conn.execute(
+        "SELECT t.user_id FROM telegram_users t WHERE t.updated_at < ?"
+        " AND NOT EXISTS (SELECT 1 FROM people p WHERE p.telegram_user_id = t.user_id)"
+        " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.reporter_user = t.user_id AND r.status != 'resolved')"
+        " AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.user_id = t.user_id) LIMIT ?", (before, limit))
+    return [r[0] for r in rows]
+
+
+def forget_residents(conn: sqlite3.Connection, user_ids: list[int]) -> int:
+    conn.executemany("DELETE FROM telegram_users WHERE user_id = ?", [(u,) for u in user_ids])
+    return len(user_ids)
+
+
+# Each prune: (table, the condition on a row past its time). Rows go oldest id first.
+PRUNES = {
+    "outbox": ("outbox", "status != 'pending' AND created_at < :cut"),
+    "updates": ("processed_updates", "at < :cut"),
+    "conversations": ("conversations", "updated_at < :cut"),
+    "events": ("report_events", "at < :cut AND report_id IN (SELECT id FROM reports WHERE status = 'resolved')"),
+    "audit": ("audit_log", "at < :cut"),
+}
+
+
+def count_prunable(conn: sqlite3.Connection, kind: str, cut: str) -> int:
+    table, where = PRUNES[kind]
+    return int(conn.execute(f"SELECT count(*) FROM {table} WHERE {where}", {"cut": cut}).fetchone()[0])
+
+
+def prune(conn: sqlite3.Connection, kind: str, cut: str, limit: int) -> int:
+    table, where = PRUNES[kind]
+    return conn.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {where}"
+                        " ORDER BY rowid LIMIT :limit)", {"cut": cut, "limit": limit}).rowcount
+
+
+def count_erasable(conn: sqlite3.Connection, before: str) -> int:
+    return int(conn.execute("SELECT count(*) FROM reports WHERE status = 'resolved' AND erased_at IS NULL"
+                            " AND resolved_at < ?", (before,)).fetchone()[0])
+
+
+def secure_delete(conn: sqlite3.Connection, on: bool) -> None:
+    """While on, SQLite overwrites what it deletes or shrinks with zeros (else erased text stays in free space)."""
+    conn.execute(f"PRAGMA secure_delete = {'ON' if on else 'OFF'}")
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Move the WAL into the database file and empty it: old page images in the WAL held the erased text too."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

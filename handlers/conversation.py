@@ -1,0 +1,79 @@
+"""The one renderer of conversation screens, and the input every declared flow shares: text typed in private and
+the flows' buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot.core.telegram_html import split_html
+from bot.services import intake
+from bot.services.flows import registry
+from bot.services.views import Button, Message, Screen
+from handlers.common import Context, once, reader_locale, runtime, send
+from messages import label, render
+
+
+def render_message(message: Message, locale: str) -> str:
+    context = {k: render_message(v, locale) if isinstance(v, Message) else v for k, v in message.context.items()}
+    return render(message.template, locale, **context)
+
+
+def render_screen(screen: Screen, locale: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The text (the reason a step is asked again first) and the buttons of a screen."""
+    text = render_message(screen.message, locale)
+    if screen.error is not None:
+        text = f"{render_message(screen.error, locale)}\n\n{text}"
+    rows = [[_button(b, locale) for b in row] for row in screen.buttons]
+    return text, InlineKeyboardMarkup(rows) if rows else None
+
+
+def _button(button: Button, locale: str) -> InlineKeyboardButton:
+    text = label(button.label.template, locale, **button.label.context) if button.label else button.text
+    return InlineKeyboardButton(text, callback_data=button.data)
+
+
+async def show(update: Update, context: Context, screen: Screen) -> None:
+    """Send a screen to the private chat the update came from (a preview first, split as Telegram needs)."""
+    if update.effective_chat is None:
+        return
+    chat_id = update.effective_chat.id
+    for html in screen.preamble:
+        for part in split_html(html):
+            await send(context, chat_id, part)
+    text, markup = render_screen(screen, reader_locale(update, context))
+    await send(context, chat_id, text, markup)
+
+
+async def typed(update: Update, context: Context) -> None:
+    rt, user, message = runtime(context), update.effective_user, update.effective_message
+    if user is None or message is None or message.text is None:
+        return
+    screen = await once(update, context, intake.typed, rt.settings, user.id, message.text, rt.now())
+    await show(update, context, screen)
+
+
+async def pressed(update: Update, context: Context) -> None:
+    rt, query, user = runtime(context), update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    screen = await once(update, context, intake.pressed, rt.settings, user.id, query.data or "", rt.now())
+    if screen.toast:
+        await query.answer(render_message(screen.message, reader_locale(update, context))[:200])
+        return
+    await asyncio.gather(query.answer(), show(update, context, screen))
+    if screen.tick:
+        await rt.tick()
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Typed text in private (not commands), and the buttons of every registered flow."""
+    pattern = "^(" + "|".join(re.escape(p) for p in registry.prefixes()) + r")\|"
+    return [
+        CallbackQueryHandler(pressed, pattern=pattern),
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed),
+    ]
