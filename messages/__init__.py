@@ -74,7 +74,7 @@ def render(name: str, locale: str = DEFAULT_LOCALE, /, **context: Any) -> str:
     """Render `name` (e.g. "groups/bind_bound") in `locale`, falling back to zh_CN."""
     loc = _known(locale)
     text = _render(name, loc, context)
-    note(name, loc, text)
+    note(name, loc, text, context)
     return text
 
 
@@ -82,7 +82,7 @@ def label(name: str, locale: str = DEFAULT_LOCALE, /, **context: str) -> str:
     """`render` for short texts that depend only on their (hashable) arguments: button labels and the like."""
     loc = _known(locale)
     text = _cached(name, loc, **context)
-    note(name, loc, text)
+    note(name, loc, text, context)
     return text
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import deque
 from contextlib import contextmanager
-from typing import Iterator, NamedTuple
+from typing import Any, Iterator, Mapping, NamedTuple
 
 
 class Record(NamedTuple):
     name: str
     locale: str
     text: str
+    context: Mapping[str, Any]         # the values it was rendered with (which step a question asks, …)
 
 
 class Recording:
@@ -25,12 +26,21 @@ class Recording:
     def name_of(self, text: str) -> str | None:
         """The template that rendered `text`: the newest exact match, else the longest text found inside it
         (a message made of several renders, such as an error above the question it repeats)."""
-        records = list(reversed(self.records))
-        for record in records:
+        newest_first: list[Record] = list(reversed(self.records))
+        for record in newest_first:
             if record.text == text:
                 return record.name
-        inside = [r for r in records if r.text and r.text in text]
-        return max(inside, key=lambda r: len(r.text)).name if inside else None
+        found = self.inside(text)
+        return found[0].name if found else None
+
+    def inside(self, text: str) -> list[Record]:
+        """The newest render of each text found in `text`, longest first: a message made of several renders
+        (an error above the question it repeats) has them all."""
+        found: dict[str, Record] = {}
+        for record in reversed(self.records):
+            if record.text and record.text in text:
+                found.setdefault(record.text, record)
+        return sorted(found.values(), key=lambda r: -len(r.text))
 
     def stop(self) -> None:
         global _active
@@ -41,9 +51,9 @@ class Recording:
 _active: tuple[Recording, ...] = ()
 
 
-def note(name: str, locale: str, text: str) -> None:
+def note(name: str, locale: str, text: str, context: Mapping[str, Any]) -> None:
     for recording in _active:
-        recording.records.append(Record(name, locale, text))
+        recording.records.append(Record(name, locale, text, context))
 
 
 def start_recording(maxlen: int = 2000) -> Recording:

@@ -40,6 +40,35 @@ def template_of(bot, message: BotMessage) -> str:
     return name
 
 
+def records_in(message: BotMessage) -> list[messages.Record]:
+    """Every render found in what the bot sent, longest first, with the values it was rendered with: a message
+    made of several (an error above the question it repeats) has them all."""
+    return RECORDING.inside(message.data.get("html") or message.text or "")
+
+
+def names_in(message: BotMessage | str) -> set[str]:
+    """The templates found in a message, or in any text (what the command line printed)."""
+    text = message if isinstance(message, str) else message.data.get("html") or message.text or ""
+    return {r.name for r in RECORDING.inside(text)}
+
+
+def context_of(message: BotMessage, name: str) -> dict:
+    """The values template `name` was rendered with for this message (the rows of a confirmation, …)."""
+    found = [r.context for r in records_in(message) if r.name == name]
+    assert found, f"{name} is not in {message.text!r}"
+    return dict(found[0])
+
+
+def asked(message: BotMessage) -> str | None:
+    """The step a report form question (`report/ask`) asks, as its key ("phone")."""
+    return next((r.context["step"] for r in records_in(message) if r.name == "report/ask"), None)
+
+
+def back_data(message: BotMessage) -> str:
+    """The callback data of a form question's Back button (it names the step it leaves)."""
+    return next(b["callback_data"] for b in message.buttons if b.get("callback_data", "").startswith("f|back|"))
+
+
 async def press_data(person: Person, message: BotMessage, data: str) -> str:
     """Press the button with this callback data: a test names the button, not its words."""
     assert data in {b.get("callback_data") for b in message.buttons}, (data, message.buttons)

@@ -11,7 +11,8 @@ import pytest
 from bot.app.harness import running_bot
 from sandbox import SandboxDriver
 from db import broadcasts as broadcasts_db
-from tests.scenario import DISPUTE, eventually, new_group, started, team
+from tests.scenario import (DISPUTE, RECORDING, context_of, eventually, names_in, new_group, press_data, started, team,
+                            template_of)
 
 GRIDS = ("G0101", "G0102", "G0201", "G0202")
 
@@ -35,7 +36,7 @@ async def groups_of_town(driver) -> tuple[object, dict[str, int]]:
 
 
 async def compose(driver, person, steps: list[tuple[str, str]]):
-    """Drive /broadcast: ('press', label) or ('say', text); returns the last message with buttons."""
+    """Drive /broadcast: ('press', callback data) or ('say', text); returns the last message with buttons."""
     await driver.skip(person.private)
     await person.says(person.private, "/broadcast")
     message = await driver.expect(person.private)
@@ -43,7 +44,7 @@ async def compose(driver, person, steps: list[tuple[str, str]]):
         message = await driver.expect(person.private)
     for kind, value in steps:
         if kind == "press":
-            await person.press(message, value)
+            await press_data(person, message, value)
         else:
             await person.says(person.private, value)
         message = await driver.expect(person.private)
@@ -52,20 +53,20 @@ async def compose(driver, person, steps: list[tuple[str, str]]):
     return message
 
 
-RUMOUR = [("press", "辟谣"), ("say", "明天全城封控"), ("say", "没有封控计划"), ("say", "市防控指挥部")]
+RUMOUR = [("press", "b|tpl|rumour"), ("say", "明天全城封控"), ("say", "没有封控计划"), ("say", "市防控指挥部")]
+NOW, NO_PIN, SUBMIT = ("press", "b|when|now"), ("press", "b|pin|0"), "b|ok"
 
 
 async def test_a_rumour_rebuttal_reaches_every_group_of_the_town_now(bot, driver, clock):
     await driver.limits(overall_per_sec=30, group_per_min=20, chat_per_sec=1)
     admin, groups = await groups_of_town(driver)
 
-    preview_summary = await compose(driver, admin, RUMOUR + [("press", "荆河街道"), ("press", "立即发送"),
-                                                             ("press", "不置顶")])
-    assert "共 4 个群" in preview_summary.text
-    previews = [m for m in await driver.sent(admin.private) if "辟谣" in (m.text or "")]
-    assert "网传：明天全城封控" in previews[-1].text
-    await admin.press(preview_summary, "确认提交")
-    assert "正在发送" in (await driver.expect(admin.private)).text
+    preview_summary = await compose(driver, admin, RUMOUR + [("press", "b|aud|JH"), NOW, NO_PIN])
+    assert context_of(preview_summary, "broadcast/preview")["groups"] == 4
+    previews = [m for m in await driver.sent(admin.private) if m.text and template_of(bot, m) == "notices/rumour"]
+    assert "明天全城封控" in previews[-1].text
+    await press_data(admin, preview_summary, SUBMIT)
+    assert context_of(await driver.expect(admin.private), "broadcast/created")["when"] == "now"
 
     for code, chat in groups.items():
         notice = await driver.expect(chat)
@@ -73,17 +74,17 @@ async def test_a_rumour_rebuttal_reaches_every_group_of_the_town_now(bot, driver
     await bot.runtime.sender.drained()
     await bot.runtime.tick()
     report = await driver.expect(admin.private)
-    assert "送达 4/4" in report.text
+    shown = context_of(report, "broadcast/report")
+    assert (shown["delivered"], shown["total"]) == (4, 4)
     assert bot.runtime.sender.stats.flood_waits == 0          # the outbox never ran into flood control
 
 
 async def test_fields_are_escaped_and_a_bad_template_is_refused_at_compose_time(bot, driver, clock, capsys):
     admin, groups = await groups_of_town(driver)
-    await compose(driver, admin, [("press", "辟谣"), ("say", "<b>封城</b> & 抢购"), ("say", "假的"),
-                                  ("say", "官方"), ("say", "G0101"), ("press", "立即发送"),
-                                  ("press", "不置顶")])
+    await compose(driver, admin, [("press", "b|tpl|rumour"), ("say", "<b>封城</b> & 抢购"), ("say", "假的"),
+                                  ("say", "官方"), ("say", "G0101"), NOW, NO_PIN])
     summary = (await driver.sent(admin.private))[-1]
-    await admin.press(await _last_with_buttons(driver, admin), "确认提交")
+    await press_data(admin, await _last_with_buttons(driver, admin), SUBMIT)
     notice = await driver.expect(groups["G0101"])
     assert "<b>封城</b> & 抢购" in notice.text
     assert summary
@@ -109,14 +110,14 @@ async def test_a_grid_leader_cannot_reach_beyond_the_grid(bot, driver, clock):
     assert [b["text"] for b in audience.buttons if b["callback_data"].startswith("b|aud|")] == ["府前社区第一网格"]
     for code in ("JH", "TZ", "G0102"):
         await leader.says(leader.private, code)
-        assert "不在您负责的范围内" in (await driver.expect(leader.private)).text
+        assert "broadcast/error/out_of_scope" in names_in(await driver.expect(leader.private))
     forged = await leader.press_data(leader.private, audience.message_id, "b|aud|TZ", forge=True)
-    assert "失效" in (await driver.answer(forged)).text
+    assert template_of(bot, await driver.answer(forged)) == "report/toast_stale"
     resident = await driver.user("居民")
     await resident.start()
     await driver.expect(resident.private)
     await resident.says(resident.private, "/broadcast")
-    assert "只有网格长" in (await driver.expect(resident.private)).text
+    assert template_of(bot, await driver.expect(resident.private)) == "broadcast/not_allowed"
 
 
 async def test_at_a_time_and_daily_runs_go_out_once_each(bot, driver, clock, settings):
@@ -124,11 +125,11 @@ async def test_at_a_time_and_daily_runs_go_out_once_each(bot, driver, clock, set
     local = clock.now().astimezone(settings.tz)
     at = (local + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
     daily = (local + timedelta(hours=2)).strftime("%H:%M")
-    for kind, value in (("指定时间", at), ("每天定时", daily)):
-        last = await compose(driver, admin, RUMOUR + [("say", "G0101"), ("press", kind), ("say", value),
-                                                      ("press", "不置顶")])
-        await admin.press(last, "确认提交")
-        assert "首次发送" in (await driver.expect(admin.private)).text
+    for kind, value in (("at", at), ("daily", daily)):
+        last = await compose(driver, admin, RUMOUR + [("say", "G0101"), ("press", f"b|when|{kind}"), ("say", value),
+                                                      NO_PIN])
+        await press_data(admin, last, SUBMIT)
+        assert context_of(await driver.expect(admin.private), "broadcast/created")["when"] == kind
     await bot.runtime.tick()
     assert await driver.nothing_new(groups["G0101"])
 
@@ -150,31 +151,30 @@ async def test_at_a_time_and_daily_runs_go_out_once_each(bot, driver, clock, set
 async def test_pause_resume_and_cancel(bot, driver, clock, settings):
     admin, groups = await groups_of_town(driver)
     daily = (clock.now().astimezone(settings.tz) + timedelta(minutes=30)).strftime("%H:%M")
-    last = await compose(driver, admin, RUMOUR + [("say", "G0101"), ("press", "每天定时"), ("say", daily),
-                                                  ("press", "不置顶")])
-    await admin.press(last, "确认提交")
+    last = await compose(driver, admin, RUMOUR + [("say", "G0101"), ("press", "b|when|daily"), ("say", daily), NO_PIN])
+    await press_data(admin, last, SUBMIT)
     await driver.expect(admin.private)
     await admin.says(admin.private, "/broadcasts")
     listing = await driver.expect(admin.private)
     (broadcast,) = await bot.db.read(broadcasts_db.listed)
 
-    await driver.answer(await admin.press(listing, f"⏸ #{broadcast.id}"))
+    await driver.answer(await press_data(admin, listing, f"bl|{broadcast.id}|pause"))
     clock.advance(hours=1)
     await bot.runtime.tick()
     assert await driver.nothing_new(groups["G0101"])
 
     stranger = await started(driver, "杨帆", 900021)                  # leader of another grid
     pressed = await stranger.press_data(admin.private, listing.message_id, f"bl|{broadcast.id}|cancel", forge=True)
-    assert "无权操作" in (await driver.answer(pressed)).text
+    assert template_of(bot, await driver.answer(pressed)) == "broadcast/status/forbidden"
 
     await admin.says(admin.private, "/broadcasts")
     listing = await driver.expect(admin.private)
-    await driver.answer(await admin.press(listing, f"▶ #{broadcast.id}"))
+    await driver.answer(await press_data(admin, listing, f"bl|{broadcast.id}|resume"))
     clock.advance(hours=23, minutes=35)                               # tomorrow's run is 5 minutes ago
     await bot.runtime.tick()
     await driver.expect(groups["G0101"])
 
-    await driver.answer(await admin.press(listing, f"✖ #{broadcast.id}"))
+    await driver.answer(await press_data(admin, listing, f"bl|{broadcast.id}|cancel"))
     clock.advance(hours=48)
     await bot.runtime.tick()
     assert await driver.nothing_new(groups["G0101"])
@@ -189,18 +189,19 @@ async def test_a_removed_group_is_reported_and_a_migrated_group_followed(bot, dr
     supergroup = await driver.migrate(groups["G0201"])                # the bot learns of it only when sending
     await driver.add_bot(groups["G0202"], by=admin, admin=True)
 
-    last = await compose(driver, admin, RUMOUR + [("press", "荆河街道"), ("press", "立即发送"), ("press", "📌 置顶")])
-    await admin.press(last, "确认提交")
+    last = await compose(driver, admin, RUMOUR + [("press", "b|aud|JH"), NOW, ("press", "b|pin|1")])
+    await press_data(admin, last, SUBMIT)
     await driver.expect(admin.private)
     for chat in (groups["G0101"], supergroup, groups["G0202"]):
-        assert "辟谣" in (await driver.expect(chat)).text
+        assert template_of(bot, await driver.expect(chat)) == "notices/rumour"
     await bot.runtime.sender.drained()
     await bot.runtime.tick()
 
     report = await driver.expect(admin.private)
-    assert "送达 3/4" in report.text and "府前社区第二网格" in report.text and "机器人已被移出该群" in report.text
-    assert "其中 2 个群未能置顶" in report.text
-    assert "移出" in (await driver.expect(leader.private)).text
+    shown = context_of(report, "broadcast/report")
+    assert (shown["delivered"], shown["total"], shown["unpinned"]) == (3, 4, 2)
+    assert [(f["grid"].code, f["reason"]) for f in shown["failures"]] == [("G0102", "removed")]
+    assert template_of(bot, await driver.expect(leader.private)) == "broadcast/group_removed"
     pins = await driver.events(0, None, kinds=["pin"])
     assert [p.chat_id for p in pins] == [groups["G0202"]]             # the only group where the bot may pin
     assert bot.runtime.sender.stats.pin_failures >= 2
@@ -209,9 +210,8 @@ async def test_a_removed_group_is_reported_and_a_migrated_group_followed(bot, dr
 async def test_a_long_free_text_is_split_on_line_boundaries(bot, driver, clock):
     admin, groups = await groups_of_town(driver)
     text = "\n".join(f"第{i}条：请居民朋友做好个人防护，勤洗手、常通风、戴口罩。" for i in range(200))
-    last = await compose(driver, admin, [("press", "自由文本"), ("say", text), ("say", "G0101"),
-                                         ("press", "立即发送"), ("press", "不置顶")])
-    await admin.press(last, "确认提交")
+    last = await compose(driver, admin, [("press", "b|tpl|free"), ("say", text), ("say", "G0101"), NOW, NO_PIN])
+    await press_data(admin, last, SUBMIT)
     first, second = await driver.expect(groups["G0101"]), await driver.expect(groups["G0101"])
     assert first.text.endswith("戴口罩。") and second.text.startswith("第")
     assert (first.text + "\n" + second.text) == text
@@ -250,9 +250,9 @@ async def test_a_run_missed_while_down_is_sent_once_within_grace_else_skipped(se
         admin, groups = await groups_of_town(driver)
         for minutes in (60, 120):
             at = (local + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
-            last = await compose(driver, admin, RUMOUR + [("say", "G0101"), ("press", "指定时间"),
-                                                          ("say", at), ("press", "不置顶")])
-            await admin.press(last, "确认提交")
+            last = await compose(driver, admin, RUMOUR + [("say", "G0101"), ("press", "b|when|at"), ("say", at),
+                                                          NO_PIN])
+            await press_data(admin, last, SUBMIT)
             await driver.expect(admin.private)
     clock.advance(minutes=125)                     # the first is 65 minutes late, the second 5 (grace: 10)
     async with running_bot(settings, clock, sandbox=sandbox, db=db) as bot:
@@ -281,7 +281,8 @@ async def test_the_command_line_schedules_lists_and_cancels(bot, driver, clock, 
     db_path = bot.runtime.settings.database
     assert await cli("broadcast", "--audience", "JH01", "--template", "test_reminder",
                      "--var", "date=4月10日 8:00-11:00", "--var", "place=社区广场", "--db", db_path) == 0
-    assert "2 个群" in capsys.readouterr().out
+    assert "cli/broadcast_created" in names_in(capsys.readouterr().out)
+    assert [r.context["groups"] for r in RECORDING.records if r.name == "cli/broadcast_created"][-1] == 2
     clock.advance(SystemClock().now() - clock.now())                  # the command line knows only real time
     await bot.runtime.tick()
     assert "社区广场" in (await driver.expect(groups["G0101"])).text
@@ -294,11 +295,13 @@ async def test_the_command_line_schedules_lists_and_cancels(bot, driver, clock, 
     capsys.readouterr()
     assert await cli("broadcasts", "--db", db_path) == 0
     listing = capsys.readouterr().out
-    assert "送达 2/2" in listing and "0 9 * * 1" in listing
+    assert "cli/broadcasts" in names_in(listing) and "0 9 * * 1" in listing
     (repeating,) = [b for b in await bot.db.read(broadcasts_db.listed) if b.schedule == "0 9 * * 1"]
+    (once,) = [b for b in await bot.db.read(broadcasts_db.listed, True) if b.template == "test_reminder"]
+    assert [(r.delivered, r.total) for r in await bot.db.read(broadcasts_db.runs_of, once.id)] == [(2, 2)]
     assert await cli("broadcast-cancel", str(repeating.id), "--db", db_path) == 0
     assert await cli("broadcast", "--audience", "TZ", "--text", "x", "--cron", "99 * * * *", "--db", db_path) == 1
-    assert "cron 表达式无效" in capsys.readouterr().err
+    assert "broadcast/error/bad_cron" in names_in(capsys.readouterr().err)
 
 
 async def _removed(bot, chat_id: int) -> bool:

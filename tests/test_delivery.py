@@ -7,7 +7,7 @@ from sandbox import SandboxDriver
 from db import outbox as outbox_db
 from db import people as people_db
 from db import reports as reports_db
-from tests.scenario import DISPUTE, report_from_group, team
+from tests.scenario import DISPUTE, context_of, report_from_group, team, template_of
 
 
 async def cards_in(driver, chat_id, number):
@@ -56,8 +56,10 @@ async def test_a_worker_who_never_pressed_start(bot, driver, clock):
 
     card = await driver.expect(crew.leader.private)
     notices = [card, await driver.expect(crew.leader.private)]
-    texts = " ".join(n.text for n in notices)
-    assert number in texts and "无法给 张伟 发送私信" in texts
+    (warning,) = [n for n in notices if template_of(bot, n) == "report/worker_unreachable"]
+    shown = context_of(warning, "report/worker_unreachable")
+    assert (shown["report"].number, shown["name"]) == (number, "张伟")
+    assert any(number in n.text for n in notices if n is not warning)             # the card, rerouted to him
     person = await bot.db.read(people_db.by_telegram_id, silent.id)
     assert await bot.db.read(lambda c: c.execute("SELECT unreachable_at FROM people WHERE id = ?",
                                                  (person.id,)).fetchone()[0])
@@ -107,7 +109,8 @@ async def test_a_redelivered_update_makes_one_report_and_one_notification(bot, d
 
     assert len(await bot.db.read(reports_db.all_reports)) == 1
     assert len(await cards_in(driver, li_na.private, number)) == 1
-    assert len([m for m in await driver.sent(resident.private) if "报备已提交" in (m.text or "")]) == 1
+    receipts = [m for m in await driver.sent(resident.private) if m.text and template_of(bot, m) == "report/submitted"]
+    assert len(receipts) == 1
 
 
 async def test_an_assignment_is_not_held_up_by_a_queue_of_notices(bot, driver, clock):

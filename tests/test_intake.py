@@ -8,7 +8,8 @@ from bot.app.harness import running_bot
 from sandbox import SandboxDriver
 from db import conversations as conv_db
 from db import reports as reports_db
-from tests.scenario import ARRIVAL, DISPUTE, answer_step, fill, new_group, team
+from tests.scenario import (ARRIVAL, DISPUTE, answer_step, asked, back_data, context_of, fill, names_in, new_group,
+                            press_data, records_in, team, template_of)
 
 
 async def open_form(driver, resident, group):
@@ -30,14 +31,14 @@ async def test_the_group_only_sees_a_link(bot, driver, clock):
 
     intake = await driver.expect(crew.group)
     assert intake.buttons[0]["url"] == "https://t.me/gridbot_sandbox_bot?start=r_G0101"
-    assert "私聊" in intake.text
+    assert template_of(bot, intake) == "report/group_intake"
 
 
 async def test_an_unbound_group_is_told_to_bind(bot, driver):
     resident = await driver.user("居民")
     group = await new_group(driver, "闲聊群", [resident], added_by=resident)
     await resident.says(group, "/report")
-    assert "/bind" in (await driver.expect(group)).text
+    assert template_of(bot, await driver.expect(group)) == "report/group_not_bound"
 
 
 async def test_bad_answers_are_explained_and_asked_again(bot, driver, clock):
@@ -48,21 +49,22 @@ async def test_bad_answers_are_explained_and_asked_again(bot, driver, clock):
     question = await answer_step(driver, resident, question, "behalf", "self")
     question = await answer_step(driver, resident, question, "name", "赵小满")
 
-    for bad, why in (("12345", "手机号格式不对"), ("138 1234 567a", "手机号格式不对")):
+    for bad in ("12345", "138 1234 567a"):
         reply = await answer_step(driver, resident, question, "phone", bad)
-        assert why in reply.text and "手机号" in reply.text.split("\n\n")[1]
+        assert "report/invalid/bad_phone" in names_in(reply) and asked(reply) == "phone"
     question = await answer_step(driver, resident, question, "phone", "+86 139-1234-5678")
     question = await answer_step(driver, resident, question, "origin", "山东省济南市")
     for bad in ("2026-02-30", "下周", "2024-01-01"):
         reply = await answer_step(driver, resident, question, "arrival_date", bad)
-        assert "日期" in reply.text and "到达日期" in reply.text
+        assert names_in(reply) & {"report/invalid/bad_date", "report/invalid/date_out_of_range"}
+        assert asked(reply) == "arrival_date"
     question = await answer_step(driver, resident, question, "arrival_date", "2026-04-08")
     reply = await answer_step(driver, resident, question, "address", "长" * 501)
-    assert "太长（501 字）" in reply.text
+    assert context_of(reply, "report/invalid/too_long")["length"] == 501
     question = await answer_step(driver, resident, question, "address", "3号楼")
     await resident.says(resident.private, "坐火车")   # typed where buttons are asked
     reply = await driver.expect(resident.private)
-    assert "请点击下方按钮" in reply.text
+    assert "report/invalid/use_buttons" in names_in(reply)
 
     state, _ = await bot.db.read(conv_db.get, resident.id)
     assert state["answers"]["phone"] == "13912345678"
@@ -78,18 +80,18 @@ async def test_back_changes_an_answer_and_cancel_drops_the_form(bot, driver, clo
     question = await answer_step(driver, resident, question, "kind", "dispute")
     question = await answer_step(driver, resident, question, "behalf", "other")
     question = await answer_step(driver, resident, question, "category", "family")
-    await resident.press(question, "返回")
+    await press_data(resident, question, back_data(question))
     question = await driver.expect(resident.private)
-    assert "纠纷类别" in question.text
+    assert asked(question) == "category"
     question = await answer_step(driver, resident, question, "category", "labour")
     state, _ = await bot.db.read(conv_db.get, resident.id)
     assert state["answers"]["category"] == "labour" and state["answers"]["behalf"] == "other"
 
-    await resident.press(question, "取消")
-    assert "已取消" in (await driver.expect(resident.private)).text
+    await press_data(resident, question, "f|cancel")
+    assert template_of(bot, await driver.expect(resident.private)) == "report/cancelled"
     assert await bot.db.read(conv_db.get, resident.id) is None
     await resident.says(resident.private, "/cancel")
-    assert "没有进行中" in (await driver.expect(resident.private)).text
+    assert template_of(bot, await driver.expect(resident.private)) == "report/nothing_to_cancel"
     assert await reports_of(bot) == []
 
 
@@ -99,9 +101,9 @@ async def test_a_stale_button_does_nothing(bot, driver, clock):
     first = await open_form(driver, resident, crew.group)
     await answer_step(driver, resident, first, "kind", "dispute")
 
-    pressed = await resident.press(first, "来/返报备")   # the answered question's button, pressed again
+    pressed = await press_data(resident, first, "f|kind|arrival")   # the answered question's button, again
 
-    assert "失效" in (await driver.answer(pressed)).text
+    assert template_of(bot, await driver.answer(pressed)) == "report/toast_stale"
     state, _ = await bot.db.read(conv_db.get, resident.id)
     assert state["answers"] == {"kind": "dispute"}
 
@@ -119,17 +121,18 @@ async def test_private_report_chooses_community_then_grid_or_takes_a_code(bot, d
     await resident.press(grids, "府前社区第二网格")
     question = await driver.expect(resident.private)
     assert "府前社区第二网格" in question.text
-    await resident.press(question, "返回")
+    await press_data(resident, question, back_data(question))
     grids = await driver.expect(resident.private)
     await resident.press(grids, "府前社区第二网格")
     question = await driver.expect(resident.private)
-    await resident.press(question, "取消")
+    await press_data(resident, question, "f|cancel")
     await driver.expect(resident.private)
 
     await resident.says(resident.private, "/report")
     await driver.expect(resident.private)
     await resident.says(resident.private, "G9999")
-    assert "没有找到网格 G9999" in (await driver.expect(resident.private)).text
+    unknown = await driver.expect(resident.private)
+    assert "report/invalid/unknown_grid" in names_in(unknown) and "G9999" in unknown.text
     await resident.says(resident.private, "g0201")
     assert "龙泉社区第一网格" in (await driver.expect(resident.private)).text
 
@@ -139,8 +142,9 @@ async def test_reporting_for_someone_else(bot, driver, clock):
     building_head = await driver.user("楼长陈")
     first = await open_form(driver, building_head, crew.group)
     confirm = await fill(driver, building_head, first, {**ARRIVAL, "behalf": "other", "test_result": "none"})
-    assert "核酸检测日期" not in confirm.text and "代他人报备" in confirm.text
-    await building_head.press(confirm, "确认提交")
+    shown = dict(context_of(confirm, "report/confirm")["rows"])
+    assert "test_date" not in shown and shown["behalf"] == "other"
+    await press_data(building_head, confirm, "f|submit")
     await driver.expect(building_head.private)
     (report,) = await reports_of(bot)
     assert report.on_behalf and "test_date" not in report.details
@@ -152,7 +156,7 @@ async def test_high_priority_from_a_risk_area_or_an_urgent_dispute(bot, driver, 
                     {**DISPUTE, "category": "epidemic"}, ARRIVAL):
         resident = await driver.user("居民")
         confirm = await fill(driver, resident, await open_form(driver, resident, crew.group), answers)
-        await resident.press(confirm, "确认提交")
+        await press_data(resident, confirm, "f|submit")
         await driver.expect(resident.private)
     reports = await reports_of(bot)
     assert [r.priority for r in reports] == ["high", "high", "high", "normal"]
@@ -169,7 +173,7 @@ async def test_an_idle_conversation_expires(bot, driver, clock, settings):
 
     await resident.says(resident.private, "赵小满")
 
-    assert "已过期" in (await driver.expect(resident.private)).text
+    assert template_of(bot, await driver.expect(resident.private)) == "report/expired"
     assert await bot.db.read(conv_db.get, resident.id) is None
 
 
@@ -186,8 +190,8 @@ async def test_a_conversation_survives_a_restart(settings, clock, db, city, sand
         remaining = {k: v for k, v in ARRIVAL.items() if k not in ("kind", "behalf", "name")}
         confirm = await fill(driver, resident, question, remaining)
         assert "赵小满" in confirm.text
-        await resident.press(confirm, "确认提交")
-        assert "报备已提交" in (await driver.expect(resident.private)).text
+        await press_data(resident, confirm, "f|submit")
+        assert template_of(bot, await driver.expect(resident.private)) == "report/submitted"
         (report,) = await bot.db.read(reports_db.all_reports)
         assert report.details["name"] == "赵小满"
     await driver.close()
@@ -197,12 +201,13 @@ async def test_an_english_speaker_gets_english(bot, driver, clock):
     crew = await team(bot, driver, clock)
     resident = await driver.user("Sam", language_code="en")
     question = await open_form(driver, resident, crew.group)
-    assert "What do you want to report" in question.text
+    assert asked(question) == "kind" and {r.locale for r in records_in(question)} == {"en"}
     reply = await answer_step(driver, resident, question, "kind", "arrival")
     reply = await answer_step(driver, resident, reply, "behalf", "self")
     reply = await answer_step(driver, resident, reply, "name", "Sam Lee")
     reply = await answer_step(driver, resident, reply, "phone", "555")
-    assert "not a mainland mobile number" in reply.text
+    assert "report/invalid/bad_phone" in names_in(reply)
+    assert {r.locale for r in records_in(reply)} == {"en"}
 
 
 async def test_a_double_tap_on_back_goes_back_once(bot, driver, clock):
@@ -212,10 +217,10 @@ async def test_a_double_tap_on_back_goes_back_once(bot, driver, clock):
     question = await answer_step(driver, resident, question, "kind", "dispute")
     question = await answer_step(driver, resident, question, "behalf", "self")
 
-    await resident.press(question, "返回")
+    await press_data(resident, question, back_data(question))
     await driver.expect(resident.private)
-    again = await resident.press(question, "返回")                   # the same button, pressed twice
+    again = await press_data(resident, question, back_data(question))   # the same button, pressed twice
 
-    assert "失效" in (await driver.answer(again)).text
+    assert template_of(bot, await driver.answer(again)) == "report/toast_stale"
     state, _ = await bot.db.read(conv_db.get, resident.id)
     assert state["answers"] == {"kind": "dispute"}

@@ -8,6 +8,7 @@ from bot.core.clock import stamp
 from db import audit
 from db import invites as invites_db
 from db import people as people_db
+from tests.scenario import context_of, template_of
 
 
 async def invite_code(bot, clock, name: str) -> str:
@@ -24,7 +25,8 @@ async def test_a_worker_links_through_the_invite_link(bot, driver, clock):
     await li_na.shares_contact("13806320012")
 
     reply = await driver.expect(li_na.private)
-    assert "绑定成功" in reply.text and "李娜" in reply.text and "G0101" in reply.text and "网格员" in reply.text
+    shown = context_of(reply, "start/invite_linked")
+    assert shown["person"].name == "李娜" and [(r.area_code, r.role) for r in shown["roles"]] == [("G0101", "grid_worker")]
     person = await bot.db.read(people_db.by_telegram_id, li_na.id)
     assert person.name == "李娜"
     assert (await bot.db.read(audit.entries, f"person:{person.id}", "invite_redeemed"))[0]["actor_user"] == li_na.id
@@ -40,11 +42,11 @@ async def test_an_invite_works_once(bot, driver, clock):
     await driver.expect(li_na.private)
 
     await someone.start(f"inv_{code}")
-    assert "已经被使用" in (await driver.expect(someone.private)).text
+    assert template_of(bot, await driver.expect(someone.private)) == "start/invite_used"
     assert await bot.db.read(people_db.by_telegram_id, someone.id) is None
 
     await li_na.start(f"inv_{code}")
-    assert "已绑定过" in (await driver.expect(li_na.private)).text
+    assert template_of(bot, await driver.expect(li_na.private)) == "start/invite_already_linked"
 
 
 async def test_an_expired_invite_links_nobody(bot, driver, clock, settings):
@@ -54,7 +56,7 @@ async def test_an_expired_invite_links_nobody(bot, driver, clock, settings):
 
     await zhang.start(f"inv_{code}")
 
-    assert "已过期" in (await driver.expect(zhang.private)).text
+    assert template_of(bot, await driver.expect(zhang.private)) == "start/invite_expired"
     assert await bot.db.read(people_db.by_telegram_id, zhang.id) is None
 
 
@@ -63,7 +65,8 @@ async def test_a_wrong_code_links_nobody(bot, driver):
 
     await guesser.start("inv_not-a-real-code")
 
-    assert "not valid" in (await driver.expect(guesser.private)).text
+    reply = await driver.expect(guesser.private)
+    assert template_of(bot, reply) == "start/invite_unknown"
     assert await bot.db.read(people_db.by_telegram_id, guesser.id) is None
 
 
@@ -77,7 +80,7 @@ async def test_one_account_cannot_take_two_identities(bot, driver, clock):
 
     await li_na.start(f"inv_{second}")
 
-    assert "另一位工作人员" in (await driver.expect(li_na.private)).text
+    assert template_of(bot, await driver.expect(li_na.private)) == "start/invite_account_taken"
     assert (await bot.db.read(people_db.by_telegram_id, li_na.id)).name == "李娜"
     assert second in [p.code for p in await bot.db.read(invites_db.pending, stamp(clock.now()))]
 
@@ -88,4 +91,4 @@ async def test_a_plain_start_welcomes_a_resident(bot, driver):
     await resident.start()
 
     reply = await driver.expect(resident.private)
-    assert "<b>居民</b>" in reply.text and "/report" in reply.text
+    assert template_of(bot, reply) == "start/welcome" and "<b>居民</b>" in reply.text     # escaped, shown as typed
