@@ -10,7 +10,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers import broadcast, casework, groups, report, start, whoami
+from handlers import broadcast, casework, groups, pages, report, start, whoami
 from handlers.common import Context, answer
 
 PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel")
@@ -29,7 +29,7 @@ async def log_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, groups, whoami, report, casework, broadcast):
+    for module in (start, groups, whoami, report, casework, broadcast, pages):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_error_handler(log_error)

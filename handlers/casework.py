@@ -122,7 +122,7 @@ def handlers() -> list:
     private = filters.ChatType.PRIVATE
     return [
         CallbackQueryHandler(card_button, pattern=r"^r\|"),
-        CallbackQueryHandler(page_button, pattern=r"^pg\|(?!bc\|)"),        # pg|bc| is handlers.broadcast's
+        CallbackQueryHandler(page_button, pattern=r"^pg\|(tasks|my)\|"),
         CommandHandler("tasks", tasks, filters=private),
         CommandHandler("duty", duty, filters=private),
         CommandHandler("my", my_reports, filters=private),

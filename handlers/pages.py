@@ -7,6 +7,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.services.paging import ListName, Page, page_data, parse_page_data
 from handlers.common import Context, reader_locale, send
@@ -52,3 +53,8 @@ async def show(update: Update, context: Context, text: str, rows: list[list[Inli
                                       disable_web_page_preview=True)
     except BadRequest:
         pass                  # "message is not modified": the page pressed is the one shown
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """Registered after every list's own: a page button of no list we know (forged, or from an older version)."""
+    return [CallbackQueryHandler(refuse, pattern=r"^pg\|")]
