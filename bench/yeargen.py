@@ -19,32 +19,25 @@ import sqlite3
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 from bench.common import city_csv
+from bench.yeartexts import (DAY, OUTCOMES, RESOLVED_DETAILS, Variant, assigned_detail, local, local_day,
+                             local_midnight, stamp, text_variants)
 from bot.core.config import Settings
 from bot.services.broadcasting import render_notice
-from bot.services.forms import FLOWS, priority as priority_of
-from bot.services.notify import detail_rows, staff_buttons
 from bot.services.org_import import import_org
-from db.areas import Area
 from db.core import apply_migrations, migration_scripts
 from db.outbox import ASSIGN, BROADCAST, NOTICE
-from db.reports import Report
-from messages import render
 
 VERSION = 1
-DAY = 86_400
 RESIDENT_BASE = 9_000_000_000
-LOCAL_OFFSET = 8 * 3600                       # Asia/Shanghai has no daylight saving: a fixed offset is exact
 CACHE_MAX_AGE = timedelta(days=20)            # pending timers fall due 30-60 days after the year's end
 BROADCAST_HOUR = 8
 NOTICE_FIELDS = {"rumour": "网传本市明日起全城封控", "truth": "经核实，系谣言，本市未发布任何封控通知",
                  "source": "市新冠肺炎疫情防控指挥部办公室"}
-SEP = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -58,109 +51,6 @@ class Year:
     build_seconds: float
     size_bytes: int
     cached: bool = False                # found in the cache rather than generated now
-
-
-# ----- texts: each rendered once with placeholders, filled in per row -------------------------------------
-NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴芳", "徐涛", "孙丽"]
-ORIGINS = ["上海市浦东新区", "北京市朝阳区", "山东省济南市历下区", "江苏省南京市鼓楼区", "广东省广州市天河区",
-           "浙江省杭州市西湖区", "河南省郑州市金水区", "吉林省长春市朝阳区"]
-STREETS = ["府前小区", "龙泉花园", "荆河新村", "善国苑", "北辛家园", "杏坛小区"]
-OUTCOMES = ["已上门核实，居家健康监测中", "已调解，双方达成一致", "已联系物业清理楼道", "已协调社区为其办理登记",
-            "经核实情况属实，已按规定处置", "已电话回访，居民满意"]
-DESCRIPTIONS = ["楼道堆放杂物引发争吵", "装修噪音扰民，多次协商未果", "停车位被长期占用", "宠物扰邻引发口角",
-                "拖欠工资三个月，多次讨要未果", "家庭赡养纠纷"]
-
-
-RESOLVED_DETAILS = [json.dumps({"outcome": o}, ensure_ascii=False) for o in OUTCOMES]
-
-
-@lru_cache(maxsize=None)
-def _assigned_detail(name: str) -> str:
-    return json.dumps({"to": name, "level": 0}, ensure_ascii=False)
-
-
-def _answers(kind: str, rng: random.Random) -> dict[str, Any]:
-    if kind == "arrival":
-        test = rng.choice(["negative"] * 8 + ["none", "positive"])
-        answers = {"name": rng.choice(NAMES), "phone": f"139{rng.randrange(10**8):08d}",
-                   "origin": rng.choice(ORIGINS), "arrival_date": "2026-04-08",
-                   "address": f"{rng.choice(STREETS)}{rng.randrange(1, 30)}号楼{rng.randrange(1, 6)}单元"
-                              f"{rng.randrange(1, 18)}0{rng.randrange(1, 4)}",
-                   "travel": rng.choice(FLOWS["arrival"][5].options),
-                   "health": rng.choice(["normal"] * 9 + ["fever", "cough"]), "test_result": test,
-                   "companions": rng.choice(["无", "妻子、儿子", "同事一人"])}
-        if test != "none":
-            answers["test_date"] = "2026-04-07"
-        return answers
-    return {"category": rng.choice(FLOWS["dispute"][0].options), "parties": f"{rng.choice(NAMES)}与{rng.choice(NAMES)}",
-            "place": f"{rng.choice(STREETS)}{rng.randrange(1, 30)}号楼", "description": rng.choice(DESCRIPTIONS),
-            "urgency": rng.choice(["normal"] * 9 + ["urgent"])}
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One way a report may read: its answers, and every message it causes with placeholders left in."""
-
-    kind: str
-    priority: str
-    details: str
-    card: str
-    markup: str
-    receipt: str
-    accepted: str
-    resolved: list[str]
-
-
-def _variants(count: int, settings: Settings, rng: random.Random) -> list[Variant]:
-    grid = Area(0, "\x01GC\x01", "\x01GN\x01", "grid", None)
-    out = []
-    for index in range(count):
-        kind = "arrival" if index % 2 == 0 else "dispute"
-        answers = _answers(kind, rng)
-        level = priority_of(kind, answers, settings.risk_areas)
-        report = Report(0, "\x01N\x01", 0, kind, level, "open", 0, index % 7 == 0, answers, None, 0, None,
-                        "", None, None, "", "")
-        history = [{"at": "\x01T\x01", "action": "created", "actor": "", "reporter": True, "detail": {}},
-                   {"at": "\x01T\x01", "action": "assigned", "actor": "", "reporter": False,
-                    "detail": {"to": "\x01W\x01", "level": 0}}]
-        card = render("report/card", "zh_CN", headline="assigned", report=report, grid=grid,
-                      rows=detail_rows(report), history=history, assignee="\x01W\x01", accept_due="\x01D\x01",
-                      resolve_due="")
-        markup = json.dumps(staff_buttons(report, "zh_CN"), ensure_ascii=False).replace('|0|', '|\x01I\x01|')
-        resolved = [render("report/status_resolved", "zh_CN", report=Report(**{**asdict(report), "outcome": o}),
-                           grid=grid) for o in OUTCOMES]
-        out.append(Variant(kind, level, json.dumps(answers, ensure_ascii=False), card, markup,
-                           render("report/submitted", "zh_CN", report=report, grid=grid),
-                           render("report/status_accepted", "zh_CN", report=report, grid=grid), resolved))
-    return out
-
-
-_CLOCK = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
-_MINUTES = [t[:5] for t in _CLOCK[::60]]
-
-
-@lru_cache(maxsize=4096)
-def _date(day: int, fmt: str) -> str:
-    return datetime.fromtimestamp(day * DAY, timezone.utc).strftime(fmt)
-
-
-def _stamp(ts: int) -> str:
-    """`bot.core.clock.stamp` of a whole second, from a table (millions of them are written)."""
-    return f"{_date(ts // DAY, '%Y-%m-%d')}T{_CLOCK[ts % DAY]}+00:00"
-
-
-def _local(ts: int) -> str:
-    """`bot.services.notify.local_time` (Asia/Shanghai, UTC+8 all year)."""
-    ts += LOCAL_OFFSET
-    return f"{_date(ts // DAY, '%Y-%m-%d')} {_MINUTES[ts % DAY // 60]}"
-
-
-def _local_day(ts: int) -> str:
-    return _date((ts + LOCAL_OFFSET) // DAY, "%Y%m%d")
-
-
-def _local_midnight(ts: int) -> int:
-    return (ts + LOCAL_OFFSET) // DAY * DAY - LOCAL_OFFSET
 
 
 # ----- the generator ----------------------------------------------------------------------------------------
@@ -189,15 +79,15 @@ def generate_year(path: Path, reports: int, *, grids: int = 2000, open_share: fl
         conn.execute("COMMIT")
     conn.execute("BEGIN")
     indexes = _drop_indexes(conn, GROWING)
-    team = _bind_groups(conn, groups, _stamp(start_ts))
-    variants = _variants(64, settings, rng)
+    team = _bind_groups(conn, groups, stamp(start_ts))
+    variants = text_variants(64, settings, rng)
     writer = _Writer(conn, rng, settings, team, variants, reports, open_share, start_ts, end_ts)
     broadcast_id, body = _broadcast(conn, start_ts)
     per_day = reports / 365
     for day in range(365):
         writer.reports(int(day * per_day), int((day + 1) * per_day))
         if day >= 365 - days:
-            writer.broadcast_run(broadcast_id, body, _local_midnight(start_ts) + day * DAY + BROADCAST_HOUR * 3600)
+            writer.broadcast_run(broadcast_id, body, local_midnight(start_ts) + day * DAY + BROADCAST_HOUR * 3600)
         if day % 10 == 9:
             writer.flush()
             conn.execute("COMMIT")
@@ -206,12 +96,12 @@ def generate_year(path: Path, reports: int, *, grids: int = 2000, open_share: fl
     writer.finish()
     for sql in indexes:
         conn.execute(sql)
-    conn.execute("UPDATE broadcasts SET next_run_at = ? WHERE id = ?", (_stamp(end_ts + DAY), broadcast_id))
+    conn.execute("UPDATE broadcasts SET next_run_at = ? WHERE id = ?", (stamp(end_ts + DAY), broadcast_id))
     conn.execute("COMMIT")
     conn.execute("PRAGMA locking_mode=NORMAL")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.close()
-    return Year(path, reports, grids, [tuple(g) for g in groups], staff_ids, _stamp(end_ts),
+    return Year(path, reports, grids, [tuple(g) for g in groups], staff_ids, stamp(end_ts),
                 round(time.perf_counter() - started, 1), path.stat().st_size)
 
 
@@ -257,8 +147,8 @@ def _broadcast(conn: sqlite3.Connection, start_ts: int) -> tuple[int, str]:
     city = conn.execute("SELECT id FROM areas WHERE level = 'city'").fetchone()[0]
     cur = conn.execute("INSERT INTO broadcasts (created_at, created_by, audience_id, template, fields, body,"
                        " schedule, pin, status, next_run_at) VALUES (?, NULL, ?, 'rumour', ?, ?, ?, 0, 'paused', ?)",
-                       (_stamp(start_ts), city, json.dumps(NOTICE_FIELDS, ensure_ascii=False), body,
-                        f"0 {BROADCAST_HOUR} * * *", _stamp(start_ts)))
+                       (stamp(start_ts), city, json.dumps(NOTICE_FIELDS, ensure_ascii=False), body,
+                        f"0 {BROADCAST_HOUR} * * *", stamp(start_ts)))
     return int(cur.lastrowid or 0), body
 
 
@@ -292,7 +182,7 @@ class _Writer:
         accept_window, resolve_window = self.windows[variant.priority]
         reporter = RESIDENT_BASE + rng.randrange(max(1, self.total // 4))
         self.reporters.setdefault(reporter, created)
-        day = _local_day(created)
+        day = local_day(created)
         seq = self.counters[(grid_id, day)] = self.counters.get((grid_id, day), 0) + 1
         number = f"{team['code']}-{day}-{seq:04d}"
         turn = self.rotation[grid_id] = (self.rotation.get(grid_id, -1) + 1) % len(team["workers"])
@@ -302,21 +192,21 @@ class _Writer:
         resolved = None if still_open or accepted is None else accepted + rng.randrange(600, resolve_window)
         status = "resolved" if resolved else "accepted" if accepted else "open"
         outcome_index = rng.randrange(len(OUTCOMES))
-        ts, accept_due = _stamp(created), created + accept_window
+        ts, accept_due = stamp(created), created + accept_window
         resolve_due = (accepted or created + accept_window) + resolve_window
         later = self.end_ts + rng.randrange(30 * DAY, 60 * DAY)     # pending timers: never due during a bench
         rows["reports"].append((rid, number, grid_id, variant.kind, variant.priority, status, reporter,
                                 int(rid % 7 == 0), variant.details, person, 0,
                                 OUTCOMES[outcome_index] if resolved else None, ts,
-                                _stamp(accepted) if accepted else None, _stamp(resolved) if resolved else None,
-                                _stamp(accept_due), _stamp(resolve_due)))
+                                stamp(accepted) if accepted else None, stamp(resolved) if resolved else None,
+                                stamp(accept_due), stamp(resolve_due)))
         events = rows["events"]
         events.append((rid, ts, reporter, "created", f'{{"priority": "{variant.priority}"}}'))
-        events.append((rid, ts, None, "assigned", _assigned_detail(name)))
-        rows["timers"].append(("accept", rid, 0, _stamp(later) if accepted is None else _stamp(accept_due),
+        events.append((rid, ts, None, "assigned", assigned_detail(name)))
+        rows["timers"].append(("accept", rid, 0, stamp(later) if accepted is None else stamp(accept_due),
                                "pending" if accepted is None else "cancelled"))
         fill = (("\x01N\x01", number), ("\x01GC\x01", team["code"]), ("\x01GN\x01", team["name"]),
-                ("\x01T\x01", _local(created)), ("\x01W\x01", name), ("\x01D\x01", _local(accept_due)))
+                ("\x01T\x01", local(created)), ("\x01W\x01", name), ("\x01D\x01", local(accept_due)))
         card = variant.card
         for key, value in fill:
             card = card.replace(key, value)
@@ -326,18 +216,18 @@ class _Writer:
         rows["audit"].append((ts, None, "report_disclosed", f"report:{rid}",
                               f'{{"to_person": {person}, "why": "assign"}}'))
         if rng.random() < 0.03:
-            events.append((rid, _stamp(accept_due), None, "reminded", '{"phase": "accept"}'))
+            events.append((rid, stamp(accept_due), None, "reminded", '{"phase": "accept"}'))
         if accepted is not None:
-            at = _stamp(accepted)
+            at = stamp(accepted)
             events.append((rid, at, user, "accepted", "{}"))
-            rows["timers"].append(("resolve", rid, 0, _stamp(later) if resolved is None else _stamp(resolve_due),
+            rows["timers"].append(("resolve", rid, 0, stamp(later) if resolved is None else stamp(resolve_due),
                                    "pending" if resolved is None else "cancelled"))
             self._sent(at, NOTICE, reporter, variant.accepted.replace("\x01N\x01", number), None, "reporter",
                        None, rid)
             if rng.random() < 0.1:
                 events.append((rid, at, user, "note", '{"text": "已电话联系当事人"}'))
         if resolved is not None:
-            at = _stamp(resolved)
+            at = stamp(resolved)
             events.append((rid, at, user, "resolved", RESOLVED_DETAILS[outcome_index]))
             self._sent(at, NOTICE, reporter, variant.resolved[outcome_index].replace("\x01N\x01", number), None,
                        "reporter", None, rid)
@@ -349,10 +239,10 @@ class _Writer:
                                     self.message_id, at))
 
     def broadcast_run(self, broadcast_id: int, body: str, moment: int) -> None:
-        at = _stamp(moment)
+        at = stamp(moment)
         cur = self.conn.execute("INSERT INTO broadcast_runs (broadcast_id, scheduled_for, started_at, status, total,"
                                 " delivered, failed, finished_at) VALUES (?, ?, ?, 'done', ?, ?, 0, ?)",
-                                (broadcast_id, at, at, len(self.grid_ids), len(self.grid_ids), _stamp(moment + 3600)))
+                                (broadcast_id, at, at, len(self.grid_ids), len(self.grid_ids), stamp(moment + 3600)))
         run_id = cur.lastrowid
         for area_id in self.grid_ids:
             self._sent(at, BROADCAST, self.team[area_id]["chat"], body, None, "broadcast", None, None,
@@ -372,7 +262,7 @@ class _Writer:
                               [(g, self.team[g]["workers"][turn][0]) for g, turn in self.rotation.items()])
         self.conn.executemany("INSERT INTO telegram_users (user_id, first_name, language, started_at, updated_at)"
                               " VALUES (?, ?, 'zh-hans', ?, ?)",
-                              [(u, "居民", _stamp(t), _stamp(t)) for u, t in self.reporters.items()])
+                              [(u, "居民", stamp(t), stamp(t)) for u, t in self.reporters.items()])
 
 
 SQL = {
@@ -389,8 +279,8 @@ SQL = {
 
 # ----- the cache --------------------------------------------------------------------------------------------
 def generator_key(reports: int, grids: int) -> str:
-    """Changes with the size, this generator's source and the migrations (a new index means a new file)."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    """Changes with the size, the generator's source and the migrations (a new index means a new file)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "yeartexts.py").read_bytes())
     for _, name, sql in migration_scripts():
         digest.update(name.encode() + sql.encode())
     return f"{reports}-{grids}-v{VERSION}-{digest.hexdigest()[:12]}"
