@@ -1,6 +1,8 @@
-"""The bots under test, one per process: `bare` (python-telegram-bot answering each update once) and `gridbot`.
+"""The bots under test, one per process: `bare` (python-telegram-bot answering each update once), `gridbot`
+(on a freshly imported city) and `year` (gridbot on a generated year of data).
 
-Usage: bots.py MODE BASE_URL WORKDIR [GRIDS]. Prints 'polling' when ready; on SIGTERM prints its figures as JSON.
+Usage: bots.py MODE BASE_URL WORKDIR [GRIDS] [SETTINGS_JSON] [ASSIGNMENTS]; mode `year` takes the path of an
+existing database instead of WORKDIR. Prints 'polling' when ready; on SIGTERM prints its figures as JSON.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import asyncio
 import json
 import signal
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,20 +23,55 @@ from sandbox.server import DEFAULT_TOKEN
 
 
 async def bare(url: str, stop: asyncio.Event) -> dict:
+    """The baseline: gridbot's transport and update processor, one message for every update and, for a button
+    press, its answer too; nothing else."""
+    from bot.core.config import Settings
+    from bot.delivery.transport import AiohttpRequest
+    from bot.delivery.update_order import PerUserUpdateProcessor
+
     async def reply(update: Update, context) -> None:
         await context.bot.send_message(update.effective_chat.id, "ok")
 
-    application = Application.builder().token(DEFAULT_TOKEN).base_url(url + "/bot").build()
+    async def press(update: Update, context) -> None:
+        await asyncio.gather(update.callback_query.answer(),
+                             context.bot.send_message(update.effective_chat.id, "ok"))
+
+    settings = Settings()                       # the same pool and concurrency as gridbot's wiring
+    application = (Application.builder().token(DEFAULT_TOKEN).base_url(url + "/bot")
+                   .request(AiohttpRequest(connection_pool_size=settings.concurrent_updates + settings.send_concurrency,
+                                           read_timeout=settings.request_timeout))
+                   .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=40))
+                   .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
+                   .build())
     application.add_handler(MessageHandler(filters.ALL, reply))
-    application.add_handler(CallbackQueryHandler(reply))
+    application.add_handler(CallbackQueryHandler(press))
     async with application:
         await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=30)
+        await application.updater.start_polling(poll_interval=0.0, timeout=30,
+                                                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY,
+                                                                 Update.MY_CHAT_MEMBER])
         print("polling", flush=True)
         await stop.wait()
+        figures = {"cpu_seconds": CPU.spent()}
         await application.updater.stop()
         await application.stop()
-    return {}
+    return figures
+
+
+class _Cpu:
+    """This process's CPU time from a mark (SIGUSR2, sent when the crowd starts) or from start-up."""
+
+    def __init__(self) -> None:
+        self.mark = time.process_time()
+
+    def reset(self) -> None:
+        self.mark = time.process_time()
+
+    def spent(self) -> float:
+        return round(time.process_time() - self.mark, 4)
+
+
+CPU = _Cpu()
 
 
 async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, settings_extra: dict,
@@ -74,7 +112,32 @@ async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, sett
     await runtime.sender.drained(timeout=30)
     stats = runtime.sender.stats
     figures = {"sent_by_outbox": stats.sent, "flood_waits": stats.flood_waits, "retried": stats.retried,
-               "submitted": submitted}
+               "submitted": submitted, "cpu_seconds": CPU.spent()}
+    await stop_polling(application)
+    await db.close()
+    return figures
+
+
+async def year(url: str, database: str, stop: asyncio.Event, settings_extra: dict) -> dict:
+    """gridbot on a database that is already there (bench/yeargen.py's year): open, poll, nothing else."""
+    from bot.app.wiring import build_application, start_polling, stop_polling
+    from bot.core.clock import SystemClock
+    from bot.core.config import Settings
+    from bot.services.runtime import Runtime
+    from db import open_database
+
+    began = time.perf_counter()
+    settings = Settings(database=database, **settings_extra)
+    db = await open_database(settings.database)
+    runtime = Runtime(settings.with_overrides(token=DEFAULT_TOKEN, base_url=url), db, SystemClock())
+    application = build_application(runtime)
+    await start_polling(application)
+    ready = time.perf_counter() - began
+    print("polling", flush=True)
+    await stop.wait()
+    stats = runtime.sender.stats
+    figures = {"ready_seconds": round(ready, 3), "sent_by_outbox": stats.sent, "flood_waits": stats.flood_waits,
+               "retried": stats.retried}
     await stop_polling(application)
     await db.close()
     return figures
@@ -83,8 +146,6 @@ async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, sett
 async def _assign_while_broadcasting(runtime, grid_groups, staff_ids: list[int], go: asyncio.Event,
                                      submitted: dict[str, float], count: int) -> None:
     """On SIGUSR1, file `count` reports, one every half second, as residents would; note when each went in."""
-    import time
-
     from bot.services import casework
     from bot.services.forms import new_form
 
@@ -110,20 +171,46 @@ async def main() -> None:
     assignments = int(sys.argv[6]) if len(sys.argv) > 6 else 0
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR2, CPU.reset)
     if mode == "bare":
         figures = await bare(url, stop)
+    elif mode == "year":
+        figures = await year(url, str(workdir), stop, settings_extra)
     else:
         figures = await gridbot(url, workdir, grids, stop, settings_extra, assignments)
     figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
     print(json.dumps(figures), flush=True)
 
 
+def profiled(target: str) -> None:
+    """Run under cProfile: the event loop's thread to `target`, every other thread (aiosqlite's, where the SQL
+    runs) to `target.thread<N>`."""
+    import cProfile
+    import threading
+
+    others: list[cProfile.Profile] = []
+
+    def profile_this_thread(*_: object) -> None:
+        profile = cProfile.Profile()
+        others.append(profile)
+        profile.enable()                   # replaces this hook for the rest of the thread's life
+
+    threading.setprofile(profile_this_thread)
+    main_thread = cProfile.Profile()
+    main_thread.enable()
+    try:
+        asyncio.run(main())
+    finally:
+        main_thread.disable()
+        main_thread.dump_stats(target)
+        for index, profile in enumerate(others):
+            profile.dump_stats(f"{target}.thread{index}")
+
+
 if __name__ == "__main__":
     import os
 
     if os.environ.get("BENCH_PROFILE"):
-        import cProfile
-
-        cProfile.run("asyncio.run(main())", os.environ["BENCH_PROFILE"])
+        profiled(os.environ["BENCH_PROFILE"])
     else:
         asyncio.run(main())

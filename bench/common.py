@@ -60,15 +60,26 @@ def crowd_process() -> Iterator[str]:
 
 
 @contextmanager
-def bot_process(mode: str, url: str, workdir: Path, *extra: str) -> Iterator[subprocess.Popen]:
-    """A bot under test in its own process; it prints 'polling' when ready and its figures as JSON at exit."""
+def bot_process(mode: str, url: str, workdir: Path, *extra: str, log: Path | None = None
+                ) -> Iterator[subprocess.Popen]:
+    """A bot under test in its own process; it prints 'polling' when ready and its figures as JSON at exit.
+    Its log goes to `log` when given (else to this process's stderr)."""
+    errors = log.open("a") if log is not None else None
     proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bots.py"), mode, url, str(workdir), *extra],
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
-    line = proc.stdout.readline()
-    if "polling" not in line:
-        proc.kill()
-        raise RuntimeError(f"the {mode} bot did not start: {line!r}")
-    yield proc
+                            stdout=subprocess.PIPE, stderr=errors, text=True, cwd=ROOT,
+                            env=os.environ | {"PYTHONPATH": str(ROOT)})
+    try:
+        line = proc.stdout.readline()
+        if "polling" not in line:
+            proc.kill()
+            raise RuntimeError(f"the {mode} bot did not start: {line!r}")
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        if errors is not None:
+            errors.close()
 
 
 def stop_and_read(proc: subprocess.Popen) -> dict[str, Any]:
@@ -91,4 +102,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set. Linux's VmHWM belongs to the process image (getrusage's maxrss carries
+    the parent's over fork and exec, which made a bot look as big as the bench that generated its database)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

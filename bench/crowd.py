@@ -1,7 +1,8 @@
 """A sandbox with a crowd of simulated residents inside it, for benchmarks (run in its own process).
 
-Each resident acts as soon as the bot has answered their last action, so the bot under test is the
-bottleneck. Control: POST /crowd/setup, POST /crowd/run (waits until every resident is done).
+Each resident acts as soon as the bot has answered their last action (the next question; at the end, the
+receipt), so the bot under test is the bottleneck; gridbot's run lasts until the assignees' cards are in too.
+Control: POST /crowd/setup, POST /crowd/run (waits until every resident is done), POST /crowd/cards.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class Crowd:
         self.group_waiters: dict[int, list[Resident]] = {}
         self.world.listeners.append(self.on_event)
         self.queue: asyncio.Queue[Resident] | None = None
+        self.carded = 0
+        self.all_carded = asyncio.Event()
 
     # ----- setup ------------------------------------------------------------------------
     def setup(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -72,6 +75,20 @@ class Crowd:
             self.world.create_group(f"网格群{group_id}", [founder], founder, chat_id=int(group_id))
         self.world.updates.clear()
         return {"staff": len(self.staff), "groups": len(body["groups"])}
+
+    def cards(self, body: dict[str, Any]) -> dict[str, list[int]]:
+        """Put report cards into staff members' private chats, as if the bot had sent them long ago (the year's
+        cards were sent before this sandbox started); their reporters become users who pressed Start."""
+        ids = []
+        for card in body["cards"]:
+            reporter = self.world.user(int(card["reporter"]), "居民", language_code="zh-hans")
+            reporter.started = True
+            chat = self.world.private_chat(int(card["user_id"]))
+            message = self.world.add_message(chat, self.world.bot, {"text": card["text"],
+                                                                    "reply_markup": card["reply_markup"]},
+                                             from_bot=True)
+            ids.append(message["message_id"])
+        return {"message_ids": ids}
 
     # ----- running ------------------------------------------------------------------------
     async def run(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -90,8 +107,14 @@ class Crowd:
             self.residents[resident.user_id] = resident
             self.by_token[token] = resident
             self.queue.put_nowait(resident)
+        self.carded, self.all_carded = 0, asyncio.Event()
         started = time.perf_counter()
         await asyncio.gather(*(self._worker() for _ in range(concurrency)))
+        if self.mode != "bare":           # the run ends when the work it caused is done: the assignees' cards too
+            try:
+                await asyncio.wait_for(self.all_carded.wait(), 60)
+            except asyncio.TimeoutError:
+                pass
         elapsed = time.perf_counter() - started
         return {"updates": self.updates, "reports": count, "seconds": elapsed,
                 "latencies": sorted(self.latencies), "calls": dict(self.sandbox.calls)}
@@ -130,7 +153,9 @@ class Crowd:
             if resident is not None and not resident.carded and resident.submitted_at:
                 resident.carded = True
                 self.latencies.append(time.perf_counter() - resident.submitted_at)
-                self._maybe_done(resident)
+                self.carded += 1
+                if self.carded == len(self.residents):
+                    self.all_carded.set()
             return
         if event.chat_id is not None and event.chat_id < 0:
             waiting = self.group_waiters.get(event.chat_id)
@@ -144,16 +169,10 @@ class Crowd:
             self._next(resident)
         elif self.mode == "bare" or NUMBER.search(event.text or ""):
             resident.receipt = True
-            self._maybe_done(resident)
+            resident.done.set()
 
     def _next(self, resident: Resident) -> None:
         asyncio.get_running_loop().call_soon(self._act, resident)
-
-    def _maybe_done(self, resident: Resident) -> None:
-        if self.mode == "bare" and resident.step >= len(resident.actions):
-            resident.done.set()
-        elif resident.receipt and resident.carded:
-            resident.done.set()
 
 
 async def main(port: int) -> None:
@@ -166,7 +185,11 @@ async def main(port: int) -> None:
     async def run(request: web.Request) -> web.Response:
         return web.json_response(await crowd.run(await request.json()))
 
+    async def cards(request: web.Request) -> web.Response:
+        return web.json_response(crowd.cards(await request.json()))
+
     sandbox.app.router.add_post("/crowd/setup", setup)
+    sandbox.app.router.add_post("/crowd/cards", cards)
     sandbox.app.router.add_post("/crowd/run", run)
     await sandbox.start()
     print(f"ready {sandbox.port}", flush=True)

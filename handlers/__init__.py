@@ -10,7 +10,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers import binding, broadcast, casework, fallback, groups, help, report, start, whoami
+from handlers import binding, broadcast, casework, fallback, groups, help, pages, report, start, whoami
 from handlers.common import Context, answer
 
 PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink")
@@ -31,7 +31,7 @@ async def log_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, binding, groups, whoami, report, casework, broadcast):
+    for module in (start, binding, groups, whoami, report, casework, broadcast, pages):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())

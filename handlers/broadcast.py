@@ -1,4 +1,4 @@
-"""/broadcast (compose a notice for your area's group chats) and /broadcasts (pause, resume, cancel)."""
+"""/broadcast (compose a notice for your area's group chats) and /broadcasts (paged; pause, resume, cancel)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.services import broadcasting, compose
+from bot.services import broadcasting, compose, listing
 from bot.services.notify import local_time
+from handlers import pages
 from handlers.common import Context, once, reader_locale, runtime, send
 from handlers.conversation import show
 from messages import render
@@ -23,22 +24,35 @@ async def broadcast_command(update: Update, context: Context) -> None:
 
 
 async def list_command(update: Update, context: Context) -> None:
-    rt, user, chat = runtime(context), update.effective_user, update.effective_chat
-    if user is None or chat is None:
+    await _list_page(update, context, 1)
+
+
+async def _list_page(update: Update, context: Context, number: int) -> None:
+    rt, user = runtime(context), update.effective_user
+    if user is None:
         return
-    items = await rt.db.read(broadcasting.listed_in_scope, user.id)
+    page = await rt.db.read(listing.broadcasts, user.id, number)
     locale = reader_locale(update, context)
     rows = []
-    for b in items:
+    for b in page.items:
         if b.status == "active":
             rows.append([InlineKeyboardButton(f"⏸ #{b.id}", callback_data=f"bl|{b.id}|pause"),
                          InlineKeyboardButton(f"✖ #{b.id}", callback_data=f"bl|{b.id}|cancel")])
         else:
             rows.append([InlineKeyboardButton(f"▶ #{b.id}", callback_data=f"bl|{b.id}|resume"),
                          InlineKeyboardButton(f"✖ #{b.id}", callback_data=f"bl|{b.id}|cancel")])
-    text = render("broadcast/list", locale, items=items,
-                  next={b.id: local_time(b.next_run_at, rt.settings) for b in items})
-    await send(context, chat.id, text, InlineKeyboardMarkup(rows) if rows else None)
+    text = render("broadcast/list", locale, page=page, items=page.items,
+                  next={b.id: local_time(b.next_run_at, rt.settings) for b in page.items})
+    await pages.show(update, context, text, rows + pages.nav_rows("bc", page, locale))
+
+
+async def page_button(update: Update, context: Context) -> None:
+    """`pg|bc|<n>`: page n of the broadcasts the presser may manage, recomputed from the database."""
+    wanted = pages.pressed(update)
+    if wanted is None or wanted[0] != "bc":
+        await pages.refuse(update, context)
+        return
+    await _list_page(update, context, wanted[1])
 
 
 async def list_button(update: Update, context: Context) -> None:
@@ -63,4 +77,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("broadcast", broadcast_command, filters=private),
         CommandHandler("broadcasts", list_command, filters=private),
         CallbackQueryHandler(list_button, pattern=r"^bl\|"),
+        CallbackQueryHandler(page_button, pattern=r"^pg\|bc\|"),
     ]

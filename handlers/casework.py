@@ -1,4 +1,4 @@
-"""Staff at work: the buttons on a report card, /tasks, /duty, and the reporter's /my."""
+"""Staff at work: the buttons on a report card, /tasks, /duty, and the reporter's /my (both paged)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.services import cards, casework, intake
+from bot.services import cards, casework, intake, listing
 from bot.services.cards import CardEdit
 from bot.services.help import duty_state
 from bot.services.notify import local_time
+from handlers import pages
 from handlers.common import Context, answer, once, reader_locale, runtime, send
 from messages import render
 
@@ -88,14 +89,23 @@ async def _quietly(edit: Awaitable[object]) -> None:
 
 
 async def tasks(update: Update, context: Context) -> None:
-    rt = runtime(context)
-    reports = await rt.db.read(casework.open_tasks, update.effective_user.id)
-    if reports is None:
-        await answer(update, context, "casework/not_staff")
+    await _tasks_page(update, context, 1)
+
+
+async def _tasks_page(update: Update, context: Context, number: int) -> None:
+    rt, user = runtime(context), update.effective_user
+    page = await rt.db.read(listing.tasks, user.id, number) if user is not None else None
+    if page is None:
+        if update.callback_query is not None:
+            await pages.refuse(update, context)
+        else:
+            await answer(update, context, "casework/not_staff")
         return
-    await answer(update, context, "casework/tasks", reports=reports,
-                 due={r.id: local_time(r.accept_due_at if r.status == "open" else r.resolve_due_at, rt.settings)
-                      for r in reports})
+    locale = reader_locale(update, context)
+    due = {r.id: local_time(r.accept_due_at if r.status == "open" else r.resolve_due_at, rt.settings)
+           for r in page.items}
+    text = render("casework/tasks", locale, page=page, reports=page.items, due=due)
+    await pages.show(update, context, text, pages.nav_rows("tasks", page, locale))
 
 
 async def duty(update: Update, context: Context) -> None:
@@ -115,16 +125,35 @@ async def duty(update: Update, context: Context) -> None:
 
 
 async def my_reports(update: Update, context: Context) -> None:
-    rt = runtime(context)
-    reports = await rt.db.read(casework.reports_of, update.effective_user.id)
-    await answer(update, context, "report/my", reports=reports,
-                 created={r.id: local_time(r.created_at, rt.settings) for r in reports})
+    await _my_page(update, context, 1)
+
+
+async def _my_page(update: Update, context: Context, number: int) -> None:
+    rt, user = runtime(context), update.effective_user
+    if user is None:
+        return
+    page = await rt.db.read(listing.reports_of, user.id, number)
+    locale = reader_locale(update, context)
+    text = render("report/my", locale, page=page, reports=page.items,
+                  created={r.id: local_time(r.created_at, rt.settings) for r in page.items})
+    await pages.show(update, context, text, pages.nav_rows("my", page, locale))
+
+
+async def page_button(update: Update, context: Context) -> None:
+    """`pg|tasks|<n>` or `pg|my|<n>`: page n of the presser's own list, recomputed from the database."""
+    wanted = pages.pressed(update)
+    if wanted is None or wanted[0] not in ("tasks", "my"):
+        await pages.refuse(update, context)
+        return
+    name, number = wanted
+    await (_tasks_page if name == "tasks" else _my_page)(update, context, number)
 
 
 def handlers() -> list:
     private = filters.ChatType.PRIVATE
     return [
         CallbackQueryHandler(card_button, pattern=r"^r\|"),
+        CallbackQueryHandler(page_button, pattern=r"^pg\|(tasks|my)\|"),
         CommandHandler("tasks", tasks, filters=private),
         CommandHandler("duty", duty, filters=private),
         CommandHandler("my", my_reports, filters=private),

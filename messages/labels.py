@@ -111,6 +111,7 @@ BUTTON = {
     "open_private": L_("button", "Report in private"),
     "approve": L_("button", "✅ Approve"), "refuse": L_("button", "❌ Refuse"),
     "share_contact": L_("button", "📱 Share my phone number"),
+    "prev": L_("button", "◀️ Previous"), "next": L_("button", "Next ▶️"),
 }
 PIN = {"yes": L_("pin", "📌 Pin"), "no": L_("pin", "Don't pin")}
 TOAST = {"stale": L_("toast", "This button is no longer current; see the latest message."),

@@ -4,41 +4,33 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.telegram_html import parse_html
 from db import broadcasts as broadcasts_db
 from db import conversations as conv_db
-from messages import render
-from tests.scenario import started
-from tests.test_broadcast import RUMOUR, compose
-
-
-def shown(name: str, **context) -> str:
-    return parse_html(render(name, "zh_CN", **context))
+from tests.scenario import context_of, names_in, press_data, started, template_of
+from tests.test_broadcast import NO_PIN, NOW, RUMOUR, SUBMIT, compose
 
 
 async def test_back_while_composing_asks_the_last_answer_again_and_a_second_tap_is_stale(bot, driver, clock):
     admin = await started(driver, "钱文华", 900002)
     audience = await compose(driver, admin, RUMOUR)
-    assert audience.button("返回")["callback_data"] == "b|back|aud"
-
-    await admin.press(audience, "返回")
+    await press_data(admin, audience, "b|back|aud")
     again = await driver.expect(admin.private)
-    assert shown("broadcast/ask_field", field="source") in again.text
+    assert context_of(again, "broadcast/ask_field")["field"] == "source"
     state, _ = await bot.db.read(conv_db.get, admin.id)
     assert "field.source" not in state["answers"] and state["answers"]["field.truth"] == "没有封控计划"
-    stale = await admin.press(audience, "返回")
-    assert shown("report/toast_stale") in (await driver.answer(stale)).text
+    stale = await press_data(admin, audience, "b|back|aud")
+    assert template_of(bot, await driver.answer(stale)) == "report/toast_stale"
 
     await admin.says(admin.private, "市指挥部")
     audience = await driver.expect(admin.private)
-    await admin.press(audience, "荆河街道")
+    await press_data(admin, audience, "b|aud|JH")
     when = await driver.expect(admin.private)
-    await admin.press(when, "立即发送")
+    await press_data(admin, when, NOW[1])
     pin = await driver.expect(admin.private)
-    await admin.press(pin, "不置顶")
+    await press_data(admin, pin, NO_PIN[1])
     await driver.expect(admin.private)                                  # the preview
     summary = await driver.expect(admin.private)
-    await admin.press(summary, "确认提交")
+    await press_data(admin, summary, SUBMIT)
     await driver.expect(admin.private)
     (broadcast,) = await bot.db.read(broadcasts_db.listed, True)
     assert broadcast.fields == {"rumour": "明天全城封控", "truth": "没有封控计划", "source": "市指挥部"}
@@ -46,23 +38,23 @@ async def test_back_while_composing_asks_the_last_answer_again_and_a_second_tap_
 
 async def test_an_idle_draft_expires_in_its_own_words(bot, driver, clock, settings):
     admin = await started(driver, "钱文华", 900002)
-    await compose(driver, admin, [("press", "辟谣")])
+    await compose(driver, admin, [("press", "b|tpl|rumour")])
     clock.advance(timedelta(minutes=settings.conversation_idle_minutes + 1))
     await admin.says(admin.private, "明天全城封控")
-    assert shown("broadcast/expired") in (await driver.expect(admin.private)).text
+    assert template_of(bot, await driver.expect(admin.private)) == "broadcast/expired"
     assert await bot.db.read(conv_db.get, admin.id) is None
 
 
 async def test_invisible_or_over_long_text_is_asked_again(bot, driver, clock):
     admin = await started(driver, "钱文华", 900002)
-    await compose(driver, admin, [("press", "自由文本")])
+    await compose(driver, admin, [("press", "b|tpl|free")])
     await admin.says(admin.private, "\u200b\u202e\u2060")
     reply = await driver.expect(admin.private)
-    assert shown("broadcast/error/empty") in reply.text and shown("broadcast/ask_text") in reply.text
+    assert {"broadcast/error/empty", "broadcast/ask_text"} <= names_in(reply)
 
-    await compose(driver, admin, [("press", "辟谣")])
+    await compose(driver, admin, [("press", "b|tpl|rumour")])
     await admin.says(admin.private, "谣" * 1001)
     reply = await driver.expect(admin.private)
-    assert shown("broadcast/error/too_long", max=1000, length=1001) in reply.text
+    assert context_of(reply, "broadcast/error/too_long") == {"max": 1000, "length": 1001}
     state, _ = await bot.db.read(conv_db.get, admin.id)
     assert state["answers"] == {"tpl": "rumour"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.services.org_import import ImportResult
+from bot.services.paging import Page
 from bot.core.telegram_html import parse_html, utf16_len
 from db.areas import Area
 from db.people import Person, RoleRow
@@ -42,6 +43,7 @@ SAMPLES = {
     "length": 600, "label": "接单", "minutes": 31, "local": lambda stamp: stamp[:16],
     "name": EVIL,
     "reporter": {"anonymous": False, "name": EVIL, "username": "evil", "phone": "13800000000"}, "own": False,
+    "page": Page([REPORT], 2, 3, 21),
     "person": Person(1, EVIL, "13800000000", 42),
     "roles": [RoleRow("grid_leader", 1, "G0101", EVIL, "grid"), RoleRow("town_admin", 2, "JH", "荆河街道", "town")],
     "area": AREA,

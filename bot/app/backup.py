@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.app.instance_lock import InstanceLock
 from bot.core.errors import GridbotError
+from db import snapshot
 from db.core import migration_scripts
 
 BACKUP_PREFIX = "gridbot-"
@@ -45,15 +46,14 @@ def verify(path: str) -> Checked:
         raise BackupError("backup_failed", path=path, reason="not a file")
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        if problems != ["ok"]:
+        problems = snapshot.integrity_problems(conn)
+        if problems:
             raise BackupError("backup_failed", path=path, reason="; ".join(problems[:3]))
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = snapshot.tables(conn)
         if "schema_version" not in tables:
             raise BackupError("backup_failed", path=path, reason="not a gridbot database")
-        counts = {t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables}
-        version = int(conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0])
+        counts = snapshot.row_counts(conn, tables)
+        version = snapshot.schema_version(conn)
     except sqlite3.DatabaseError as exc:
         raise BackupError("backup_failed", path=path, reason=str(exc)) from None
     finally:
@@ -79,7 +79,7 @@ def backup(database: str, out: str) -> Checked:
         raise BackupError("backup_failed", path=database, reason="no such database")
     conn = _connect(database)
     try:
-        conn.execute("VACUUM INTO ?", (str(partial),))
+        snapshot.copy_into(conn, str(partial))
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
         raise BackupError("backup_failed", path=database, reason=str(exc)) from None

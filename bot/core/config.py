@@ -9,6 +9,7 @@ from bot.core.errors import GridbotError
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -165,10 +166,10 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     raise ConfigError("config_bad_value", name=key, value=value)
 
 
-def load_settings(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Settings:
+def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read the TOML file (`path` or $GRIDBOT_CONFIG, optional) and apply environment overrides."""
-    env = os.environ if env is None else env
-    path = path or env.get("GRIDBOT_CONFIG")
+    variables: Mapping[str, str] = os.environ if env is None else env
+    path = path or variables.get("GRIDBOT_CONFIG")
     data: dict[str, Any] = {}
     if path:
         try:
@@ -185,6 +186,6 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: dict[str, str
             raise ConfigError("config_unknown_key", name=key, path=str(path))
         values[key] = _coerce(key, value, getattr(DEFAULTS, key))
     for var, key in ENV_OVERRIDES.items():
-        if env.get(var):
-            values[key] = env[var]
+        if variables.get(var):
+            values[key] = variables[var]
     return validate(Settings(**values))

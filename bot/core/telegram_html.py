@@ -78,7 +78,7 @@ def split_html(text: str, limit: int = 4096) -> list[str]:
     cost = 0
     last_newline: tuple[int, int, list[tuple[str, str]]] | None = None
 
-    def emit(body: list, open_at_end: list[tuple[str, str]]) -> None:
+    def emit(body: list[tuple[str, int, str | None, str]], open_at_end: list[tuple[str, str]]) -> None:
         chunks.append("".join(raw for _, raw in prefix) + "".join(p[0] for p in body)
                       + "".join(f"</{name}>" for name, _ in reversed(open_at_end)))
 
@@ -99,7 +99,7 @@ def split_html(text: str, limit: int = 4096) -> list[str]:
             last_newline = None
         current.append(piece)
         cost += width
-        if kind == "open":
+        if kind == "open" and tag is not None:
             stack.append((tag, raw))
         elif kind == "close":
             stack.pop()

@@ -106,7 +106,8 @@ def next_fire(schedule: str, after: datetime, settings: Settings) -> datetime | 
         trigger = CronTrigger.from_crontab(schedule, timezone=settings.tz)
     except ValueError:
         raise ComposeError("bad_cron", value=schedule) from None
-    return trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+    fire: datetime | None = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+    return fire
 
 
 # ----- who may reach whom ----------------------------------------------------------------------
@@ -118,7 +119,7 @@ def scopes(conn: sqlite3.Connection, user_id: int) -> list[Area]:
     out = []
     for role in people_db.roles_of(conn, person.id):
         if role.role == "grid_leader" or role.role in ADMIN_ROLES:
-            out.append(areas_db.by_id(conn, role.area_id))
+            out.append(areas_db.load(conn, role.area_id))
     return out
 
 
@@ -175,8 +176,9 @@ def change_status(conn: sqlite3.Connection, settings: Settings, user_id: int | N
     if broadcast.status not in allowed:
         return f"cannot_{action}"
     changes: dict[str, Any] = {"status": {"pause": "paused", "resume": "active", "cancel": "cancelled"}[action]}
-    if action == "resume" and broadcast.schedule not in ("now", "at"):
-        changes["next_run_at"] = stamp(next_fire(broadcast.schedule, now, settings))
+    following = next_fire(broadcast.schedule, now, settings) if action == "resume" else None
+    if following is not None:                   # a recurring schedule resumes at its next time, not a past one
+        changes["next_run_at"] = stamp(following)
     broadcasts_db.update(conn, broadcast_id, **changes)
     audit.record(conn, stamp(now), user_id, f"broadcast_{action}", f"broadcast:{broadcast_id}")
     return {"pause": "paused", "resume": "resumed", "cancel": "cancelled"}[action]
@@ -190,6 +192,8 @@ def fire_due(conn: sqlite3.Connection, settings: Settings, now: datetime) -> lis
     grace = timedelta(minutes=settings.broadcast_grace_minutes)
     ts = stamp(now)
     for broadcast in broadcasts_db.due(conn, ts):
+        if broadcast.next_run_at is None:       # due() selects only broadcasts with a next run
+            continue
         occurrence = parse_stamp(broadcast.next_run_at)
         latest = occurrence                     # the last occurrence already due (one-offs have only one)
         while (following := next_fire(broadcast.schedule, latest, settings)) is not None and following <= now:
@@ -256,7 +260,7 @@ def finish_runs(conn: sqlite3.Connection, settings: Settings, now: datetime) -> 
         for row in rows:
             if row["status"] != "failed":
                 continue
-            grid = areas_db.by_id(conn, int(row["ref"].rsplit(":", 1)[1]))
+            grid = areas_db.load(conn, int(row["ref"].rsplit(":", 1)[1]))
             reason = failure_reason(row["error"])
             failures.append({"grid": grid, "reason": reason, "error": row["error"] or ""})
             if reason == "removed":
@@ -265,7 +269,7 @@ def finish_runs(conn: sqlite3.Connection, settings: Settings, now: datetime) -> 
                         notify.to_user(conn, settings, leader.telegram_user_id, "broadcast/group_removed",
                                        "leader_notice", ts, person_id=leader.person_id, grid=grid)
         broadcasts_db.set_run(conn, run.id, status="done", delivered=delivered, failed=len(failures), finished_at=ts)
-        broadcast = broadcasts_db.get(conn, run.broadcast_id)
+        broadcast = broadcasts_db.load(conn, run.broadcast_id)
         if broadcast.created_by is not None:
             notify.to_user(conn, settings, broadcast.created_by, "broadcast/report", "broadcast_report", ts,
                            broadcast=broadcast, delivered=delivered, total=len(rows), failures=failures,

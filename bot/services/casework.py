@@ -25,6 +25,7 @@ from db import people as people_db
 from db import reports as reports_db
 from db import timers as timers_db
 from db.people import Staff
+from db.kinds import OutboxPriority
 from db.reports import Report
 
 
@@ -91,7 +92,7 @@ def hand_to(conn: sqlite3.Connection, settings: Settings, report: Report, staff:
     """Make `staff` the report's holder at `level`, in its history, and send them the card."""
     reports_db.update(conn, report.id, assignee_id=staff.person_id, level=level)
     reports_db.add_event(conn, report.id, now, None, "assigned", to=staff.name, level=level, **why)
-    priority = outbox.ASSIGN if level == 0 else outbox.URGENT
+    priority: OutboxPriority = outbox.ASSIGN if level == 0 else outbox.URGENT
     notify.card_to_staff(conn, settings, load(conn, report.id), staff, headline, priority, "assign", now)
 
 

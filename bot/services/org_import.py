@@ -16,6 +16,7 @@ from bot.core.errors import GridbotError
 from bot.services.areas import normalize_code
 from bot.services.org import LEVEL_ALIASES, LEVELS, ROLE_ALIASES, ROLE_LEVEL, parent_level
 from db import areas as areas_db
+from db.kinds import AreaLevel, Role
 from bot.services.spreadsheet import SheetError, read_table
 from db import audit, invites as invites_db, people as people_db
 
@@ -54,7 +55,7 @@ class AreaRow:
     line: int
     code: str
     name: str
-    level: str
+    level: AreaLevel
     parent_code: str | None
 
 
@@ -62,7 +63,7 @@ class AreaRow:
 class StaffRow:
     line: int
     area_code: str
-    role: str
+    role: Role
     name: str
     phone: str
     telegram_user_id: int | None
@@ -248,15 +249,17 @@ def import_org(
     for area in sorted(area_rows, key=lambda a: LEVELS.index(a.level)):
         result.areas[areas_db.upsert(conn, area.code, name=area.name, level=area.level, parent_code=area.parent_code, now=stamp)] += 1
     if staff_path is not None:
-        wanted: set[tuple[int, int, str]] = set()
+        wanted: set[tuple[int, int, Role]] = set()
         person_ids: dict[str, int] = {}
         for row in staff_rows:
             if row.phone not in person_ids:
                 person_id, outcome = people_db.upsert(conn, row.name, row.phone, row.telegram_user_id, stamp)
                 person_ids[row.phone] = person_id
                 result.people[outcome] += 1
-            area = areas_db.by_code(conn, row.area_code)
-            wanted.add((person_ids[row.phone], area.id, row.role))
+            target = areas_db.by_code(conn, row.area_code)
+            if target is None:                  # validated above: every code is in the file or the database
+                raise ImportRejected([RowError(staff_path.name, row.line, "unknown_area", {"code": row.area_code})])
+            wanted.add((person_ids[row.phone], target.id, row.role))
         for key in wanted:
             result.roles_added += people_db.add_role(conn, *key, stamp)
         dropped: set[int] = set()
@@ -271,7 +274,7 @@ def import_org(
             result.reports_moved = off_roster(conn, settings or Settings(), sorted(dropped), now)
         expires = (now + invite_ttl).isoformat()
         for phone, person_id in person_ids.items():
-            person = people_db.by_id(conn, person_id)
+            person = people_db.load(conn, person_id)
             if person.telegram_user_id is not None:
                 continue
             code = invites_db.live_code(conn, person_id, stamp)
