@@ -69,6 +69,11 @@ def back_data(message: BotMessage) -> str:
     return next(b["callback_data"] for b in message.buttons if b.get("callback_data", "").startswith("f|back|"))
 
 
+def card_action(card: BotMessage, action: str) -> str:
+    """The callback data of a report card's button (`acc`, `res`, `note`, `xfer`, `esc`)."""
+    return next(b["callback_data"] for b in card.buttons if b.get("callback_data", "").endswith(f"|{action}"))
+
+
 async def press_data(person: Person, message: BotMessage, data: str) -> str:
     """Press the button with this callback data: a test names the button, not its words."""
     assert data in {b.get("callback_data") for b in message.buttons}, (data, message.buttons)

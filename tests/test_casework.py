@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from db import reports as reports_db
-from tests.scenario import ARRIVAL, DISPUTE, link, report_from_group, team
+from tests.scenario import (ARRIVAL, DISPUTE, card_action, context_of, link, press_data, report_from_group, team,
+                            template_of)
 
 
 async def snapshot(bot, number):
@@ -33,7 +34,7 @@ async def test_the_least_loaded_worker_comes_first(bot, driver, clock):
     await driver.expect(li_na.private)
     await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
     card = await driver.expect(zhang_wei.private)
-    await zhang_wei.press(card, "办结")
+    await press_data(zhang_wei, card, card_action(card, "res"))
     await driver.expect(zhang_wei.private)
     await zhang_wei.says(zhang_wei.private, "已调解")
     await driver.expect(zhang_wei.private)
@@ -49,7 +50,7 @@ async def test_off_duty_workers_are_skipped_and_nobody_on_duty_means_the_leader(
     crew = await team(bot, driver, clock)
     li_na, zhang_wei = crew.workers
     await li_na.says(li_na.private, "/duty off")
-    assert "已离岗" in (await driver.expect(li_na.private)).text
+    assert context_of(await driver.expect(li_na.private), "casework/duty_set")["on"] is False
     number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
     assert number in (await driver.expect(zhang_wei.private)).text
 
@@ -76,12 +77,12 @@ async def test_only_the_assignee_leader_and_admins_above_may_act(bot, driver, cl
         for action in ("acc", "res", "esc", "xfer", f"to|{report.assignee_id}", "note"):
             pressed = await intruder.press_data(li_na.private, card.message_id, f"r|{report.id}|{action}", forge=True)
             answer = await driver.answer(pressed)
-            assert "无权操作" in answer.text and answer.data["show_alert"]
+            assert template_of(bot, answer) == "casework/outcome/forbidden" and answer.data["show_alert"]
     assert await snapshot(bot, number) == before
     assert await driver.nothing_new(resident.private)
 
     pressed = await crew.community_admin.press_data(li_na.private, card.message_id, f"r|{report.id}|acc", forge=True)
-    assert "已接单" in (await driver.answer(pressed)).text
+    assert template_of(bot, await driver.answer(pressed)) == "casework/outcome/accepted"
     assert (await snapshot(bot, number))[0] == "accepted"
 
 
@@ -93,10 +94,10 @@ async def test_forged_and_replayed_buttons_are_harmless(bot, driver, clock):
     card = await driver.expect(li_na.private)
     report = await bot.db.read(reports_db.by_number, number)
 
-    await li_na.press(card, "接单")
-    assert "接单" in (await driver.expect(resident.private)).text
+    await press_data(li_na, card, card_action(card, "acc"))
+    assert template_of(bot, await driver.expect(resident.private)) == "report/status_accepted"
     replay = await li_na.press_data(li_na.private, card.message_id, f"r|{report.id}|acc", forge=True)
-    assert "已被接单" in (await driver.answer(replay)).text
+    assert template_of(bot, await driver.answer(replay)) == "casework/outcome/already_accepted"
     for data in ("r|999999|acc", "r|abc|acc", "r|1", f"r|{report.id}|drop_table", "f|kind|bogus", "f|submit"):
         pressed = await li_na.press_data(li_na.private, card.message_id, data, forge=True)
         await driver.answer(pressed)
@@ -113,21 +114,25 @@ async def test_note_transfer_and_manual_escalation_are_in_the_history(bot, drive
     number = await report_from_group(driver, resident, crew.group, DISPUTE)
     card = await driver.expect(li_na.private)
 
-    await li_na.press(card, "备注")
+    await press_data(li_na, card, card_action(card, "note"))
     await driver.expect(li_na.private)
     await li_na.says(li_na.private, "已电话联系双方")
-    assert "备注已记录" in (await driver.expect(li_na.private)).text
+    assert template_of(bot, await driver.expect(li_na.private)) == "casework/outcome/noted"
 
-    await li_na.press(card, "转派")
+    await press_data(li_na, card, card_action(card, "xfer"))
     choices = await driver.expect(li_na.private)
     await li_na.press(choices, "张伟")
     transferred = await driver.expect(zhang_wei.private)
-    assert number in transferred.text and "已电话联系双方" in transferred.text and "转派" in transferred.text
+    shown = context_of(transferred, "report/card")
+    assert (shown["report"].number, shown["headline"]) == (number, "transferred")
+    assert "已电话联系双方" in transferred.text                            # the note, in the card's history
 
-    await zhang_wei.press(transferred, "上报")
+    await press_data(zhang_wei, transferred, card_action(transferred, "esc"))
     escalated = await driver.expect(crew.leader.private)
-    assert number in escalated.text and "上报" in escalated.text
-    assert "上报至网格长" in (await driver.expect(resident.private)).text
+    shown = context_of(escalated, "report/card")
+    assert (shown["report"].number, shown["headline"]) == (number, "escalated")
+    told = context_of(await driver.expect(resident.private), "report/status_escalated")
+    assert told["report"].level == 1                                  # to the grid leader
 
     report = await bot.db.read(reports_db.by_number, number)
     history = await bot.db.read(reports_db.events, report.id)
@@ -144,7 +149,8 @@ async def test_my_lists_a_residents_reports(bot, driver, clock):
     second = await report_from_group(driver, resident, crew.group, DISPUTE)
     await resident.says(resident.private, "/my")
     listing = await driver.expect(resident.private)
-    assert first in listing.text and second in listing.text and "待接单" in listing.text
+    shown = context_of(listing, "report/my")
+    assert {(r.number, r.status) for r in shown["reports"]} == {(first, "open"), (second, "open")}
 
 
 async def test_a_note_does_not_lose_the_workers_own_unfinished_report(bot, driver, clock):
@@ -159,10 +165,10 @@ async def test_a_note_does_not_lose_the_workers_own_unfinished_report(bot, drive
     await li_na.says(li_na.private, "G0101")
     await driver.expect(li_na.private)
 
-    await li_na.press(card, "备注")
+    await press_data(li_na, card, card_action(card, "note"))
     await driver.expect(li_na.private)
     await li_na.says(li_na.private, "已联系")
-    assert "备注已记录" in (await driver.expect(li_na.private)).text
+    assert template_of(bot, await driver.expect(li_na.private)) == "casework/outcome/noted"
 
     state, _ = await bot.db.read(conv_db.get, li_na.id)
     assert state["flow"] == "report" and state["grid"] == "G0101"

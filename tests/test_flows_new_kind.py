@@ -1,6 +1,6 @@
 """A new kind of report is one declaration: registered here, it is offered, asked (with `when`), backed out of
-and confirmed by the engine without a line of engine or handler code. (Its texts go in `report/ask.html` and
-`_labels.html`; to be stored, `reports.kind`'s CHECK must also allow it.)"""
+and confirmed by the engine without a line of engine or handler code. (Its words go in messages/labels.py's
+field, question and option tables; to be stored, `reports.kind`'s CHECK must also allow it.)"""
 
 from __future__ import annotations
 

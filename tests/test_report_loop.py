@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db import reports as reports_db
-from tests.scenario import ARRIVAL, DISPUTE, report_from_group, team
+from tests.scenario import ARRIVAL, DISPUTE, card_action, press_data, report_from_group, team, template_of
 
 
 async def test_an_arrival_goes_round_the_loop(bot, driver, clock):
@@ -20,17 +20,17 @@ async def test_an_arrival_goes_round_the_loop(bot, driver, clock):
     card = await driver.expect(worker.private)
     assert number in card.text and "赵小满" in card.text and "府前小区3号楼2单元401" in card.text
 
-    pressed = await worker.press(card, "接单")
-    assert "已接单" in (await driver.answer(pressed)).text
-    assert "已由网格工作人员接单" in (await driver.expect(resident.private)).text
+    pressed = await press_data(worker, card, card_action(card, "acc"))
+    assert template_of(bot, await driver.answer(pressed)) == "casework/outcome/accepted"
+    assert template_of(bot, await driver.expect(resident.private)) == "report/status_accepted"
 
-    await worker.press(card, "办结")
+    await press_data(worker, card, card_action(card, "res"))
     prompt = await driver.expect(worker.private)
-    assert "处理结果" in prompt.text
+    assert template_of(bot, prompt) == "casework/ask_resolve"
     await worker.says(worker.private, "已上门登记，居家健康监测7天")
-    assert "已办结" in (await driver.expect(worker.private)).text
+    assert template_of(bot, await driver.expect(worker.private)) == "casework/outcome/resolved"
     told = await driver.expect(resident.private)
-    assert "已办结" in told.text and "居家健康监测7天" in told.text
+    assert template_of(bot, told) == "report/status_resolved" and "居家健康监测7天" in told.text
 
     report = await bot.db.read(reports_db.by_number, number)
     assert report.status == "resolved" and report.outcome == "已上门登记，居家健康监测7天"
