@@ -7,9 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import AsyncIterator
 
-from telegram.ext import Application
-
-from bot.app.wiring import build_application, start_polling, stop_polling
+from bot.app.wiring import GridApplication, build_application, start_polling, stop_polling
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
 from bot.services.runtime import Runtime
@@ -22,7 +20,7 @@ from db import Database, open_database
 class Running:
     sandbox: Sandbox
     driver: SandboxDriver
-    application: Application
+    application: GridApplication
     runtime: Runtime
 
     @property

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from datetime import timedelta
-from typing import Callable
+from typing import Any, Callable
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
-from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 import handlers
 from bot.services import casework
 from bot.services.broadcasting import failure_reason
 from bot.core.clock import stamp
 from bot.services.groups import follow_migration
+from bot.delivery.limiter import GridRateLimiter
+from bot.delivery.polling import UpdatePoller
+from bot.delivery.ratelimit import ChatLimits
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import AiohttpRequest
 from bot.delivery.update_order import PerUserUpdateProcessor
@@ -22,6 +26,7 @@ from bot.services.runtime import Runtime
 from db import chats as chats_db
 from db import updates as updates_db
 from db.outbox import Outgoing
+from handlers.context import CONTEXT_TYPES, BotData
 from messages import LOCALES, render
 
 log = logging.getLogger(__name__)
@@ -30,11 +35,27 @@ PRIVATE_COMMANDS = ("report", "my", "tasks", "duty", "broadcast", "broadcasts", 
 GROUP_COMMANDS = ("report", "bind", "unbind")
 
 
-def build_application(rt: Runtime) -> Application:
+class GridApplication(Application[Any, Any, Any, Any, BotData, Any]):
+    """ptb's Application, plus what runs beside the handlers: the update poller and the timer tick."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.poller: UpdatePoller | None = None
+        self.ticker: asyncio.Task[None] | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.bot_data.runtime
+
+
+def build_application(rt: Runtime) -> GridApplication:
     """An Application talking to `rt.settings.base_url`, with every gridbot handler registered."""
     settings = rt.settings
+    limiter = GridRateLimiter(ChatLimits(settings.send_per_second, settings.send_per_group_minute,
+                                         settings.send_per_chat_second))
     application = (
         ApplicationBuilder()
+        .application_class(GridApplication)
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_url.removesuffix("/bot") + "/file/bot")
@@ -43,9 +64,13 @@ def build_application(rt: Runtime) -> Application:
                                 read_timeout=settings.request_timeout))
         .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=40))
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
+        .rate_limiter(limiter)
+        .context_types(CONTEXT_TYPES)
+        .updater(None)
         .build()
     )
-    application.bot_data["runtime"] = rt
+    assert isinstance(application, GridApplication)
+    application.bot_data.runtime = rt
     handlers.register(application)
     return application
 
@@ -61,8 +86,8 @@ async def set_commands(application: Application) -> None:
             await bot.set_my_commands(commands, scope=scope, language_code=language)
 
 
-def make_sender(application: Application) -> OutboxSender:
-    rt: Runtime = application.bot_data["runtime"]
+def make_sender(application: GridApplication) -> OutboxSender:
+    rt = application.runtime
 
     async def failed(message: Outgoing, reason: str) -> None:
         await rt.change(casework.undeliverable, rt.settings, message, reason, rt.now())
@@ -75,18 +100,26 @@ def make_sender(application: Application) -> OutboxSender:
     return OutboxSender(application.bot, rt.db, rt.settings, rt.stamp, failed, migrated)
 
 
-async def _tick(context: CallbackContext) -> None:
-    rt: Runtime = context.application.bot_data["runtime"]
-    try:
-        await rt.tick()
-    except Exception:
-        log.exception("timer tick failed")
+async def tick_every(rt: Runtime, interval: float) -> None:
+    """Fire what is due every `interval` seconds of monotonic time. A jump of the wall clock (NTP, a restored
+    VM) neither stops nor bunches the ticks; each tick compares due times with the clock as it reads then."""
+    loop = asyncio.get_running_loop()
+    next_at = loop.time() + interval
+    while True:
+        await asyncio.sleep(max(0.0, next_at - loop.time()))
+        try:
+            await rt.tick()
+        except sqlite3.OperationalError as exc:
+            log.warning("timer tick skipped: %s", exc)
+        except Exception:
+            log.exception("timer tick failed")
+        next_at = max(next_at + interval, loop.time())
 
 
-async def start_polling(application: Application) -> None:
+async def start_polling(application: GridApplication) -> None:
     """Initialize (getMe), set the commands, start the sender and the timers, then handle updates.
     Raises ptb's errors as they come."""
-    rt: Runtime = application.bot_data["runtime"]
+    rt = application.runtime
     await application.initialize()
     rt.bot_username = application.bot.username
     await rt.db.write(updates_db.forget_before, stamp(rt.clock.now() - timedelta(days=2)))
@@ -95,15 +128,21 @@ async def start_polling(application: Application) -> None:
     rt.sender.start()
     await application.start()
     await rt.tick()
-    application.job_queue.run_repeating(_tick, interval=rt.settings.tick_seconds, first=rt.settings.tick_seconds,
-                                        name="timers")
-    await application.updater.start_polling(poll_interval=0.0, timeout=30, allowed_updates=ALLOWED_UPDATES)
+    application.ticker = asyncio.create_task(tick_every(rt, rt.settings.tick_seconds), name="timers")
+    application.poller = UpdatePoller(application, allowed_updates=ALLOWED_UPDATES)
+    application.bot_data.redelivery = application.poller
+    await application.poller.start()
 
 
-async def stop_polling(application: Application) -> None:
-    rt: Runtime = application.bot_data["runtime"]
-    if application.updater and application.updater.running:
-        await application.updater.stop()
+async def stop_polling(application: GridApplication) -> None:
+    rt = application.runtime
+    if application.poller is not None:
+        await application.poller.stop()
+        application.poller = None
+    if application.ticker is not None:
+        application.ticker.cancel()
+        await asyncio.gather(application.ticker, return_exceptions=True)
+        application.ticker = None
     if application.running:
         await application.stop()
     if rt.sender is not None:
@@ -111,13 +150,18 @@ async def stop_polling(application: Application) -> None:
     await application.shutdown()
 
 
-async def run_until(application: Application, stop: asyncio.Event,
+async def run_until(application: GridApplication, stop: asyncio.Event,
                     on_started: Callable[[], None] | None = None) -> None:
     """Poll until `stop` is set; always shut down cleanly, also when start-up fails."""
     try:
         await start_polling(application)
         if on_started:
             on_started()
-        await stop.wait()
+        stopped = asyncio.create_task(stop.wait())
+        polling = application.poller.task if application.poller else None
+        await asyncio.wait([t for t in (stopped, polling) if t is not None], return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if polling is not None and polling.done() and not polling.cancelled() and polling.exception():
+            raise polling.exception()  # type: ignore[misc]
     finally:
         await stop_polling(application)
