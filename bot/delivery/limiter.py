@@ -119,6 +119,11 @@ class GridRateLimiter(BaseRateLimiter[Patience]):
             self.chat_paused = {c: t for c, t in self.chat_paused.items() if t > now}
         if chat_id is not None:
             self.chat_paused[chat_id] = max(self.chat_paused.get(chat_id, 0.0), now + delay)
+            if self.limits.wait(chat_id, now)[1] > 0:
+                # This chat was over its own window (a private reply does not wait for it): that explains the
+                # 429, and the rest need not pause.
+                log.warning("flood control in chat %s: waiting %.0fs", chat_id, delay)
+                return
         self.paused_until = max(self.paused_until, now + min(delay, GLOBAL_PAUSE))
         log.warning("flood control in chat %s: waiting %.0fs", chat_id, delay)
 

@@ -148,7 +148,7 @@ class OutboxSender:
             queue = remaining
             if started:
                 continue
-            if not queue and not self._in_flight:
+            if not queue and not self._in_flight and not self._reread:   # (a send that just failed sets _reread)
                 self._idle.set()
             timeout = wait_for if wait_for is not None else (None if not queue else 0.05)
             try:
