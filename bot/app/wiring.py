@@ -41,6 +41,7 @@ class GridApplication(Application[Any, Any, Any, Any, BotData, Any]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.poller: UpdatePoller | None = None
+        self.updates_request: AiohttpRequest | None = None
         self.ticker: asyncio.Task[None] | None = None
 
     @property
@@ -51,6 +52,7 @@ class GridApplication(Application[Any, Any, Any, Any, BotData, Any]):
 def build_application(rt: Runtime) -> GridApplication:
     """An Application talking to `rt.settings.base_url`, with every gridbot handler registered."""
     settings = rt.settings
+    updates_request = AiohttpRequest(connection_pool_size=1, read_timeout=40)
     limiter = GridRateLimiter(ChatLimits(settings.send_per_second, settings.send_per_group_minute,
                                          settings.send_per_chat_second))
     application = (
@@ -62,7 +64,7 @@ def build_application(rt: Runtime) -> GridApplication:
         .defaults(Defaults(tzinfo=settings.tz))
         .request(AiohttpRequest(connection_pool_size=settings.concurrent_updates + settings.send_concurrency,
                                 read_timeout=settings.request_timeout))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=40))
+        .get_updates_request(updates_request)
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
         .rate_limiter(limiter)
         .context_types(CONTEXT_TYPES)
@@ -70,6 +72,7 @@ def build_application(rt: Runtime) -> GridApplication:
         .build()
     )
     assert isinstance(application, GridApplication)
+    application.updates_request = updates_request
     application.bot_data.runtime = rt
     handlers.register(application)
     return application
@@ -129,7 +132,8 @@ async def start_polling(application: GridApplication) -> None:
     await application.start()
     await rt.tick()
     application.ticker = asyncio.create_task(tick_every(rt, rt.settings.tick_seconds), name="timers")
-    application.poller = UpdatePoller(application, allowed_updates=ALLOWED_UPDATES)
+    assert application.updates_request is not None
+    application.poller = UpdatePoller(application, application.updates_request, allowed_updates=ALLOWED_UPDATES)
     application.bot_data.redelivery = application.poller
     await application.poller.start()
 
