@@ -46,7 +46,7 @@ class OutboxSender:
                 ChatLimits(settings.send_per_second, settings.send_per_group_minute, settings.send_per_chat_second))
         self.limiter = limiter
         self.stats = SenderStats()
-        self.settled = Settler(db, clock_stamp, self.stats, on_failed, on_written=self.wake)
+        self.settled = Settler(db, clock_stamp, self.stats, on_failed)
         self._wake = asyncio.Event()            # the loop has something to look at
         self._reread = True                     # new rows may be in the database
         self._idle = asyncio.Event()

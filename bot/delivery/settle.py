@@ -41,9 +41,9 @@ class Settler:
     """The sender's results on their way to the database; `unwritten` are the ids not yet recorded."""
 
     def __init__(self, db: Database, clock_stamp: Callable[[], str], stats: SenderStats,
-                 on_failed: FailureHook | None, *, on_written: Callable[[], None]) -> None:
+                 on_failed: FailureHook | None) -> None:
         self.db, self.now_stamp, self.stats = db, clock_stamp, stats
-        self.on_failed, self.on_written = on_failed, on_written
+        self.on_failed = on_failed
         self.unwritten: set[int] = set()
         self._delivered: list[Delivered] = []
         self._refused: list[tuple[Outgoing, str]] = []
@@ -113,7 +113,6 @@ class Settler:
             self.unwritten.difference_update(oid for oid, _, _ in delivered)
             self.unwritten.difference_update(m.id for m, _ in refused)
             self._hooks += refused
-            self.on_written()
         return await self._consequences()
 
     async def _consequences(self) -> bool:
