@@ -20,6 +20,7 @@ from bot.delivery.limiter import GridRateLimiter
 from bot.delivery.polling import UpdatePoller
 from bot.delivery.ratelimit import ChatLimits
 from bot.delivery.sender import OutboxSender
+from bot.delivery.tasks import cancel_and_wait
 from bot.delivery.transport import AiohttpRequest
 from bot.delivery.update_order import PerUserUpdateProcessor
 from bot.services.runtime import Runtime
@@ -78,7 +79,7 @@ def build_application(rt: Runtime) -> GridApplication:
     return application
 
 
-async def set_commands(application: Application) -> None:
+async def set_commands(application: GridApplication) -> None:
     """The command menus, in every locale (zh_CN also as the default for other languages)."""
     bot = application.bot
     for scope, names in ((BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
@@ -144,8 +145,7 @@ async def stop_polling(application: GridApplication) -> None:
         await application.poller.stop()
         application.poller = None
     if application.ticker is not None:
-        application.ticker.cancel()
-        await asyncio.gather(application.ticker, return_exceptions=True)
+        await cancel_and_wait(application.ticker)
         application.ticker = None
     if application.running:
         await application.stop()

@@ -26,6 +26,7 @@ from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot.delivery.limiter import backoff
+from bot.delivery.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 LIMIT = 100
@@ -86,14 +87,12 @@ class UpdatePoller:
         """Stop fetching, give running handlers `grace` seconds, then confirm what finished. A handler cut
         short leaves its update unconfirmed: it comes again at the next start."""
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await cancel_and_wait(self._task)
             self._task = None
         if self._tasks:
             _, late = await asyncio.wait(set(self._tasks), timeout=grace)
             for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
+                await cancel_and_wait(task)
         if self.offset is not None:
             try:
                 await self._fetch(self.offset, limit=1, timeout=0)
@@ -119,9 +118,17 @@ class UpdatePoller:
             if failures:
                 log.warning("getUpdates works again")
                 failures = 0
-            fresh = [u for u in updates if u["update_id"] not in self._known and (offset is None or u["update_id"] >= offset)]
+            fresh = [u for u in updates
+                     if u["update_id"] not in self._known and (offset is None or u["update_id"] >= offset)]
             for raw in fresh:
-                self._dispatch(Update.de_json(raw, self.application.bot))
+                try:
+                    update = Update.de_json(raw, self.application.bot)
+                except Exception:                # nothing can handle it: let the offset pass it
+                    log.exception("update %s cannot be read; skipped", raw.get("update_id"))
+                    self._known.add(raw["update_id"])
+                    self._highest = max(self._highest, raw["update_id"])
+                    continue
+                self._dispatch(update)
             self._known = {i for i in self._known if offset is None or i >= offset}
             stalled = not fresh and len(updates) >= LIMIT
             quiet = QUIET if fresh else min(1.0, quiet * 2)

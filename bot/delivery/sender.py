@@ -21,6 +21,7 @@ from bot.core.telegram_html import split_html
 from bot.delivery.limiter import PATIENT, PERMANENT, GridRateLimiter, Patience, backoff
 from bot.delivery.ratelimit import ChatLimits
 from bot.delivery.settle import FailureHook, Settler, SenderStats
+from bot.delivery.tasks import cancel_and_wait
 from db import Database
 from db import outbox as outbox_db
 from db.outbox import Outgoing
@@ -72,16 +73,16 @@ class OutboxSender:
             self.settled.start()
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 5.0) -> None:
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            await cancel_and_wait(self._task)
             self._task = None
         if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            # Sends under way get a moment to end; one waiting out a long flood pause is cut short (its message
+            # stays pending and goes after the next start).
+            _, late = await asyncio.wait(set(self._tasks), timeout=grace)
+            for task in late:
+                await cancel_and_wait(task)
         await self.settled.stop()
 
     async def drained(self, timeout: float = 10.0) -> bool:

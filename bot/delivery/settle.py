@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from bot.delivery.limiter import backoff
+from bot.delivery.tasks import cancel_and_wait
 from db import Database
 from db import outbox as outbox_db
 from db.outbox import Outgoing
@@ -71,11 +72,7 @@ class Settler:
     async def stop(self) -> None:
         """Stop writing in the background, then try the last results a few times."""
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            await cancel_and_wait(self._task)
             self._task = None
         for attempt in range(STOP_TRIES):
             if await self.write():
