@@ -6,14 +6,21 @@ the update id, so a redelivered update changes nothing and sends nothing twice."
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import Update
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CommandHandler, filters
 
 from handlers import binding, broadcast, casework, fallback, groups, help, pages, report, start, whoami
 from handlers.common import Context, answer
 
 PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink")
+# Refusals that come from the people and chats, not from a bug: a line in the log, no traceback.
+EXPECTED_REFUSALS = ("not found", "too old", "not modified", "blocked", "kicked", "deactivated", "rights",
+                     "initiate conversation", "not a member")
+
+log = logging.getLogger(__name__)
 
 
 async def private_only(update: Update, context: Context) -> None:
@@ -21,13 +28,42 @@ async def private_only(update: Update, context: Context) -> None:
     command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
     await answer(update, context, "groups/private_only", command=command, username=context.bot.username)
 
-log = logging.getLogger(__name__)
+
+def is_transient(error: BaseException | None) -> bool:
+    """The database was busy or full, or Telegram did not answer: the same update may well work later."""
+    return isinstance(error, sqlite3.OperationalError) or (
+        isinstance(error, NetworkError) and not isinstance(error, BadRequest))
 
 
-async def log_error(update: object, context: Context) -> None:
+def is_expected(error: BaseException | None) -> bool:
+    """Telegram refused because of the person or chat (blocked, kicked, a stale button), not a bug."""
+    if isinstance(error, (Forbidden, ChatMigrated, RetryAfter)):
+        return True
+    return isinstance(error, BadRequest) and any(words in error.message.lower() for words in EXPECTED_REFUSALS)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """A handler failed. A busy database or an unanswered call: the update is handled again later (it is not
+    confirmed to Telegram until then). After its last try, or for a bug, the person is told it did not work;
+    a refusal that comes from the chat (blocked, kicked, a stale button) is one line in the log."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
     chat = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
-    log.error("error while handling update %s in chat %s", getattr(update, "update_id", "?"), chat,
-              exc_info=context.error)
+    if is_transient(error) and update_id is not None and context.bot_data.redelivery.again(update_id):
+        log.warning("update %s (chat %s) will be handled again: %s", update_id, chat, error)
+        return
+    if is_expected(error):
+        log.warning("update %s: chat %s refused: %s", update_id, chat, error)
+        return
+    if is_transient(error):
+        log.warning("update %s (chat %s) failed, the person is told: %s", update_id, chat, error)
+    else:
+        log.error("error while handling update %s in chat %s", update_id, chat, exc_info=error)
+    if isinstance(update, Update) and chat is not None:
+        try:
+            await answer(update, context, "errors/failed")
+        except Exception as exc:
+            log.warning("could not tell chat %s that update %s failed: %s", chat, update_id, exc)
 
 
 def register(application: Application) -> None:
@@ -38,4 +74,4 @@ def register(application: Application) -> None:
     application.add_handlers(fallback.handlers())              # last: only what nothing above took
     for group, handler in (*fallback.early_handlers(), *help.late_handlers()):
         application.add_handler(handler, group)
-    application.add_error_handler(log_error)
+    application.add_error_handler(on_error)

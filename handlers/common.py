@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar, cast
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.core.clock import stamp
-from bot.delivery.sender import retry_seconds
 from bot.services.runtime import Runtime
+from handlers.context import GridContext
 from messages import locale_for, render
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = GridContext
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
 def runtime(context: Context) -> Runtime:
-    return context.application.bot_data["runtime"]
+    return context.runtime
 
 
 def now_stamp(context: Context) -> str:
@@ -49,33 +46,19 @@ async def once(update: Update, context: Context, fn: Callable[..., T], *args: An
     if not fresh:
         log.info("update %s delivered again; ignored", update.update_id)
         raise ApplicationHandlerStop
-    return result
+    return cast(T, result)                 # a fresh claim ran `fn`: its result, whatever it is
 
 
 async def send(context: Context, chat_id: int, text: str,
-               reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
-               attempts: int = 4) -> None:
-    """A direct reply to someone who just acted: waits out flood control and retries a failed connection
-    a few times (what a state change owes people goes through the outbox instead)."""
-    sender = runtime(context).sender
-    limits = sender.limits if sender is not None else None
-    for attempt in range(attempts):
-        try:
-            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup,
-                                           disable_web_page_preview=True)
-            if limits is not None:
-                limits.count(chat_id, time.monotonic())
-            return
-        except RetryAfter as exc:
-            if attempt == attempts - 1:
-                raise
-            await asyncio.sleep(retry_seconds(exc))
-        except (TimedOut, NetworkError):
-            if attempt == attempts - 1:
-                raise
-            await asyncio.sleep(0.5 * 2 ** attempt)
+               reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None) -> None:
+    """A direct reply to someone who just acted. The bot's one limiter gives it a slot under the same limits as
+    the outbox and retries it until it is delivered or refused for good: the state it answers is committed."""
+    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup,
+                                   disable_web_page_preview=True)
 
 
 async def answer(update: Update, context: Context, name: str, /, **values: Any) -> None:
     """Reply in the chat the update came from with the template `name`."""
+    if update.effective_chat is None:
+        raise ValueError(f"update {update.update_id} has no chat to answer in")
     await send(context, update.effective_chat.id, render(name, reader_locale(update, context), **values))

@@ -69,13 +69,13 @@ async def test_a_full_run_logs_nothing_personal_and_refusals_on_one_line(capture
     if fmt == "json":
         entries = [json.loads(line) for line in lines]
         refused = [e for e in entries if "Forbidden" in e["message"]]
-        assert len(refused) == 2 and all("traceback" not in e for e in refused)
+        assert len(refused) >= 2 and all("traceback" not in e for e in refused)
         assert all(str(resident.id) in e["message"] for e in refused)
         bugs = [e for e in entries if "error while handling" in e["message"] and "traceback" in e]
         assert bugs and "RuntimeError: a real bug" in bugs[0]["traceback"]
     else:
         refused = [line for line in lines if "Forbidden" in line]
-        assert len(refused) == 2 and all(str(resident.id) in line for line in refused)
+        assert len(refused) >= 2 and all(str(resident.id) in line for line in refused)
         assert log.count("Traceback") == 1                  # the bug's, and only the bug's
         assert "RuntimeError: a real bug" in log
 

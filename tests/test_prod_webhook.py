@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import aiohttp
 import pytest
 from telegram import Update
@@ -98,7 +100,7 @@ async def test_a_failed_update_is_answered_500_so_telegram_sends_it_again(webhoo
     async def flaky(update: Update, context) -> None:
         if not failures:
             failures.append(update.update_id)
-            raise RuntimeError("database went away for a moment")
+            raise sqlite3.OperationalError("database is locked")
 
     async with serving(webhook_settings, clock, sandbox, db) as bot:
         bot.application.add_handler(MessageHandler(filters.Regex("^/start"), flaky), group=-1)

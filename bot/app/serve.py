@@ -35,7 +35,7 @@ async def purge(runtime: Runtime) -> Purged:
 
 
 async def _purge_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    runtime: Runtime = context.application.bot_data["runtime"]
+    runtime: Runtime = context.application.bot_data.runtime
     try:
         done = await purge(runtime)
         log.info("retention: erased %s reports and %s residents, deleted %s messages, %s update ids, %s forms, "
@@ -46,7 +46,7 @@ async def _purge_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 
 async def _backup_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    runtime: Runtime = context.application.bot_data["runtime"]
+    runtime: Runtime = context.application.bot_data.runtime
     settings = runtime.settings
     directory = settings.backup_dir or backups.default_backup_dir(settings.database)
     try:

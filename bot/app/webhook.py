@@ -55,6 +55,22 @@ async def leave_webhook_mode(bot: Bot) -> bool:
     return False
 
 
+class TelegramRedelivers:
+    """Webhook mode's answer to `handlers.context.Redelivery`: Telegram itself sends a failed update again."""
+
+    TRIES = 5
+
+    def __init__(self) -> None:
+        self._tries: dict[int, int] = {}
+
+    def again(self, update_id: int) -> bool:
+        tries = self._tries.get(update_id, 0) + 1
+        if len(self._tries) > 10_000:               # forget old ids: a redelivery comes within minutes
+            self._tries.clear()
+        self._tries[update_id] = tries
+        return tries < self.TRIES
+
+
 class Listener:
     """The HTTP listener: the webhook path (when `secret` is given), /healthz and /metrics."""
 
@@ -63,7 +79,7 @@ class Listener:
         self.application = application
         self.host, self.port = split_host_port(listen)
         self.path, self.secret = path, secret
-        runtime: Runtime = application.bot_data["runtime"]
+        runtime: Runtime = application.bot_data.runtime
         self.health = Health(runtime, metrics_of(application), "webhook" if path else "polling")
         self._failed: set[int] = set()
         self._runner: web.AppRunner | None = None
@@ -88,6 +104,9 @@ class Listener:
             self.port = int(addresses[0][1])
         if self.path is not None:
             self.application.add_error_handler(self._remember_failure)
+            # A failed update is answered 500 and Telegram posts it again: a busy database gets those tries
+            # before the person is told it did not work.
+            self.application.bot_data.redelivery = TelegramRedelivers()
             self._watching = True
         return self
 

@@ -1,61 +1,92 @@
-"""Wiring: the python-telegram-bot Application, and running it in polling mode."""
+"""Wiring: the python-telegram-bot Application, what runs beside its handlers, and starting and stopping it."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+import sqlite3
 from datetime import timedelta
 from typing import Any, Callable
 
 from telegram import (BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeAllGroupChats,
                       BotCommandScopeAllPrivateChats, Update)
-from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 import handlers
+from bot.app.metrics import BotMetrics, MeasuredUpdateProcessor
+from bot.core.clock import stamp
+from bot.delivery.limiter import GridRateLimiter
+from bot.delivery.polling import UpdatePoller
+from bot.delivery.proxy import choose_proxy
+from bot.delivery.ratelimit import ChatLimits
+from bot.delivery.sender import OutboxSender
+from bot.delivery.tasks import cancel_and_wait
+from bot.delivery.transport import AiohttpRequest
 from bot.services import handover
 from bot.services.broadcasting import failure_reason
-from bot.core.clock import stamp
 from bot.services.groups import follow_migration
 from bot.services.help import GROUP, GROUP_ADMINS, private_commands
-from bot.delivery.sender import OutboxSender
-from bot.delivery.transport import AiohttpRequest
-from bot.app.metrics import BotMetrics, MeasuredUpdateProcessor
-from bot.delivery.proxy import choose_proxy
 from bot.services.runtime import Runtime
 from db import chats as chats_db
 from db import outbox as outbox_db
 from db import updates as updates_db
 from db.outbox import Outgoing
+from handlers.context import CONTEXT_TYPES, BotData
 from messages import LOCALES, render
 
 log = logging.getLogger(__name__)
 # Edited messages are fetched only to be answered (handlers.fallback): an edit is never taken as input.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+HOUSEKEEPING_SECONDS = 24 * 3600.0
 
 
-def build_application(rt: Runtime) -> Application:
+class GridApplication(Application[Any, Any, Any, Any, BotData, Any]):
+    """ptb's Application, plus what runs beside the handlers: the update poller and the timer tick."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.poller: UpdatePoller | None = None
+        self.updates_request: AiohttpRequest | None = None
+        self.ticker: asyncio.Task[None] | None = None
+        self.housekeeper: asyncio.Task[None] | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.bot_data.runtime
+
+
+def build_application(rt: Runtime) -> GridApplication:
     """An Application talking to `rt.settings.base_url`, with every gridbot handler registered."""
     settings = rt.settings
     proxy = choose_proxy(settings.base_url, settings.proxy, os.environ)
+    updates_request = AiohttpRequest(connection_pool_size=1, read_timeout=40, proxy=proxy)
+    limiter = GridRateLimiter(ChatLimits(settings.send_per_second, settings.send_per_group_minute,
+                                         settings.send_per_chat_second))
     application = (
         ApplicationBuilder()
+        .application_class(GridApplication)
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_url.removesuffix("/bot") + "/file/bot")
         .defaults(Defaults(tzinfo=settings.tz))
         .request(AiohttpRequest(connection_pool_size=settings.concurrent_updates + settings.send_concurrency,
                                 read_timeout=settings.request_timeout, proxy=proxy))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=40, proxy=proxy))
+        .get_updates_request(updates_request)
         .concurrent_updates(MeasuredUpdateProcessor(settings.concurrent_updates, BotMetrics(rt)))
+        .rate_limiter(limiter)
+        .context_types(CONTEXT_TYPES)
+        .updater(None)
         .build()
     )
-    application.bot_data["runtime"] = rt
+    assert isinstance(application, GridApplication)
+    application.updates_request = updates_request
+    application.bot_data.runtime = rt
     handlers.register(application)
     return application
 
 
-async def set_commands(application: Application) -> None:
+async def set_commands(application: GridApplication) -> None:
     """The command menus, in every locale (zh_CN also as the default for other languages): a resident's in
     private chats; in groups /report and /help, with /bind and /unbind shown to the groups' administrators only.
     Staff get the menu of their roles in their own private chat when they link or ask for /help
@@ -70,8 +101,8 @@ async def set_commands(application: Application) -> None:
             await bot.set_my_commands(commands, scope=scope, language_code=language)
 
 
-def make_sender(application: Application) -> OutboxSender:
-    rt: Runtime = application.bot_data["runtime"]
+def make_sender(application: GridApplication) -> OutboxSender:
+    rt = application.runtime
 
     async def failed(message: Outgoing, reason: str) -> None:
         await rt.change(handover.undeliverable, rt.settings, message, reason, rt.now())
@@ -94,25 +125,31 @@ async def housekeeping(rt: Runtime) -> None:
         pass
 
 
-async def _housekeeping(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    try:
-        await housekeeping(context.application.bot_data["runtime"])
-    except Exception:
-        log.exception("housekeeping failed")
+async def every(interval: float, job: Callable[[], Any], name: str) -> None:
+    """Run `job` every `interval` seconds of monotonic time. A jump of the wall clock (NTP, a restored VM)
+    neither stops nor bunches the runs; each run compares due times with the clock as it reads then."""
+    loop = asyncio.get_running_loop()
+    next_at = loop.time() + interval
+    while True:
+        await asyncio.sleep(max(0.0, next_at - loop.time()))
+        try:
+            await job()
+        except sqlite3.OperationalError as exc:
+            log.warning("%s skipped: %s", name, exc)
+        except Exception:
+            log.exception("%s failed", name)
+        next_at = max(next_at + interval, loop.time())
 
 
-async def _tick(context: CallbackContext) -> None:
-    rt: Runtime = context.application.bot_data["runtime"]
-    try:
-        await rt.tick()
-    except Exception:
-        log.exception("timer tick failed")
+async def tick_every(rt: Runtime, interval: float) -> None:
+    """Fire what is due every `interval` seconds of monotonic time (see `every`)."""
+    await every(interval, lambda: rt.tick(), "timer tick")       # looked up at each run: tests wrap it
 
 
-async def start_bot(application: Application) -> None:
+async def start_bot(application: GridApplication) -> None:
     """Initialize (getMe), set the commands, start the sender and the timers: all but receiving updates.
     Raises ptb's errors as they come."""
-    rt: Runtime = application.bot_data["runtime"]
+    rt = application.runtime
     await application.initialize()
     rt.bot_username = application.bot.username
     await housekeeping(rt)
@@ -122,28 +159,34 @@ async def start_bot(application: Application) -> None:
     rt.sender.start()
     await application.start()
     await rt.tick()
-    application.job_queue.run_repeating(_tick, interval=rt.settings.tick_seconds, first=rt.settings.tick_seconds,
-                                        name="timers")
-    application.job_queue.run_repeating(_housekeeping, interval=timedelta(days=1), first=timedelta(days=1),
-                                        name="housekeeping")
+    application.ticker = asyncio.create_task(tick_every(rt, rt.settings.tick_seconds), name="timers")
+    application.housekeeper = asyncio.create_task(
+        every(HOUSEKEEPING_SECONDS, lambda: housekeeping(rt), "housekeeping"), name="housekeeping")
 
 
-async def receive_by_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    if application.updater is None:
-        raise RuntimeError("built without an updater")
-    await application.updater.start_polling(poll_interval=0.0, timeout=30, allowed_updates=ALLOWED_UPDATES)
+async def receive_by_polling(application: GridApplication) -> None:
+    """Fetch updates by long polling; each is confirmed to the server only once it was handled."""
+    assert application.updates_request is not None
+    application.poller = UpdatePoller(application, application.updates_request, allowed_updates=ALLOWED_UPDATES)
+    application.bot_data.redelivery = application.poller
+    await application.poller.start()
 
 
-async def start_polling(application: Application) -> None:
+async def start_polling(application: GridApplication) -> None:
     """`start_bot`, then handle updates fetched by long polling."""
     await start_bot(application)
     await receive_by_polling(application)
 
 
-async def stop_polling(application: Application) -> None:
-    rt: Runtime = application.bot_data["runtime"]
-    if application.updater and application.updater.running:
-        await application.updater.stop()
+async def stop_polling(application: GridApplication) -> None:
+    rt = application.runtime
+    if application.poller is not None:
+        await application.poller.stop()
+        application.poller = None
+    for task in (application.ticker, application.housekeeper):
+        if task is not None:
+            await cancel_and_wait(task)
+    application.ticker = application.housekeeper = None
     if application.running:
         await application.stop()
     if rt.sender is not None:
@@ -153,13 +196,18 @@ async def stop_polling(application: Application) -> None:
     await application.bot.shutdown()            # closes the HTTP sessions also when getMe failed at start
 
 
-async def run_until(application: Application, stop: asyncio.Event,
+async def run_until(application: GridApplication, stop: asyncio.Event,
                     on_started: Callable[[], None] | None = None) -> None:
     """Poll until `stop` is set; always shut down cleanly, also when start-up fails."""
     try:
         await start_polling(application)
         if on_started:
             on_started()
-        await stop.wait()
+        stopped = asyncio.create_task(stop.wait())
+        polling = application.poller.task if application.poller else None
+        await asyncio.wait([t for t in (stopped, polling) if t is not None], return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if polling is not None and polling.done() and not polling.cancelled() and polling.exception():
+            raise polling.exception()  # type: ignore[misc]
     finally:
         await stop_polling(application)
