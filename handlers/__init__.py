@@ -10,10 +10,10 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers import broadcast, casework, fallback, groups, help, report, start, whoami
+from handlers import broadcast, casework, fallback, groups, help, ledger, report, start, stats, whoami
 from handlers.common import Context, answer
 
-PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel")
+PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", *ledger.COMMANDS)
 
 
 async def private_only(update: Update, context: Context) -> None:
@@ -29,7 +29,7 @@ async def log_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, groups, whoami, report, casework, broadcast):
+    for module in (start, groups, whoami, report, casework, broadcast, stats, ledger):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())

@@ -11,6 +11,10 @@ from db.areas import Area
 from db.people import Person, RoleRow
 from db.broadcasts import Broadcast, Run
 from db.reports import Report
+from db.stats import Backlog, KindCounts
+from bot.services.ledger.periods import Period
+from bot.services.ledger.stats import AreaFigures, Child, Latency
+from datetime import date
 from messages import LOCALES, environment, locale_for, render, template_names
 
 EVIL = '<b>张三</b> & "李四" <script>'
@@ -26,6 +30,10 @@ ROWS = [("name", EVIL), ("phone", "13800000000"), ("travel", "car"), ("health", 
         ("category", "epidemic"), ("urgency", "urgent"), ("kind", "dispute"), ("behalf", "other")]
 BROADCAST = Broadcast(5, "2026-04-09T01:00:00+00:00", 42, 1, "G0101", EVIL, None, {}, EVIL, "0 9 * * *", True,
                       "active", "2026-04-10T01:00:00+00:00")
+PERIOD = Period(date(2026, 4, 1), date(2026, 4, 9), "month")
+LEDGER_FIGURES = AreaFigures(AREA, PERIOD, [KindCounts("arrival", 3, 1, 1, 1)], KindCounts("", 3, 1, 1, 1, rated=1,
+                             rating_sum=4), Backlog(2, 1), Latency(2, 600.0, 5000.0), Latency(0, None, None), 4,
+                             [Child(AREA, 3)])
 SAMPLES = {
     "field": "title", "notice": "rumour", "schedule": "daily", "body": EVIL, "groups": 3, "when": "daily",
     "when_value": "09:00", "pin": True, "id": 5, "first": "2026-04-10 09:00", "items": [BROADCAST],
@@ -57,6 +65,10 @@ SAMPLES = {
     "entries": [("report", EVIL), ("help", "帮助")],
     "notices": [("rumour", ["rumour", "truth", "source"])], "missing": ["truth"], "needed": ["rumour", "truth"],
     "unknown": ["x"],
+    # the ledger (issue 13)
+    "fig": LEDGER_FIGURES, "period": PERIOD, "view": "assessment", "home": AREA, "context": {"value": EVIL},
+    "sheets": {"arrival": 3, "dispute": 1}, "masked": True, "personal": False, "current": "True", "format": "csv",
+    "last": "2026-04-30", "preset": "month", "report_kind": "dispute", "what": "travel",
 }
 
 

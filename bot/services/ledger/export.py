@@ -1,0 +1,282 @@
+"""Exporting an area's ledger: one sheet per kind of report (xlsx) or one table (CSV, UTF-8 with BOM), times in
+local time as real dates, personal data masked for staff who are not leaders or admins, every export audited."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+import csv
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.core.clock import stamp
+from bot.core.config import Settings
+from bot.services import forms
+from bot.services.ledger import labels
+from bot.services.ledger.periods import Period
+from bot.services.ledger.scope import Scope
+from bot.services.ledger.columns import Column, all_columns, kinds, sheet_columns
+from bot.services.ledger.xlsx import Workbook, cell, escape, needs_escape
+from db import Database, audit
+from db import ledger as ledger_db
+from db.areas import Area
+from db.ledger import Filters
+
+__all__ = ["FORMATS", "Filters", "Format", "Request", "Result", "export", "for_period", "mask", "record", "write",
+           "write_apart"]
+
+Format = Literal["xlsx", "csv"]
+FORMATS: tuple[Format, ...] = ("xlsx", "csv")
+_UTC = timezone.utc
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_EXCEL_EPOCH_DAY = _EXCEL_EPOCH.date().toordinal()
+_UNIX_IN_EXCEL = 25569                   # 1970-01-01 as an Excel day number
+_EMPTY = '<c t="inlineStr"><is><t></t></is></c>'
+# A CSV field starting with one of these is a formula to Excel: it is written after an apostrophe, as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Report times come from the query as Unix seconds (unixepoch), beside the stored stamps.
+_SECONDS = {"created_at": "created_ts", "accepted_at": "accepted_ts", "resolved_at": "resolved_ts"}
+_DUE = {"accept_on_time": ("accepted_at", "accept_due_at"), "resolve_on_time": ("resolved_at", "resolve_due_at")}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to export: an area, which of its reports, how, for whom."""
+
+    area: Area
+    filters: Filters = field(default_factory=Filters)
+    format: Format = "xlsx"
+    personal: bool = True
+    locale: str = "zh_CN"
+
+
+def for_period(scope: Scope, period: Period, settings: Settings, fmt: Format, locale: str) -> Request:
+    """Everything of the scope's area made in the period, shown as the person's role allows."""
+    return Request(scope.area, Filters(since=period.since(settings), until=period.until(settings)), fmt,
+                   scope.personal, locale)
+
+
+@dataclass(frozen=True)
+class Result:
+    path: Path
+    rows: int
+    sheets: dict[str, int]
+
+
+def mask(text: str, head: int = 3, tail: int = 4) -> str:
+    """138****0011: the first and last digits kept, the middle starred."""
+    if len(text) <= head + tail:
+        return "*" * len(text)
+    return text[:head] + "*" * (len(text) - head - tail) + text[-tail:]
+
+
+def _picker(indexes: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """itemgetter that always returns a tuple (itemgetter of one index returns the item itself)."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda row: (row[only],)
+    if not indexes:
+        return lambda row: ()
+    return itemgetter(*indexes)
+
+
+class _Layout:
+    """How the rows of one sheet (or of the CSV) are made, worked out once: cells are grouped by how they are
+    read, so that a row costs a few C-level calls (itemgetter, dict lookups, one str.format) rather than
+    several Python calls per cell — the difference between 6 s and under 2 s for 50,000 rows here."""
+
+    def __init__(self, columns: list[Column], names: list[str], request: Request, settings: Settings, now: str,
+                 *, xlsx: bool) -> None:
+        index = {name: i for i, name in enumerate(names)}
+        self.xlsx, self.now, self.tz = xlsx, now, settings.tz
+        self._offsets: dict[int, int] = {}
+        self.answer_texts: list[str] = []
+        self.coded: list[tuple[bool, Any, dict[Any, str]]] = []
+        self.masked: list[tuple[bool, Any]] = []
+        self.flags: list[tuple[int, int]] = []
+        self.days: list[tuple[bool, Any]] = []
+        report_texts: list[int] = []
+        times: list[int] = []
+        group_of: dict[int, str] = {}
+        for position, column in enumerate(columns):
+            answer = column.source == "answer"
+            key: Any = column.key if answer else index.get(column.key)
+            if column.type == "datetime":
+                group_of[position] = "time"
+                times.append(index[_SECONDS[column.key]])
+            elif column.type == "date":
+                group_of[position] = "day"
+                self.days.append((answer, key))
+            elif column.type in ("phone", "id_number") and not request.personal:
+                group_of[position] = "masked"
+                self.masked.append((answer, key))
+            elif column.key in _DUE:
+                group_of[position] = "flag"
+                done, due = _DUE[column.key]
+                self.flags.append((index[done], index[due]))
+            elif column.type in ("choice", "level", "flag"):
+                group_of[position] = "coded"
+                self.coded.append((answer, key, _codes(column, request.locale)))
+            elif answer:
+                group_of[position] = "answer"
+                self.answer_texts.append(column.key)
+            else:
+                group_of[position] = "text"
+                report_texts.append(index[column.key])
+        self.report_texts, self.times = _picker(report_texts), _picker(times)
+        # The arguments come grouped as `args` makes them; each column's slot names its argument.
+        order = [p for g in ("text", "answer", "coded", "masked", "flag", "time", "day")
+                 for p in range(len(columns)) if group_of[p] == g]
+        arg_of = {position: n for n, position in enumerate(order)}
+        self.flag_labels: dict[bool | None, str] = {
+            True: escape(labels.value("flag", True, request.locale)),
+            False: escape(labels.value("flag", False, request.locale)), None: ""}
+        self.template = "".join(("{%d}" if group_of[p] in ("time", "day") else '<c t="inlineStr"><is><t>{%d}</t></is></c>')
+                                % arg_of[p] for p in range(len(columns)))
+        self.csv_order = [arg_of[p] for p in range(len(columns))]
+
+    def args(self, row: Sequence[Any], answers: dict[str, Any]) -> list[str]:
+        """Every cell's text (a date: the whole xlsx cell, or CSV text), in the layout's argument order."""
+        texts = [v or "" for v in self.report_texts(row)]
+        texts += [str(answers.get(key) or "") for key in self.answer_texts]
+        if self.xlsx and needs_escape("".join(texts)):
+            texts = [escape(t) for t in texts]
+        for from_answers, key, codes in self.coded:
+            value = answers.get(key) if from_answers else row[key]
+            label = codes.get(value)
+            if label is None:                       # no code, or one without a label: shown as it is
+                label = "" if value is None else escape(str(value)) if self.xlsx else str(value)
+            texts.append(label)
+        for from_answers, key in self.masked:
+            value = answers.get(key) if from_answers else row[key]
+            texts.append(mask(str(value)) if value else "")
+        now, flag_labels = self.now, self.flag_labels
+        for done, due in self.flags:
+            finished = row[done]
+            texts.append(flag_labels[finished <= row[due] if finished is not None else False if row[due] < now
+                                     else None])
+        texts += [self._time(seconds) for seconds in self.times(row)]
+        for from_answers, key in self.days:
+            texts.append(self._day(answers.get(key) if from_answers else row[key]))
+        return texts
+
+    def _time(self, seconds: int | None) -> str:
+        if seconds is None:
+            return "<c/>" if self.xlsx else ""
+        hour = seconds // 3600
+        offset = self._offsets.get(hour)
+        if offset is None:                           # the zone's offset, looked up once per hour (exact across DST)
+            moment = datetime.fromtimestamp(hour * 3600, _UTC).astimezone(self.tz)
+            offset = self._offsets[hour] = int((moment.utcoffset() or timedelta()).total_seconds())
+        local = seconds + offset
+        if self.xlsx:
+            return f'<c s="1"><v>{local / 86400 + _UNIX_IN_EXCEL!r}</v></c>'
+        return datetime.fromtimestamp(local, _UTC).strftime("%Y-%m-%d %H:%M")
+
+    def _day(self, value: Any) -> str:
+        if not value:
+            return "<c/>" if self.xlsx else ""
+        try:
+            day = date.fromisoformat(value)
+        except (TypeError, ValueError):              # an answer that is not a date after all: kept as written
+            return cell(str(value)) if self.xlsx else str(value)
+        return f'<c s="2"><v>{day.toordinal() - _EXCEL_EPOCH_DAY}</v></c>' if self.xlsx else day.isoformat()
+
+    def xlsx_row(self, row: Sequence[Any], answers: dict[str, Any]) -> str:
+        return self.template.format(*self.args(row, answers)).replace(_EMPTY, "<c/>")
+
+    def csv_row(self, row: Sequence[Any], answers: dict[str, Any]) -> list[str]:
+        args = self.args(row, answers)
+        return ["'" + v if v.startswith(_FORMULA_START) else v for v in (args[i] for i in self.csv_order)]
+
+
+def _codes(column: Column, locale: str) -> dict[Any, str]:
+    """A coded column's labels, escaped for XML: each option its form declares, each status, priority, level."""
+    if column.type == "flag":
+        return {v: escape(labels.value("flag", bool(v), locale)) for v in (0, 1)}
+    if column.type == "level":
+        return {n: escape(labels.value("level", n, locale)) for n in range(4)}
+    if column.source == "answer":
+        options: Sequence[Any] = next((s.options for k in kinds() for s in forms.FLOWS[k] if s.key == column.key), ())
+    else:
+        options = {"status": ("open", "accepted", "resolved"), "priority": ("normal", "high"),
+                   "kind": tuple(kinds())}.get(column.key, ())
+    return {code: escape(labels.value(column.key, code, locale)) for code in options}
+
+
+def _answers(details: str | None) -> dict[str, Any]:
+    try:
+        found = json.loads(details or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: Path, now: datetime) -> Result:
+    """Write the export to `path`, streaming rows from the database to the file."""
+    ts = stamp(now)
+    counts: dict[str, int] = {}
+    if request.format == "csv":
+        columns = all_columns()
+        if request.filters.kind:
+            own = {c.key for c in sheet_columns(request.filters.kind)} | {"kind"}
+            columns = [c for c in columns if c.key in own]
+        names, rows = ledger_db.export_rows(conn, request.area.id, request.filters)
+        layout = _Layout(columns, names, request, settings, ts, xlsx=False)
+        kind_at, details_at = names.index("kind"), names.index("details")
+        with open(path, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow([labels.header(c.key, request.locale) for c in columns])
+            for row in rows:
+                writer.writerow(layout.csv_row(row, _answers(row[details_at])))
+                counts[row[kind_at]] = counts.get(row[kind_at], 0) + 1
+        return Result(path, sum(counts.values()), counts)
+    wanted = [request.filters.kind] if request.filters.kind else kinds()
+    with Workbook(path, [labels.sheet_title(k, request.locale) for k in wanted]) as book:
+        for kind in wanted:
+            columns = sheet_columns(kind)
+            filters = Filters(kind, request.filters.status, request.filters.since, request.filters.until)
+            names, rows = ledger_db.export_rows(conn, request.area.id, filters)
+            layout, details_at = _Layout(columns, names, request, settings, ts, xlsx=True), names.index("details")
+            with book.sheet([labels.header(c.key, request.locale) for c in columns],
+                            [c.width for c in columns]) as sheet:
+                for row in rows:
+                    sheet.append_xml(layout.xlsx_row(row, _answers(row[details_at])))
+                counts[kind] = sheet.rows
+    return Result(path, sum(counts.values()), counts)
+
+
+def record(conn: sqlite3.Connection, actor_user: int | None, request: Request, result: Result, now: datetime,
+           *, channel: str) -> None:
+    """The audit entry of an export: who, which area, which filters, how many rows, masked or not."""
+    filters = request.filters
+    audit.record(conn, stamp(now), actor_user, "ledger_export", f"area:{request.area.code}", channel=channel,
+                 kind=filters.kind, status=filters.status, since=filters.since, until=filters.until,
+                 format=request.format, masked=not request.personal, rows=result.rows, sheets=result.sheets)
+
+
+def write_apart(database_path: str, settings: Settings, request: Request, path: Path, now: datetime) -> Result:
+    """`write` on a read-only connection of its own, in one read transaction (a consistent snapshot), so that
+    the bot's own connection is not held while a big ledger is written."""
+    with closing(sqlite3.connect(f"file:{database_path}?mode=ro", uri=True, isolation_level=None)) as conn:
+        conn.execute("BEGIN")
+        try:
+            return write(conn, settings, request, path, now)
+        finally:
+            conn.execute("COMMIT")
+
+
+async def export(database: Database, settings: Settings, actor_user: int | None, request: Request, path: Path,
+                 now: datetime, *, channel: str) -> Result:
+    """Write the export in a worker thread on its own connection, then audit it."""
+    result = await asyncio.to_thread(write_apart, database.path, settings, request, path, now)
+    await database.write(partial(record, channel=channel), actor_user, request, result, now)
+    return result
+

@@ -1,0 +1,171 @@
+"""The ledger's reads: an area's reports for export (streamed), its open work for staff, the month's rows for
+assessment, and whether one area lies within another (the lineage table of 0010_ledger.sql)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from db.areas import Area
+
+FETCH = 1000
+
+
+def within(conn: sqlite3.Connection, area_id: int, scope_id: int) -> bool:
+    """`area_id` is `scope_id` or lies below it (one primary-key lookup)."""
+    return conn.execute("SELECT 1 FROM area_lineage WHERE area_id = ? AND ancestor_id = ?",
+                        (area_id, scope_id)).fetchone() is not None
+
+
+def children(conn: sqlite3.Connection, area_id: int) -> list[Area]:
+    rows = conn.execute("SELECT id, code, name, level, parent_id FROM areas WHERE parent_id = ? ORDER BY code",
+                        (area_id,))
+    return [Area(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which reports of an area: kind, status, and made between two UTC stamps (from inclusive, to exclusive)."""
+
+    kind: str | None = None
+    status: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+_EXPORT = (
+    "SELECT r.id, r.number, r.kind, r.priority, r.status, r.on_behalf, r.details, r.level, r.outcome, r.created_at,"
+    " r.accepted_at, r.resolved_at, r.accept_due_at, r.resolve_due_at, g.code AS grid_code, g.name AS grid,"
+    " unixepoch(r.created_at) AS created_ts, unixepoch(r.accepted_at) AS accepted_ts,"
+    " unixepoch(r.resolved_at) AS resolved_ts,"
+    " c.name AS community, t.name AS town, p.name AS assignee"
+    " FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id JOIN areas g ON g.id = r.grid_id"
+    " LEFT JOIN areas c ON c.id = g.parent_id LEFT JOIN areas t ON t.id = c.parent_id"
+    " LEFT JOIN people p ON p.id = r.assignee_id WHERE l.ancestor_id = ?")
+
+
+def _where(filters: Filters) -> tuple[str, list[object]]:
+    sql, args = "", list[object]()
+    for column, op, value in (("r.kind", "=", filters.kind), ("r.status", "=", filters.status),
+                              ("r.created_at", ">=", filters.since), ("r.created_at", "<", filters.until)):
+        if value is not None:
+            sql += f" AND {column} {op} ?"
+            args.append(value)
+    return sql, args
+
+
+def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters
+                ) -> tuple[list[str], Iterator[Sequence[Any]]]:
+    """The column names, and the area's reports matching `filters`, oldest first, fetched a thousand at a time
+    (memory stays flat)."""
+    where, args = _where(filters)
+    cursor = conn.execute(_EXPORT + where + " ORDER BY r.created_at, r.id", (area_id, *args))
+
+    def rows() -> Iterator[Sequence[Any]]:
+        while batch := cursor.fetchmany(FETCH):
+            yield from batch
+    return [d[0] for d in cursor.description], rows()
+
+
+def count_rows(conn: sqlite3.Connection, area_id: int, filters: Filters) -> int:
+    where, args = _where(filters)
+    row = conn.execute("SELECT count(*) FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id"
+                       " WHERE l.ancestor_id = ?" + where, (area_id, *args)).fetchone()
+    return int(row[0])
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    id: int
+    number: str
+    kind: str
+    status: str
+    priority: str
+    grid_code: str
+    created_at: str
+    due_at: str
+    assignee: str | None
+
+
+def open_in_area(conn: sqlite3.Connection, area_id: int, *, limit: int, offset: int) -> tuple[int, list[OpenItem]]:
+    """(how many, one page of) the area's unresolved reports, oldest first."""
+    base = (" FROM area_lineage l JOIN reports r INDEXED BY reports_unresolved ON r.grid_id = l.area_id"
+            " WHERE l.ancestor_id = ? AND r.status != 'resolved'")
+    total = int(conn.execute("SELECT count(*)" + base, (area_id,)).fetchone()[0])
+    rows = conn.execute(
+        "SELECT r.id, r.number, r.kind, r.status, r.priority, g.code,  r.created_at,"
+        " CASE r.status WHEN 'open' THEN r.accept_due_at ELSE r.resolve_due_at END, p.name"
+        " FROM (SELECT r.id" + base + " ORDER BY r.created_at, r.id LIMIT ? OFFSET ?) page"
+        " JOIN reports r ON r.id = page.id JOIN areas g ON g.id = r.grid_id"
+        " LEFT JOIN people p ON p.id = r.assignee_id ORDER BY r.created_at, r.id", (area_id, limit, offset))
+    return total, [OpenItem(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One report made in the month, as assessment reads it."""
+
+    grid_id: int
+    assignee_id: int | None
+    status: str
+    created_at: str
+    accepted_at: str | None
+    resolved_at: str | None
+    accept_due_at: str
+    resolve_due_at: str
+    score: int | None
+
+
+def work_rows(conn: sqlite3.Connection, area_id: int, since: str, until: str) -> Iterator[WorkRow]:
+    rows = conn.execute(
+        "SELECT r.grid_id, r.assignee_id, r.status, r.created_at, r.accepted_at, r.resolved_at, r.accept_due_at,"
+        " r.resolve_due_at, x.score FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id"
+        " LEFT JOIN report_ratings x ON x.report_id = r.id"
+        " WHERE l.ancestor_id = ? AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until))
+    while batch := rows.fetchmany(FETCH):
+        yield from (WorkRow(*row) for row in batch)
+
+
+def escalated_away(conn: sqlite3.Connection, area_id: int, since: str, until: str) -> dict[int, int]:
+    """Per person, reports made in the span that went up a level while theirs."""
+    rows = conn.execute(
+        "SELECT e.from_person_id, count(DISTINCT e.report_id) FROM area_lineage l"
+        " JOIN reports r ON r.grid_id = l.area_id JOIN report_escalations e ON e.report_id = r.id"
+        " WHERE l.ancestor_id = ? AND r.created_at >= ? AND r.created_at < ? AND e.from_person_id IS NOT NULL"
+        " GROUP BY e.from_person_id", (area_id, since, until))
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    person_id: int
+    name: str
+    role: str
+    grid_id: int
+    grid_code: str
+    grid_name: str
+
+
+def grid_staff(conn: sqlite3.Connection, area_id: int) -> list[StaffRow]:
+    """Grid leaders and workers of every grid in the area."""
+    rows = conn.execute(
+        "SELECT p.id, p.name, ro.role, a.id, a.code, a.name FROM area_lineage l JOIN areas a ON a.id = l.area_id"
+        " JOIN roles ro ON ro.area_id = a.id JOIN people p ON p.id = ro.person_id"
+        " WHERE l.ancestor_id = ? AND a.level = 'grid' AND ro.role IN ('grid_leader', 'grid_worker')"
+        " ORDER BY a.code, ro.role, p.id", (area_id,))
+    return [StaffRow(*row) for row in rows]
+
+
+def grids_in(conn: sqlite3.Connection, area_id: int) -> list[Area]:
+    rows = conn.execute("SELECT a.id, a.code, a.name, a.level, a.parent_id FROM area_lineage l"
+                        " JOIN areas a ON a.id = l.area_id WHERE l.ancestor_id = ? AND a.level = 'grid'"
+                        " ORDER BY a.code", (area_id,))
+    return [Area(*row) for row in rows]
+
+
+def rate(conn: sqlite3.Connection, report_id: int, score: int, now: str) -> bool:
+    """Record a resident's rating of a report; False when it was rated before."""
+    return conn.execute("INSERT OR IGNORE INTO report_ratings (report_id, score, at) VALUES (?, ?, ?)",
+                        (report_id, score, now)).rowcount == 1

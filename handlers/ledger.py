@@ -1,0 +1,112 @@
+"""/ledger (or /export) in private: an area's report ledger as a spreadsheet, sent to the asker's private chat.
+
+The file is sent by this handler after the export is written and audited, not through the outbox: the outbox
+carries text only, and a spreadsheet is made for the person who asked, when they ask."""
+
+from __future__ import annotations
+
+import tempfile
+from functools import partial
+from pathlib import Path
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.services.ledger import export, periods
+from bot.services.ledger.periods import BadPeriod, Period
+from bot.services.ledger.screens import Refusal, target
+from bot.services.ledger.scope import Scope
+from handlers.common import Context, answer, once, reader_locale, runtime, send
+from messages import label, render
+
+COMMANDS = ("stats", "ledger", "export", "assessment")
+MAX_UPLOAD = 50 * 1024 * 1024          # what a bot may send as a document
+MENU_PERIODS: tuple[periods.Preset, ...] = ("month", "last_month", "year")
+
+
+def menu(scope: Scope, locale: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(label("ledger/button/export", locale, preset=name, format=fmt),
+                              callback_data=f"lg|{scope.area.id}|{name}|{fmt[0]}") for name in MENU_PERIODS]
+        for fmt in export.FORMATS])
+
+
+def _parse(args: list[str]) -> tuple[str | None, list[str], export.Format]:
+    """`[CODE] [FROM TO] [csv|xlsx]`, in that order; the code is whatever is not a date or a format."""
+    fmt: export.Format = "xlsx"
+    if args and args[-1].lower() in export.FORMATS:
+        fmt = "csv" if args.pop().lower() == "csv" else "xlsx"
+    code = args.pop(0) if len(args) in (1, 3) else None
+    return code, args, fmt
+
+
+async def ledger(update: Update, context: Context) -> None:
+    """/ledger [CODE] [FROM TO] [csv]: with dates, the export at once; without, a menu of periods."""
+    rt, user = runtime(context), update.effective_user
+    if user is None or update.effective_chat is None:
+        return
+    code, dates, fmt = _parse(list(context.args or []))
+    try:
+        period = periods.between(*dates) if len(dates) == 2 else None
+    except BadPeriod as exc:
+        await answer(update, context, "ledger/bad_period", key=exc.key, context=exc.context)
+        return
+    found = await once(update, context, partial(target, view="ledger", code=code, now=rt.now()), user.id)
+    if isinstance(found, Refusal):
+        await answer(update, context, f"ledger/{found.key}", **found.context)
+        return
+    if period is None:
+        locale = reader_locale(update, context)
+        await send(context, user.id, render("ledger/export_menu", locale, area=found.area, personal=found.personal),
+                   menu(found, locale))
+        return
+    await _export(update, context, found, period, fmt)
+
+
+async def ledger_press(update: Update, context: Context) -> None:
+    """`lg|<area id>|<period>|<x or c>`: checked against the presser's charge like a typed command."""
+    rt, query, user = runtime(context), update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    locale = reader_locale(update, context)
+    parts = (query.data or "").split("|")
+    try:
+        area_id, period = int(parts[1]), periods.from_code(parts[2], rt.now(), rt.settings)
+        fmt: export.Format = {"x": "xlsx", "c": "csv"}[parts[3]]   # type: ignore[assignment]
+    except (IndexError, ValueError, KeyError, BadPeriod):
+        await query.answer(render("ledger/refused", locale), show_alert=True)
+        return
+    found = await once(update, context, partial(target, view="ledger", area_id=area_id, now=rt.now()), user.id)
+    if isinstance(found, Refusal):
+        await query.answer(render("ledger/refused", locale), show_alert=True)
+        return
+    await query.answer(render("ledger/exporting", locale))
+    await _export(update, context, found, period, fmt)
+
+
+async def _export(update: Update, context: Context, scope: Scope, period: Period, fmt: export.Format) -> None:
+    """Write, audit, and send the file to the asker's private chat (never where the command was typed)."""
+    rt, user = runtime(context), update.effective_user
+    if user is None:
+        return
+    locale = reader_locale(update, context)
+    request = export.for_period(scope, period, rt.settings, fmt, locale)
+    name = label("ledger/file_name", locale, code=scope.area.code, first=period.day_from, last=period.day_to)
+    with tempfile.TemporaryDirectory(prefix="gridbot-ledger-") as folder:
+        path = Path(folder) / f"{name}.{fmt}"
+        result = await export.export(rt.db, rt.settings, user.id, request, path, rt.now(), channel="telegram")
+        if path.stat().st_size > MAX_UPLOAD:
+            await send(context, user.id, render("ledger/too_large", locale, count=result.rows))
+            return
+        caption = render("ledger/exported", locale, area=scope.area, period=period, count=result.rows,
+                         sheets=result.sheets, masked=not scope.personal)
+        with path.open("rb") as document:
+            await context.bot.send_document(user.id, document, filename=path.name, caption=caption,
+                                            parse_mode=ParseMode.HTML)
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    private = filters.ChatType.PRIVATE
+    return [CommandHandler(["ledger", "export"], ledger, filters=private),
+            CallbackQueryHandler(ledger_press, pattern=r"^lg\|")]
