@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.services import casework, intake
 from bot.services.help import duty_state
 from bot.services.notify import local_time, staff_buttons
+from handlers.area_tasks import show_area_tasks
 from handlers.common import Context, answer, once, reader_locale, runtime, send
 from messages import render
 
@@ -62,6 +63,8 @@ async def card_button(update: Update, context: Context) -> None:
 
 
 async def tasks(update: Update, context: Context) -> None:
+    if await show_area_tasks(update, context):          # leaders and admins: their whole area's open work
+        return
     rt = runtime(context)
     reports = await rt.db.read(casework.open_tasks, update.effective_user.id)
     if reports is None:

@@ -15,6 +15,8 @@ from db.stats import Backlog, KindCounts
 from bot.services.ledger.periods import Period
 from bot.services.ledger.stats import AreaFigures, Child, Latency
 from datetime import date
+from bot.services.ledger.tasks import AreaTasks
+from db.ledger import OpenItem
 from messages import LOCALES, environment, locale_for, render, template_names
 
 EVIL = '<b>张三</b> & "李四" <script>'
@@ -34,6 +36,9 @@ PERIOD = Period(date(2026, 4, 1), date(2026, 4, 9), "month")
 LEDGER_FIGURES = AreaFigures(AREA, PERIOD, [KindCounts("arrival", 3, 1, 1, 1)], KindCounts("", 3, 1, 1, 1, rated=1,
                              rating_sum=4), Backlog(2, 1), Latency(2, 600.0, 5000.0), Latency(0, None, None), 4,
                              [Child(AREA, 3)])
+AREA_TASKS = AreaTasks(AREA, 12, 3, 2, 2, [OpenItem(7, "G0101-20260409-0007", "arrival", "open", "high", "G0101",
+                                                  "2026-04-09T01:00:00+00:00", "2026-04-09T01:30:00+00:00", EVIL)],
+                       {7: "2026-04-09 09:30"}, frozenset({7}))
 SAMPLES = {
     "field": "title", "notice": "rumour", "schedule": "daily", "body": EVIL, "groups": 3, "when": "daily",
     "when_value": "09:00", "pin": True, "id": 5, "first": "2026-04-10 09:00", "items": [BROADCAST],
@@ -68,7 +73,7 @@ SAMPLES = {
     # the ledger (issue 13)
     "fig": LEDGER_FIGURES, "period": PERIOD, "view": "assessment", "home": AREA, "context": {"value": EVIL},
     "sheets": {"arrival": 3, "dispute": 1}, "masked": True, "personal": False, "current": "True", "format": "csv",
-    "last": "2026-04-30", "preset": "month", "report_kind": "dispute", "what": "travel",
+    "last": "2026-04-30", "preset": "month", "tasks": AREA_TASKS, "outcome": "forbidden", "number": "G0101-1", "report_kind": "dispute", "what": "travel",
 }
 
 
