@@ -169,3 +169,11 @@ def rate(conn: sqlite3.Connection, report_id: int, score: int, now: str) -> bool
     """Record a resident's rating of a report; False when it was rated before."""
     return conn.execute("INSERT OR IGNORE INTO report_ratings (report_id, score, at) VALUES (?, ?, ?)",
                         (report_id, score, now)).rowcount == 1
+
+
+def people_names(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str]:
+    if not person_ids:
+        return {}
+    marks = ",".join("?" * len(person_ids))
+    return {int(r[0]): str(r[1]) for r in conn.execute(f"SELECT id, name FROM people WHERE id IN ({marks})",
+                                                       person_ids)}

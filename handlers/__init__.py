@@ -10,8 +10,8 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers import (area_tasks, broadcast, casework, fallback, groups, help, ledger, report, start, stats,
-                      whoami)
+from handlers import (area_tasks, broadcast, casework, fallback, groups, help, ledger, rating, report, start,
+                      stats, whoami)
 from handlers.common import Context, answer
 
 PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", *ledger.COMMANDS)
@@ -30,7 +30,7 @@ async def log_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, groups, whoami, report, casework, broadcast, stats, ledger, area_tasks):
+    for module in (start, groups, whoami, report, casework, broadcast, stats, ledger, area_tasks, rating):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())

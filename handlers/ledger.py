@@ -6,17 +6,21 @@ carries text only, and a spreadsheet is made for the person who asked, when they
 from __future__ import annotations
 
 import tempfile
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.services.ledger import export, periods
+from bot.services.ledger import commend, export, periods
+from bot.services.ledger.assessment import Assessment
 from bot.services.ledger.periods import BadPeriod, Period
 from bot.services.ledger.screens import Refusal, target
 from bot.services.ledger.scope import Scope
+from handlers.broadcast import show as show_compose
 from handlers.common import Context, answer, once, reader_locale, runtime, send
 from messages import label, render
 
@@ -106,7 +110,78 @@ async def _export(update: Update, context: Context, scope: Scope, period: Period
                                             parse_mode=ParseMode.HTML)
 
 
+def assessment_markup(found: Assessment, locale: str, now: Period) -> InlineKeyboardMarkup:
+    area, shown = found.area.id, found.period
+    last = periods.month((shown.first - timedelta(days=1)).strftime("%Y-%m"))
+    following = periods.month((shown.last + timedelta(days=1)).strftime("%Y-%m"))
+    months = [last, shown] + ([following] if following.first <= now.last else [])
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(render("ledger/button/month", locale, month_start=m.first, current=m == shown),
+                              callback_data=f"as|{area}|{m.code}") for m in months],
+        [InlineKeyboardButton(label("ledger/button/commend", locale), callback_data=f"cm|{area}|{shown.code}")]])
+
+
+async def assessment(update: Update, context: Context) -> None:
+    """/assessment [CODE] [YYYY-MM]: last month by default."""
+    rt, user = runtime(context), update.effective_user
+    if user is None:
+        return
+    args = list(context.args or [])
+    month_text = args.pop() if args and args[-1][:1].isdigit() else None
+    today = periods.preset("today", rt.now(), rt.settings)
+    try:
+        period = periods.month(month_text) if month_text else periods.month(
+            (today.first.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"))
+    except BadPeriod as exc:
+        await answer(update, context, "ledger/bad_period", key=exc.key, context=exc.context)
+        return
+    code = args[0] if args else None
+    found = await once(update, context, partial(commend.assessment_for, code=code), rt.settings, user.id, period,
+                       rt.now())
+    if isinstance(found, Refusal):
+        await answer(update, context, f"ledger/{found.key}", **found.context)
+        return
+    locale = reader_locale(update, context)
+    await send(context, user.id, render("ledger/assessment", locale, a=found), assessment_markup(found, locale, today))
+
+
+async def assessment_press(update: Update, context: Context) -> None:
+    """`as|<area id>|<month>` shows another month; `cm|<area id>|<month>` drafts the commendation."""
+    rt, query, user = runtime(context), update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    locale = reader_locale(update, context)
+    parts = (query.data or "").split("|")
+    try:
+        area_id, period = int(parts[1]), periods.from_code(parts[2], rt.now(), rt.settings)
+    except (IndexError, ValueError, BadPeriod):
+        await query.answer(render("ledger/refused", locale), show_alert=True)
+        return
+    if parts[0] == "cm":
+        view = await once(update, context, commend.begin, rt.settings, user.id, area_id, period, rt.now())
+        if isinstance(view, Refusal):
+            await query.answer(render(f"ledger/{view.key}", locale, **view.context), show_alert=True)
+            return
+        await query.answer()
+        await show_compose(update, context, view)
+        return
+    found = await once(update, context, partial(commend.assessment_for, area_id=area_id), rt.settings, user.id,
+                       period, rt.now())
+    if isinstance(found, Refusal):
+        await query.answer(render("ledger/refused", locale), show_alert=True)
+        return
+    await query.answer()
+    today = periods.preset("today", rt.now(), rt.settings)
+    try:
+        await query.edit_message_text(render("ledger/assessment", locale, a=found), parse_mode=ParseMode.HTML,
+                                      reply_markup=assessment_markup(found, locale, today))
+    except BadRequest:
+        pass                                        # "message is not modified"
+
+
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     private = filters.ChatType.PRIVATE
     return [CommandHandler(["ledger", "export"], ledger, filters=private),
-            CallbackQueryHandler(ledger_press, pattern=r"^lg\|")]
+            CommandHandler("assessment", assessment, filters=private),
+            CallbackQueryHandler(ledger_press, pattern=r"^lg\|"),
+            CallbackQueryHandler(assessment_press, pattern=r"^(as|cm)\|")]

@@ -15,6 +15,7 @@ from db.stats import Backlog, KindCounts
 from bot.services.ledger.periods import Period
 from bot.services.ledger.stats import AreaFigures, Child, Latency
 from datetime import date
+from bot.services.ledger.assessment import Assessment, Scorecard
 from bot.services.ledger.tasks import AreaTasks
 from db.ledger import OpenItem
 from messages import LOCALES, environment, locale_for, render, template_names
@@ -39,6 +40,8 @@ LEDGER_FIGURES = AreaFigures(AREA, PERIOD, [KindCounts("arrival", 3, 1, 1, 1)], 
 AREA_TASKS = AreaTasks(AREA, 12, 3, 2, 2, [OpenItem(7, "G0101-20260409-0007", "arrival", "open", "high", "G0101",
                                                   "2026-04-09T01:00:00+00:00", "2026-04-09T01:30:00+00:00", EVIL)],
                        {7: "2026-04-09 09:30"}, frozenset({7}))
+CARD = Scorecard(EVIL, AREA, 1, 12, 10, 0.9, 0.75, 600.0, 90000.0, 1, 2, 3, 4.3, 83.5)
+ASSESSMENT = Assessment(AREA, PERIOD, "40 * accept_on_time", [CARD, CARD], [CARD])
 SAMPLES = {
     "field": "title", "notice": "rumour", "schedule": "daily", "body": EVIL, "groups": 3, "when": "daily",
     "when_value": "09:00", "pin": True, "id": 5, "first": "2026-04-10 09:00", "items": [BROADCAST],
@@ -73,7 +76,8 @@ SAMPLES = {
     # the ledger (issue 13)
     "fig": LEDGER_FIGURES, "period": PERIOD, "view": "assessment", "home": AREA, "context": {"value": EVIL},
     "sheets": {"arrival": 3, "dispute": 1}, "masked": True, "personal": False, "current": "True", "format": "csv",
-    "last": "2026-04-30", "preset": "month", "tasks": AREA_TASKS, "outcome": "forbidden", "number": "G0101-1", "report_kind": "dispute", "what": "travel",
+    "last": "2026-04-30", "preset": "month", "tasks": AREA_TASKS, "outcome": "forbidden", "number": "G0101-1",
+    "result": "rated", "score": "4", "month_start": date(2026, 3, 1), "pad": lambda value, columns, right=False: str(value), "a": ASSESSMENT, "cards": [ASSESSMENT.workers[0]], "send": False, "report_kind": "dispute", "what": "travel",
 }
 
 
@@ -115,7 +119,7 @@ def test_locale_follows_telegram_language_with_chinese_fallback():
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("name", ["epidemic", "rumour", "tip_reward", "test_reminder"])
+@pytest.mark.parametrize("name", ["epidemic", "rumour", "tip_reward", "test_reminder", "commendation"])
 def test_every_notice_renders_with_escaped_fields(locale, name):
     from bot.services.broadcasting import notice_fields, render_notice
 

@@ -43,6 +43,11 @@ class Settings:
     concurrent_updates: int = 32
     request_timeout: float = 15.0
     broadcast_grace_minutes: float = 10.0
+    # The ledger (README: "Ledger, statistics and assessment"): when the weekly digest goes out, and how the
+    # monthly assessment scores each worker from their figures.
+    digest_cron: str = "0 8 * * mon"
+    assessment_formula: str = ("40 * accept_on_time + 40 * resolve_on_time + 20 * satisfaction"
+                               " - 2 * overdue - 5 * escalated_away")
 
     @property
     def tz(self) -> ZoneInfo:

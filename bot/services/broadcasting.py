@@ -28,7 +28,7 @@ from db.areas import Area
 from messages import environment
 
 log = logging.getLogger(__name__)
-NOTICES = ("epidemic", "rumour", "tip_reward", "test_reminder")
+NOTICES = ("epidemic", "rumour", "tip_reward", "test_reminder", "commendation")
 MAX_BODY = 20_000
 WEEKDAYS = {"1": "mon", "2": "tue", "3": "wed", "4": "thu", "5": "fri", "6": "sat", "7": "sun"}
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.services import notify, refusals
+from bot.services.ledger import satisfaction
 from bot.core.clock import stamp
 from bot.core.config import Settings
 from bot.services.forms import priority as priority_of
@@ -144,6 +145,7 @@ def resolve(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     timers_db.cancel(conn, report.id)
     report = reports_db.get(conn, report.id)
     notify.to_reporter(conn, settings, report, "report/status_resolved", ts)
+    satisfaction.ask(conn, settings, report, ts)
     return Outcome("resolved", report)
 
 
