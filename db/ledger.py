@@ -177,3 +177,60 @@ def people_names(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, s
     marks = ",".join("?" * len(person_ids))
     return {int(r[0]): str(r[1]) for r in conn.execute(f"SELECT id, name FROM people WHERE id IN ({marks})",
                                                        person_ids)}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person_id: int
+    chat_id: int
+    area_id: int
+
+
+def digest_recipients(conn: sqlite3.Connection) -> list[Recipient]:
+    """Grid leaders and admins who can be messaged, with each area they lead."""
+    rows = conn.execute(
+        "SELECT DISTINCT p.id, p.telegram_user_id, r.area_id FROM roles r JOIN people p ON p.id = r.person_id"
+        " WHERE r.role IN ('grid_leader', 'community_admin', 'town_admin', 'city_admin')"
+        " AND p.telegram_user_id IS NOT NULL AND p.unreachable_at IS NULL ORDER BY p.id, r.area_id")
+    return [Recipient(*row) for row in rows]
+
+
+def start_digest(conn: sqlite3.Connection, scheduled_for: str, first: str, last: str, now: str) -> int | None:
+    """The run of one scheduled digest, once: None when it was started before."""
+    cursor = conn.execute("INSERT OR IGNORE INTO digest_runs (scheduled_for, period_from, period_to, started_at)"
+                          " VALUES (?, ?, ?, ?)", (scheduled_for, first, last, now))
+    return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+def digest_started(conn: sqlite3.Connection, scheduled_for: str) -> bool:
+    return conn.execute("SELECT 1 FROM digest_runs WHERE scheduled_for = ?", (scheduled_for,)).fetchone() is not None
+
+
+def add_digest_deliveries(conn: sqlite3.Connection, run_id: int, recipients: list[Recipient]) -> None:
+    conn.executemany("INSERT OR IGNORE INTO digest_deliveries (run_id, person_id, area_id, chat_id) VALUES (?, ?, ?, ?)",
+                     [(run_id, r.person_id, r.area_id, r.chat_id) for r in recipients])
+
+
+@dataclass(frozen=True)
+class DigestDelivery:
+    id: int
+    run_id: int
+    person_id: int
+    area_id: int
+    chat_id: int
+    attempts: int
+    period_from: str
+    period_to: str
+
+
+def pending_digests(conn: sqlite3.Connection, limit: int) -> list[DigestDelivery]:
+    rows = conn.execute(
+        "SELECT d.id, d.run_id, d.person_id, d.area_id, d.chat_id, d.attempts, r.period_from, r.period_to"
+        " FROM digest_deliveries d INDEXED BY digest_deliveries_pending JOIN digest_runs r ON r.id = d.run_id"
+        " WHERE d.status = 'pending' ORDER BY d.id LIMIT ?", (limit,))
+    return [DigestDelivery(*row) for row in rows]
+
+
+def settle_digest(conn: sqlite3.Connection, delivery_id: int, status: str, error: str | None, now: str) -> None:
+    conn.execute("UPDATE digest_deliveries SET status = ?, error = ?, attempts = attempts + 1,"
+                 " sent_at = CASE WHEN ? = 'sent' THEN ? END WHERE id = ?", (status, error, status, now, delivery_id))

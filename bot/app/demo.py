@@ -73,6 +73,8 @@ def check(condition: bool, what: str) -> None:
 
 
 async def _scenario(settings: Settings, out: Transcript) -> None:
+    from bot.app.ledger_demo import finish as ledger_finish
+
     clock = ManualClock(SystemClock().now())
     db = await open_database(settings.database)
     try:
@@ -234,5 +236,8 @@ async def _scenario(settings: Settings, out: Transcript) -> None:
             await bot.runtime.tick()
             report = await expect(qian_admin.private)
             check("送达 2/2" in report.text or "2 of 2" in report.text, "the delivery report is wrong")
+
+            # The town's ledger, exported and read back, and its figures.
+            await ledger_finish(db, settings, clock.now(), Path(settings.database).parent, out.step, check)
     finally:
         await db.close()

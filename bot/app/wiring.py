@@ -12,6 +12,7 @@ from telegram import (BotCommand, BotCommandScopeAllChatAdministrators, BotComma
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
 
 import handlers
+from bot.app import ledger_jobs
 from bot.services import casework
 from bot.services.broadcasting import failure_reason
 from bot.core.clock import stamp
@@ -96,6 +97,7 @@ async def start_polling(application: Application) -> None:
     rt.bot_username = application.bot.username
     await rt.db.write(updates_db.forget_before, stamp(rt.clock.now() - timedelta(days=2)))
     await set_commands(application)
+    await ledger_jobs.start(application)
     rt.sender = make_sender(application)
     rt.sender.start()
     await application.start()
