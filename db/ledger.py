@@ -10,7 +10,7 @@ from typing import Any
 
 from db.areas import Area
 
-FETCH = 1000
+FETCH = 500
 
 
 def within(conn: sqlite3.Connection, area_id: int, scope_id: int) -> bool:
@@ -37,13 +37,12 @@ class Filters:
 
 _EXPORT = (
     "SELECT r.id, r.number, r.kind, r.priority, r.status, r.on_behalf, r.details, r.level, r.outcome, r.created_at,"
-    " r.accepted_at, r.resolved_at, r.accept_due_at, r.resolve_due_at, g.code AS grid_code, g.name AS grid,"
+    " r.accepted_at, r.resolved_at, r.accept_due_at, r.resolve_due_at, r.assignee_id, r.grid_id,"
     " unixepoch(r.created_at) AS created_ts, unixepoch(r.accepted_at) AS accepted_ts,"
-    " unixepoch(r.resolved_at) AS resolved_ts,"
-    " c.name AS community, t.name AS town, p.name AS assignee"
-    " FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id JOIN areas g ON g.id = r.grid_id"
-    " LEFT JOIN areas c ON c.id = g.parent_id LEFT JOIN areas t ON t.id = c.parent_id"
-    " LEFT JOIN people p ON p.id = r.assignee_id WHERE l.ancestor_id = ?")
+    " unixepoch(r.resolved_at) AS resolved_ts FROM reports r WHERE r.id IN ({ids})")
+_PLACES = ("SELECT g.id, g.code, g.name, c.name, t.name FROM area_lineage l JOIN areas g ON g.id = l.area_id"
+           " LEFT JOIN areas c ON c.id = g.parent_id LEFT JOIN areas t ON t.id = c.parent_id"
+           " WHERE l.ancestor_id = ? AND g.level = 'grid' ORDER BY g.code")
 
 
 def _where(filters: Filters) -> tuple[str, list[object]]:
@@ -56,17 +55,45 @@ def _where(filters: Filters) -> tuple[str, list[object]]:
     return sql, args
 
 
+def _months(first: str, last: str) -> Iterator[tuple[str, str]]:
+    """[first, last) in calendar-month windows of stored stamps (text order is time order)."""
+    start = first
+    while start < last:
+        year, month = int(start[:4]), int(start[5:7])
+        following = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01T00:00:00+00:00"
+        yield start, min(following, last)
+        start = following
+
+
 def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters
                 ) -> tuple[list[str], Iterator[Sequence[Any]]]:
-    """The column names, and the area's reports matching `filters`, oldest first, fetched a thousand at a time
-    (memory stays flat)."""
-    where, args = _where(filters)
-    cursor = conn.execute(_EXPORT + where + " ORDER BY r.created_at, r.id", (area_id, *args))
+    """The column names, and the area's reports matching `filters`, oldest first.
+
+    Month by month, the reports' ids come from the grid index alone (no row read), sorted, and the rows are
+    then read in id order — the table's own order — a few hundred at a time: the pages holding an area's rows,
+    scattered among every other area's, are each read once, in order. The place and assignee names are
+    looked up once, not joined per row; memory holds one month's ids, whatever the number of rows."""
+    places = {int(r[0]): tuple(r[1:]) for r in conn.execute(_PLACES, (area_id,))}
+    people = {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, name FROM people")}
+    where, args = _where(Filters(filters.kind, filters.status))
+    names = [d[0] for d in conn.execute(_EXPORT.format(ids="NULL") + where + " LIMIT 0", args).description]
+    bounds = conn.execute("SELECT min(r.created_at), max(r.created_at) FROM area_lineage l JOIN reports r"
+                          " ON r.grid_id = l.area_id WHERE l.ancestor_id = ?", (area_id,)).fetchone()
+    first = max(filters.since or bounds[0] or "", bounds[0] or "")
+    last = min(filters.until or "9999", (bounds[1] or "") + "~")
 
     def rows() -> Iterator[Sequence[Any]]:
-        while batch := cursor.fetchmany(FETCH):
-            yield from batch
-    return [d[0] for d in cursor.description], rows()
+        grid_at, assignee_at = names.index("grid_id"), names.index("assignee_id")
+        for since, until in _months(first, last) if first else ():
+            ids = sorted(r[0] for r in conn.execute(
+                "SELECT r.id FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id WHERE l.ancestor_id = ?"
+                " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until)))
+            for start in range(0, len(ids), FETCH):
+                batch = ids[start:start + FETCH]
+                sql = _EXPORT.format(ids=",".join("?" * len(batch))) + where + " ORDER BY r.id"
+                for row in conn.execute(sql, (*batch, *args)):
+                    yield (*row, *places.get(row[grid_at], ("", "", "", "")), people.get(row[assignee_at]))
+    return [*names, "grid_code", "grid", "community", "town", "assignee"], rows()
 
 
 def count_rows(conn: sqlite3.Connection, area_id: int, filters: Filters) -> int:

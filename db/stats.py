@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, fields
+from datetime import date, timedelta
 from typing import Literal
 
 Phase = Literal["accept", "resolve"]
@@ -74,22 +75,47 @@ def rebuild(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE ledger_state SET generation = generation + 1")
 
 
+def spans(day_from: str, day_to: str) -> list[tuple[str, str, str]]:
+    """A span of days as (table, first, last): whole calendar months read from the month tables, the days
+    before and after them from the day tables — a year is twelve rows per area and kind, not 365."""
+    first, last = date.fromisoformat(day_from), date.fromisoformat(day_to)
+    month_start = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    month_end = (last + timedelta(days=1)).replace(day=1) - timedelta(days=1)
+    if month_start > month_end:
+        return [("day", day_from, day_to)]
+    out = [("month", f"{month_start:%Y-%m}", f"{month_end:%Y-%m}")]
+    if first < month_start:
+        out.append(("day", day_from, (month_start - timedelta(days=1)).isoformat()))
+    if month_end < last:
+        out.append(("day", (month_end + timedelta(days=1)).isoformat(), day_to))
+    return out
+
+
 def counts(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> list[KindCounts]:
     """Per kind, the reports of the area made on local days `day_from` … `day_to` (YYYY-MM-DD, inclusive)."""
     sums = ", ".join(f"sum({name})" for name in _COUNTED)
-    rows = conn.execute(f"SELECT kind, {sums} FROM area_day_counts WHERE area_id = ? AND day BETWEEN ? AND ?"
-                        " GROUP BY kind ORDER BY kind", (area_id, day_from, day_to))
-    return [KindCounts(row[0], *(int(v) for v in row[1:])) for row in rows]
+    found: dict[str, list[int]] = {}
+    for table, first, last in spans(day_from, day_to):
+        rows = conn.execute(f"SELECT kind, {sums} FROM area_{table}_counts WHERE area_id = ?"
+                            f" AND {table} BETWEEN ? AND ? GROUP BY kind", (area_id, first, last))
+        for row in rows:
+            so_far = found.setdefault(row[0], [0] * len(_COUNTED))
+            found[row[0]] = [a + int(b) for a, b in zip(so_far, row[1:])]
+    return [KindCounts(kind, *values) for kind, values in sorted(found.items())]
 
 
 def created_by_area(conn: sqlite3.Connection, area_ids: list[int], day_from: str, day_to: str) -> dict[int, int]:
     """Reports made in the span under each of `area_ids` (the children of an area, for drilling down)."""
+    found = {area_id: 0 for area_id in area_ids}
     if not area_ids:
-        return {}
+        return found
     marks = ",".join("?" * len(area_ids))
-    rows = conn.execute(f"SELECT area_id, sum(created) FROM area_day_counts WHERE area_id IN ({marks})"
-                        " AND day BETWEEN ? AND ? GROUP BY area_id", (*area_ids, day_from, day_to))
-    return {area_id: 0 for area_id in area_ids} | {int(r[0]): int(r[1]) for r in rows}
+    for table, first, last in spans(day_from, day_to):
+        rows = conn.execute(f"SELECT area_id, sum(created) FROM area_{table}_counts WHERE area_id IN ({marks})"
+                            f" AND {table} BETWEEN ? AND ? GROUP BY area_id", (*area_ids, first, last))
+        for area_id, created in rows:
+            found[int(area_id)] += int(created)
+    return found
 
 
 def created_by_day(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str
@@ -102,12 +128,16 @@ def created_by_day(conn: sqlite3.Connection, area_id: int, day_from: str, day_to
 
 def latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> dict[Phase, list[tuple[int, int]]]:
     """Per phase, (bucket, count) in bucket order, of the reports made in the span."""
+    summed: dict[tuple[str, int], int] = {}
+    for table, first, last in spans(day_from, day_to):
+        rows = conn.execute(f"SELECT phase, bucket, sum(n) FROM area_{table}_latency WHERE area_id = ?"
+                            f" AND {table} BETWEEN ? AND ? GROUP BY phase, bucket", (area_id, first, last))
+        for phase, bucket, n in rows:
+            summed[(phase, int(bucket))] = summed.get((phase, int(bucket)), 0) + int(n)
     found: dict[Phase, list[tuple[int, int]]] = {phase: [] for phase in PHASES}
-    rows = conn.execute("SELECT phase, bucket, sum(n) FROM area_day_latency WHERE area_id = ? AND day BETWEEN ? AND ?"
-                        " GROUP BY phase, bucket HAVING sum(n) > 0 ORDER BY phase, bucket",
-                        (area_id, day_from, day_to))
-    for phase, bucket, n in rows:
-        found["accept" if phase == "accept" else "resolve"].append((int(bucket), int(n)))
+    for (phase, bucket), n in sorted(summed.items()):
+        if n > 0:
+            found["accept" if phase == "accept" else "resolve"].append((bucket, n))
     return found
 
 

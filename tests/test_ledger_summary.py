@@ -32,7 +32,7 @@ def at(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def summaries(conn) -> tuple[list[tuple], list[tuple], list[tuple]]:
+def summaries(conn) -> tuple[list[tuple], ...]:
     counted = ", ".join(f"sum({c})" for c in ("created", "open", "accepted", "resolved", "high", "accept_on_time",
                                                 "accept_late", "resolve_on_time", "resolve_late", "escalated", "rated",
                                                 "rating_sum"))
@@ -40,7 +40,22 @@ def summaries(conn) -> tuple[list[tuple], list[tuple], list[tuple]]:
                                             " GROUP BY 1, 2, 3 HAVING sum(created) > 0 ORDER BY 1, 2, 3")],
             [tuple(r) for r in conn.execute("SELECT area_id, day, phase, bucket, n FROM area_day_latency WHERE n != 0"
                                             " ORDER BY 1, 2, 3, 4")],
-            [tuple(r) for r in conn.execute("SELECT * FROM area_day_broadcasts ORDER BY 1, 2")])
+            [tuple(r) for r in conn.execute("SELECT * FROM area_day_broadcasts ORDER BY 1, 2")],
+            [tuple(r) for r in conn.execute(f"SELECT area_id, month, kind, {counted} FROM area_month_counts"
+                                            " GROUP BY 1, 2, 3 HAVING sum(created) > 0 ORDER BY 1, 2, 3")],
+            [tuple(r) for r in conn.execute("SELECT area_id, month, phase, bucket, n FROM area_month_latency"
+                                            " WHERE n != 0 ORDER BY 1, 2, 3, 4")])
+
+
+def test_month_rows_add_up_the_days(conn):
+    live_a_month(conn, random.Random(3))
+    city = conn.execute("SELECT id FROM areas WHERE level = 'city'").fetchone()[0]
+    by_days = [tuple(r) for r in conn.execute("SELECT kind, sum(created), sum(resolved), sum(rating_sum)"
+                                              " FROM area_day_counts WHERE area_id = ? GROUP BY kind", (city,))]
+    assert by_days == [(k.kind, k.created, k.resolved, k.rating_sum)
+                       for k in stats_db.counts(conn, city, "2026-01-01", "2026-12-31")]
+    assert sum(n for _, n in stats_db.latencies(conn, city, "2026-02-15", "2026-04-10")["accept"]) == \
+        conn.execute("SELECT sum(n) FROM area_day_latency WHERE area_id = ? AND phase = 'accept'", (city,)).fetchone()[0]
 
 
 def live_a_month(conn, rng: random.Random) -> None:

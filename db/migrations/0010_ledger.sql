@@ -74,6 +74,35 @@ CREATE TABLE area_day_latency (
     PRIMARY KEY (area_id, day, phase, bucket)
 ) WITHOUT ROWID;
 
+-- The same by calendar month (YYYY-MM), so that a long period reads a row per month, not per day; kept from
+-- the day tables by their own triggers below.
+CREATE TABLE area_month_counts (
+    area_id           INTEGER NOT NULL,
+    month             TEXT NOT NULL,
+    kind              TEXT NOT NULL,
+    created           INTEGER NOT NULL DEFAULT 0,
+    open              INTEGER NOT NULL DEFAULT 0,
+    accepted          INTEGER NOT NULL DEFAULT 0,
+    resolved          INTEGER NOT NULL DEFAULT 0,
+    high              INTEGER NOT NULL DEFAULT 0,
+    accept_on_time    INTEGER NOT NULL DEFAULT 0,
+    accept_late       INTEGER NOT NULL DEFAULT 0,
+    resolve_on_time   INTEGER NOT NULL DEFAULT 0,
+    resolve_late      INTEGER NOT NULL DEFAULT 0,
+    escalated         INTEGER NOT NULL DEFAULT 0,
+    rated             INTEGER NOT NULL DEFAULT 0,
+    rating_sum        INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (area_id, month, kind)
+) WITHOUT ROWID;
+CREATE TABLE area_month_latency (
+    area_id  INTEGER NOT NULL,
+    month    TEXT NOT NULL,
+    phase    TEXT NOT NULL CHECK (phase IN ('accept', 'resolve')),
+    bucket   INTEGER NOT NULL,
+    n        INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (area_id, month, phase, bucket)
+) WITHOUT ROWID;
+
 -- Broadcast messages delivered to the group chats of the area, per local day.
 CREATE TABLE area_day_broadcasts (
     area_id    INTEGER NOT NULL,
@@ -233,10 +262,56 @@ WHEN NEW.status = 'sent' AND OLD.status != 'sent' AND NEW.purpose IN ('broadcast
         ON CONFLICT (area_id, day) DO UPDATE SET delivered = delivered + 1;
 END;
 
+-- ----- the month tables follow the day tables ------------------------------------------------------------------
+CREATE TRIGGER area_day_counts_month_insert AFTER INSERT ON area_day_counts BEGIN
+    INSERT INTO area_month_counts (area_id, month, kind, created, open, accepted, resolved, high, accept_on_time, accept_late, resolve_on_time, resolve_late, escalated, rated, rating_sum)
+        VALUES (NEW.area_id, substr(NEW.day, 1, 7), NEW.kind, NEW.created, NEW.open, NEW.accepted, NEW.resolved, NEW.high, NEW.accept_on_time, NEW.accept_late, NEW.resolve_on_time, NEW.resolve_late, NEW.escalated, NEW.rated, NEW.rating_sum)
+        ON CONFLICT (area_id, month, kind) DO UPDATE SET
+            created = created + excluded.created,
+            open = open + excluded.open,
+            accepted = accepted + excluded.accepted,
+            resolved = resolved + excluded.resolved,
+            high = high + excluded.high,
+            accept_on_time = accept_on_time + excluded.accept_on_time,
+            accept_late = accept_late + excluded.accept_late,
+            resolve_on_time = resolve_on_time + excluded.resolve_on_time,
+            resolve_late = resolve_late + excluded.resolve_late,
+            escalated = escalated + excluded.escalated,
+            rated = rated + excluded.rated,
+            rating_sum = rating_sum + excluded.rating_sum;
+END;
+CREATE TRIGGER area_day_counts_month_update AFTER UPDATE ON area_day_counts BEGIN
+    UPDATE area_month_counts SET
+        created = created + NEW.created - OLD.created,
+        open = open + NEW.open - OLD.open,
+        accepted = accepted + NEW.accepted - OLD.accepted,
+        resolved = resolved + NEW.resolved - OLD.resolved,
+        high = high + NEW.high - OLD.high,
+        accept_on_time = accept_on_time + NEW.accept_on_time - OLD.accept_on_time,
+        accept_late = accept_late + NEW.accept_late - OLD.accept_late,
+        resolve_on_time = resolve_on_time + NEW.resolve_on_time - OLD.resolve_on_time,
+        resolve_late = resolve_late + NEW.resolve_late - OLD.resolve_late,
+        escalated = escalated + NEW.escalated - OLD.escalated,
+        rated = rated + NEW.rated - OLD.rated,
+        rating_sum = rating_sum + NEW.rating_sum - OLD.rating_sum
+    WHERE area_id = NEW.area_id AND month = substr(NEW.day, 1, 7) AND kind = NEW.kind;
+END;
+CREATE TRIGGER area_day_latency_month_insert AFTER INSERT ON area_day_latency BEGIN
+    INSERT INTO area_month_latency (area_id, month, phase, bucket, n)
+        VALUES (NEW.area_id, substr(NEW.day, 1, 7), NEW.phase, NEW.bucket, NEW.n)
+        ON CONFLICT (area_id, month, phase, bucket) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER area_day_latency_month_update AFTER UPDATE ON area_day_latency BEGIN
+    UPDATE area_month_latency SET n = n + NEW.n - OLD.n
+    WHERE area_id = NEW.area_id AND month = substr(NEW.day, 1, 7) AND phase = NEW.phase AND bucket = NEW.bucket;
+END;
+
 -- ----- rebuilding every summary from the reports -------------------------------------------------------------
 CREATE TRIGGER ledger_rebuild AFTER UPDATE OF utc_offset_minutes, generation ON ledger_state BEGIN
     DELETE FROM area_day_counts;
     DELETE FROM area_day_latency;
+    DELETE FROM area_month_counts;
+    DELETE FROM area_month_latency;
     DELETE FROM area_day_broadcasts;
     INSERT INTO area_day_counts (area_id, day, kind, created, open, accepted, resolved, high, accept_on_time,
                                  accept_late, resolve_on_time, resolve_late, escalated, rated, rating_sum)

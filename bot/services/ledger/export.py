@@ -4,12 +4,13 @@ local time as real dates, personal data masked for staff who are not leaders or 
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from functools import partial
 import csv
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from operator import itemgetter
@@ -23,7 +24,7 @@ from bot.services.ledger import labels
 from bot.services.ledger.periods import Period
 from bot.services.ledger.scope import Scope
 from bot.services.ledger.columns import Column, all_columns, kinds, sheet_columns
-from bot.services.ledger.xlsx import Workbook, cell, escape, needs_escape
+from bot.services.ledger.xlsx import Rows, Workbook, cell, escape, needs_escape
 from db import Database, audit
 from db import ledger as ledger_db
 from db.areas import Area
@@ -220,17 +221,18 @@ def _answers(details: str | None) -> dict[str, Any]:
 
 
 def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: Path, now: datetime) -> Result:
-    """Write the export to `path`, streaming rows from the database to the file."""
+    """Write the export to `path` in one pass over the reports, oldest first, streaming them to the file: the
+    first kind's sheet straight into the workbook, the others' rows through spool files beside it."""
     ts = stamp(now)
     counts: dict[str, int] = {}
+    names, rows = ledger_db.export_rows(conn, request.area.id, request.filters)
+    kind_at, details_at = names.index("kind"), names.index("details")
     if request.format == "csv":
         columns = all_columns()
         if request.filters.kind:
             own = {c.key for c in sheet_columns(request.filters.kind)} | {"kind"}
             columns = [c for c in columns if c.key in own]
-        names, rows = ledger_db.export_rows(conn, request.area.id, request.filters)
         layout = _Layout(columns, names, request, settings, ts, xlsx=False)
-        kind_at, details_at = names.index("kind"), names.index("details")
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow([labels.header(c.key, request.locale) for c in columns])
@@ -239,16 +241,19 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
                 counts[row[kind_at]] = counts.get(row[kind_at], 0) + 1
         return Result(path, sum(counts.values()), counts)
     wanted = [request.filters.kind] if request.filters.kind else kinds()
-    with Workbook(path, [labels.sheet_title(k, request.locale) for k in wanted]) as book:
-        for kind in wanted:
-            columns = sheet_columns(kind)
-            filters = Filters(kind, request.filters.status, request.filters.since, request.filters.until)
-            names, rows = ledger_db.export_rows(conn, request.area.id, filters)
-            layout, details_at = _Layout(columns, names, request, settings, ts, xlsx=True), names.index("details")
-            with book.sheet([labels.header(c.key, request.locale) for c in columns],
-                            [c.width for c in columns]) as sheet:
-                for row in rows:
-                    sheet.append_xml(layout.xlsx_row(row, _answers(row[details_at])))
+    layouts = {k: _Layout(sheet_columns(k), names, request, settings, ts, xlsx=True) for k in wanted}
+    with ExitStack() as files:
+        spools = {k: Rows(files.enter_context(tempfile.TemporaryFile(dir=path.parent))) for k in wanted}
+        for row in rows:
+            kind = row[kind_at]
+            if kind in spools:                      # a kind no longer declared has no sheet to go in
+                spools[kind].append_xml(layouts[kind].xlsx_row(row, _answers(row[details_at])))
+        with Workbook(path, [labels.sheet_title(k, request.locale) for k in wanted]) as book:
+            for kind in wanted:
+                columns = sheet_columns(kind)
+                with book.sheet([labels.header(c.key, request.locale) for c in columns],
+                                [c.width for c in columns]) as sheet:
+                    sheet.take(spools[kind])
                 counts[kind] = sheet.rows
     return Result(path, sum(counts.values()), counts)
 

@@ -10,6 +10,7 @@ and Excel, WPS and openpyxl read it as any workbook.
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -126,51 +127,70 @@ def cell(value: Value) -> str:
     return f"<c><v>{value}</v></c>"
 
 
-class Sheet:
-    """One worksheet being written: `append` rows after the header, then `close` (or use `with`)."""
+class Rows:
+    """Rows of a sheet, numbered from 2 (the header is row 1), written to a binary stream as they come: the
+    sheet's own entry in the zip, or a spool file while another sheet is being written."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.count = 0
+        self._pending: list[str] = []
+
+    def append(self, values: Sequence[Value]) -> None:
+        self.append_xml("".join(map(cell, values)))
+
+    def append_xml(self, cells: str) -> None:
+        """A row whose cells the caller already made with `cell` (the fast path for big exports)."""
+        self.count += 1
+        self._pending.append(f'<row r="{self.count + 1}">{cells}</row>')
+        if len(self._pending) >= _FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self.stream.write("".join(self._pending).encode("utf-8"))
+            self._pending.clear()
+
+
+class Sheet(Rows):
+    """One worksheet being written: `append` rows after the header (or `take` rows spooled elsewhere), then
+    `close` (or use `with`)."""
 
     def __init__(self, stream: IO[bytes], headers: Sequence[str], widths: Sequence[float]) -> None:
-        self._stream = stream
+        super().__init__(stream)
         self._columns = len(headers)
-        self.rows = 0
-        self._pending: list[str] = []
         cols = "".join(f'<col min="{i}" max="{i}" width="{w:.1f}" customWidth="1"/>'
                        for i, w in enumerate(widths, start=1))
         header = "".join(f'<c s="3" t="inlineStr"><is><t>{escape(h)}</t></is></c>' for h in headers)
-        self._write(
+        self.stream.write((
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             '<sheetViews><sheetView workbookViewId="0">'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
-            f'<row r="1">{header}</row>')
+            f'<row r="1">{header}</row>').encode("utf-8"))
 
-    def _write(self, text: str) -> None:
-        self._stream.write(text.encode("utf-8"))
+    @property
+    def rows(self) -> int:
+        return self.count
 
-    def append(self, values: Sequence[Value]) -> None:
-        self.rows += 1
-        self._pending.append(f'<row r="{self.rows + 1}">{"".join(map(cell, values))}</row>')
-        if len(self._pending) >= _FLUSH_ROWS:
-            self._write("".join(self._pending))
-            self._pending.clear()
-
-    def append_xml(self, cells: str) -> None:
-        """A row whose cells the caller already made with `cell` (the fast path for big exports)."""
-        self.rows += 1
-        self._pending.append(f'<row r="{self.rows + 1}">{cells}</row>')
-        if len(self._pending) >= _FLUSH_ROWS:
-            self._write("".join(self._pending))
-            self._pending.clear()
+    def take(self, spooled: Rows) -> None:
+        """The rows written to a spool file (numbered from 2, as this sheet's would be), copied in."""
+        if self.count:
+            raise ValueError("spooled rows go into an empty sheet")
+        spooled.flush()
+        spooled.stream.seek(0)
+        shutil.copyfileobj(spooled.stream, self.stream, 1 << 20)
+        self.count = spooled.count
 
     def close(self) -> None:
+        self.flush()
         last = column_letter(max(self._columns, 1))
-        self._write("".join(self._pending) + f'</sheetData><autoFilter ref="A1:{last}{self.rows + 1}"/>'
-                    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-                    '</worksheet>')
-        self._pending.clear()
-        self._stream.close()
+        self.stream.write((f'</sheetData><autoFilter ref="A1:{last}{self.count + 1}"/>'
+                           '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+                           '</worksheet>').encode("utf-8"))
+        self.stream.close()
 
     def __enter__(self) -> Sheet:
         return self
