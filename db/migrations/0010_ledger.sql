@@ -192,8 +192,12 @@ CREATE TRIGGER reports_summary_insert AFTER INSERT ON reports BEGIN
         ON CONFLICT (area_id, day, phase, bucket) DO UPDATE SET n = n + 1;
 END;
 
+-- Only what changed moves: a trigger each for the counts, a time leaving its bucket, a time entering one.
 CREATE TRIGGER reports_summary_update
-AFTER UPDATE OF status, priority, accepted_at, resolved_at, accept_due_at, resolve_due_at, level ON reports BEGIN
+AFTER UPDATE OF status, priority, accepted_at, resolved_at, accept_due_at, resolve_due_at, level ON reports
+WHEN NEW.status IS NOT OLD.status OR NEW.priority IS NOT OLD.priority OR NEW.accepted_at IS NOT OLD.accepted_at
+     OR NEW.resolved_at IS NOT OLD.resolved_at OR NEW.accept_due_at IS NOT OLD.accept_due_at
+     OR NEW.resolve_due_at IS NOT OLD.resolve_due_at OR (NEW.level > 0) IS NOT (OLD.level > 0) BEGIN
     UPDATE area_day_counts SET
         open = open + (NEW.status = 'open') - (OLD.status = 'open'),
         accepted = accepted + (NEW.status = 'accepted') - (OLD.status = 'accepted'),
@@ -211,7 +215,11 @@ AFTER UPDATE OF status, priority, accepted_at, resolved_at, accept_due_at, resol
     WHERE kind = NEW.kind
       AND day = date(NEW.created_at, (SELECT utc_offset_minutes FROM ledger_state) || ' minutes')
       AND area_id IN (SELECT ancestor_id FROM area_lineage WHERE area_id = NEW.grid_id);
-    -- A time that changed leaves its old bucket and enters its new one.
+END;
+
+CREATE TRIGGER reports_latency_leave AFTER UPDATE OF accepted_at, resolved_at ON reports
+WHEN OLD.accepted_at IS NOT NULL AND OLD.accepted_at IS NOT NEW.accepted_at
+     OR OLD.resolved_at IS NOT NULL AND OLD.resolved_at IS NOT NEW.resolved_at BEGIN
     UPDATE area_day_latency SET n = n - 1
     WHERE day = date(NEW.created_at, (SELECT utc_offset_minutes FROM ledger_state) || ' minutes')
       AND area_id IN (SELECT ancestor_id FROM area_lineage WHERE area_id = NEW.grid_id)
@@ -224,6 +232,11 @@ AFTER UPDATE OF status, priority, accepted_at, resolved_at, accept_due_at, resol
                 UNION ALL
                 SELECT 'resolve', max(0, unixepoch(OLD.resolved_at) - unixepoch(OLD.created_at)) / 60
                   WHERE OLD.resolved_at IS NOT NULL AND OLD.resolved_at IS NOT NEW.resolved_at));
+END;
+
+CREATE TRIGGER reports_latency_enter AFTER UPDATE OF accepted_at, resolved_at ON reports
+WHEN NEW.accepted_at IS NOT NULL AND OLD.accepted_at IS NOT NEW.accepted_at
+     OR NEW.resolved_at IS NOT NULL AND OLD.resolved_at IS NOT NEW.resolved_at BEGIN
     INSERT INTO area_day_latency (area_id, day, phase, bucket, n)
         SELECT l.ancestor_id, date(NEW.created_at, s.utc_offset_minutes || ' minutes'), t.phase,
                CASE WHEN t.m < 30 THEN t.m WHEN t.m < 180 THEN 30 + (t.m - 30) / 5
