@@ -62,7 +62,11 @@ def measure(path: str, end_text: str) -> dict[str, Any]:
     end = datetime.fromisoformat(end_text)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
-    area: dict[str, Area] = {code: by_code(conn, code) for code in ("C", "T0", "M00", "G0000")}  # type: ignore[misc]
+    area: dict[str, Area] = {}
+    for code in ("C", "T0", "M00", "G0000"):
+        found = by_code(conn, code)
+        assert found is not None, code
+        area[code] = found
     year = Period(date(end.year, 1, 1), end.astimezone(settings.tz).date())
     week = Period(year.last.fromordinal(year.last.toordinal() - 6), year.last)
     out: dict[str, Any] = {"rss_start_mb": round(rss_mb(), 1)}

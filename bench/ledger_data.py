@@ -112,7 +112,8 @@ def generate(path: Path, reports: int, *, end: datetime, seed: int = 13) -> None
     for kind, name, _ in aside:
         conn.execute(f'DROP {kind.upper()} "{name}"')
     details = {kind: [_answers(kind, rng) for _ in range(200)] for kind in ("arrival", "dispute")}
-    rows, ratings = [], []
+    rows: list[tuple[object, ...]] = []
+    ratings: list[tuple[object, ...]] = []
     span = (end_ts - start_ts) / reports
     for rid in range(1, reports + 1):
         grid, code, workers = grids[rng.randrange(len(grids))]

@@ -65,15 +65,25 @@ def _months(first: str, last: str) -> Iterator[tuple[str, str]]:
         start = following
 
 
-def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters
-                ) -> tuple[list[str], Iterator[Sequence[Any]]]:
-    """The column names, and the area's reports matching `filters`, oldest first.
+@dataclass(frozen=True)
+class ExportRows:
+    """The area's reports as plain rows (`names` their columns), with the names of their places (grid id →
+    grid code, grid, community, town) and of the people they are assigned to, looked up once."""
+
+    names: list[str]
+    rows: Iterator[Sequence[Any]]
+    places: dict[int, tuple[str, str, str, str]]
+    people: dict[int, str]
+
+
+def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters) -> ExportRows:
+    """The area's reports matching `filters`, oldest first.
 
     Month by month, the reports' ids come from the grid index alone (no row read), sorted, and the rows are
     then read in id order — the table's own order — a few hundred at a time: the pages holding an area's rows,
-    scattered among every other area's, are each read once, in order. The place and assignee names are
-    looked up once, not joined per row; memory holds one month's ids, whatever the number of rows."""
-    places = {int(r[0]): tuple(r[1:]) for r in conn.execute(_PLACES, (area_id,))}
+    scattered among every other area's, are each read once, in order. Memory holds one month's ids, whatever
+    the number of rows."""
+    places = {int(r[0]): (str(r[1]), str(r[2]), r[3] or "", r[4] or "") for r in conn.execute(_PLACES, (area_id,))}
     people = {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, name FROM people")}
     where, args = _where(Filters(filters.kind, filters.status))
     names = [d[0] for d in conn.execute(_EXPORT.format(ids="NULL") + where + " LIMIT 0", args).description]
@@ -83,17 +93,15 @@ def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters
     last = min(filters.until or "9999", (bounds[1] or "") + "~")
 
     def rows() -> Iterator[Sequence[Any]]:
-        grid_at, assignee_at = names.index("grid_id"), names.index("assignee_id")
         for since, until in _months(first, last) if first else ():
             ids = sorted(r[0] for r in conn.execute(
                 "SELECT r.id FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id WHERE l.ancestor_id = ?"
                 " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until)))
             for start in range(0, len(ids), FETCH):
                 batch = ids[start:start + FETCH]
-                sql = _EXPORT.format(ids=",".join("?" * len(batch))) + where + " ORDER BY r.id"
-                for row in conn.execute(sql, (*batch, *args)):
-                    yield (*row, *places.get(row[grid_at], ("", "", "", "")), people.get(row[assignee_at]))
-    return [*names, "grid_code", "grid", "community", "town", "assignee"], rows()
+                yield from conn.execute(_EXPORT.format(ids=",".join("?" * len(batch))) + where + " ORDER BY r.id",
+                                        (*batch, *args))
+    return ExportRows(names, rows(), places, people)
 
 
 def count_rows(conn: sqlite3.Connection, area_id: int, filters: Filters) -> int:

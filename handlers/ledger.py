@@ -77,8 +77,9 @@ async def ledger_press(update: Update, context: Context) -> None:
     parts = (query.data or "").split("|")
     try:
         area_id, period = int(parts[1]), periods.from_code(parts[2], rt.now(), rt.settings)
-        fmt: export.Format = {"x": "xlsx", "c": "csv"}[parts[3]]   # type: ignore[assignment]
-    except (IndexError, ValueError, KeyError, BadPeriod):
+        if parts[3] not in ("x", "c"):
+            raise ValueError(parts[3])
+    except (IndexError, ValueError, BadPeriod):
         await query.answer(render("ledger/refused", locale), show_alert=True)
         return
     found = await once(update, context, partial(target, view="ledger", area_id=area_id, now=rt.now()), user.id)
@@ -86,7 +87,7 @@ async def ledger_press(update: Update, context: Context) -> None:
         await query.answer(render("ledger/refused", locale), show_alert=True)
         return
     await query.answer(render("ledger/exporting", locale))
-    await _export(update, context, found, period, fmt)
+    await _export(update, context, found, period, "csv" if parts[3] == "c" else "xlsx")
 
 
 async def _export(update: Update, context: Context, scope: Scope, period: Period, fmt: export.Format) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Any
 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -21,6 +22,7 @@ from bot.services.ledger import stats as stats_service
 from bot.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 BATCH = 10
 DIGEST_CHECK_SECONDS = 30.0
 
@@ -31,7 +33,7 @@ def check_settings(rt: Runtime) -> None:
     formula.parse(rt.settings.assessment_formula)
 
 
-async def start(application: Application) -> None:  # type: ignore[type-arg]
+async def start(application: AnyApplication) -> None:
     rt: Runtime = application.bot_data["runtime"]
     check_settings(rt)
     await rt.db.write(stats_service.prepare, rt.settings)
@@ -40,14 +42,14 @@ async def start(application: Application) -> None:  # type: ignore[type-arg]
         application.job_queue.run_repeating(_tick, interval=interval, first=interval, name="digest")
 
 
-async def _tick(context: CallbackContext) -> None:  # type: ignore[type-arg]
+async def _tick(context: CallbackContext[Any, Any, Any, Any]) -> None:
     try:
         await deliver_digests(context.application)
     except Exception:
         log.exception("digest delivery failed")
 
 
-async def deliver_digests(application: Application, limit: int = BATCH) -> int:  # type: ignore[type-arg]
+async def deliver_digests(application: AnyApplication, limit: int = BATCH) -> int:
     """Start the digest if one is due, then send up to `limit` of those owed; the number sent."""
     rt: Runtime = application.bot_data["runtime"]
     await rt.db.write(digest.fire_due, rt.settings, rt.now())
