@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from bot.core.clock import stamp
 from bot.core.config import Settings
@@ -178,8 +178,9 @@ class _Layout:
         values = (*self.coded_report(row), *[answers.get(key) for key in self.coded_answers])
         found = [codes.get(value) for codes, value in zip(self.coded_maps, values)]
         if None in found:                            # a code without a label: shown as it is
-            found = [label if label is not None else self._unlabelled(value) for label, value in zip(found, values)]
-        texts += found
+            texts += [label if label is not None else self._unlabelled(value) for label, value in zip(found, values)]
+        else:
+            texts += cast(list[str], found)
         for from_answers, key in self.masked:
             value = answers.get(key) if from_answers else row[key]
             texts.append(mask(str(value)) if value else "")
