@@ -39,7 +39,11 @@ _EXPORT = (
     "SELECT r.id, r.number, r.kind, r.priority, r.status, r.on_behalf, r.details, r.level, r.outcome, r.created_at,"
     " r.accepted_at, r.resolved_at, r.accept_due_at, r.resolve_due_at, r.assignee_id, r.grid_id,"
     " unixepoch(r.created_at) AS created_ts, unixepoch(r.accepted_at) AS accepted_ts,"
-    " unixepoch(r.resolved_at) AS resolved_ts FROM reports r WHERE r.id IN ({ids})")
+    " unixepoch(r.resolved_at) AS resolved_ts{local} FROM reports r WHERE r.id IN ({ids})")
+# Local times as spreadsheet day numbers (days since 1899-12-30, the fraction the time of day), when the zone
+# keeps one offset all year: computed here, in C, rather than per row in Python.
+_LOCAL_DAYS = "".join(f", (unixepoch(r.{name}_at) + {{offset}}) / 86400.0 + 25569 AS {name}_days"
+                      for name in ("created", "accepted", "resolved"))
 _PLACES = ("SELECT g.id, g.code, g.name, c.name, t.name FROM area_lineage l JOIN areas g ON g.id = l.area_id"
            " LEFT JOIN areas c ON c.id = g.parent_id LEFT JOIN areas t ON t.id = c.parent_id"
            " WHERE l.ancestor_id = ? AND g.level = 'grid' ORDER BY g.code")
@@ -76,8 +80,10 @@ class ExportRows:
     people: dict[int, str]
 
 
-def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters) -> ExportRows:
-    """The area's reports matching `filters`, oldest first.
+def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, offset_seconds: int | None = None
+                ) -> ExportRows:
+    """The area's reports matching `filters`, oldest first; with `offset_seconds`, also their times as local
+    spreadsheet day numbers (`created_days`, `accepted_days`, `resolved_days`).
 
     Month by month, the reports' ids come from the grid index alone (no row read), sorted, and the rows are
     then read in id order — the table's own order — a few hundred at a time: the pages holding an area's rows,
@@ -86,7 +92,9 @@ def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters) -> Exp
     places = {int(r[0]): (str(r[1]), str(r[2]), r[3] or "", r[4] or "") for r in conn.execute(_PLACES, (area_id,))}
     people = {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, name FROM people")}
     where, args = _where(Filters(filters.kind, filters.status))
-    names = [d[0] for d in conn.execute(_EXPORT.format(ids="NULL") + where + " LIMIT 0", args).description]
+    local = "" if offset_seconds is None else _LOCAL_DAYS.format(offset=int(offset_seconds))
+    names = [d[0] for d in conn.execute(_EXPORT.format(ids="NULL", local=local) + where + " LIMIT 0",
+                                        args).description]
     bounds = conn.execute("SELECT min(r.created_at), max(r.created_at) FROM area_lineage l JOIN reports r"
                           " ON r.grid_id = l.area_id WHERE l.ancestor_id = ?", (area_id,)).fetchone()
     first = max(filters.since or bounds[0] or "", bounds[0] or "")
@@ -99,8 +107,8 @@ def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters) -> Exp
                 " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until)))
             for start in range(0, len(ids), FETCH):
                 batch = ids[start:start + FETCH]
-                yield from conn.execute(_EXPORT.format(ids=",".join("?" * len(batch))) + where + " ORDER BY r.id",
-                                        (*batch, *args))
+                yield from conn.execute(_EXPORT.format(ids=",".join("?" * len(batch)), local=local) + where
+                                        + " ORDER BY r.id", (*batch, *args))
     return ExportRows(names, rows(), places, people)
 
 

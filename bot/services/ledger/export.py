@@ -40,6 +40,7 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 _EXCEL_EPOCH_DAY = _EXCEL_EPOCH.date().toordinal()
 _UNIX_IN_EXCEL = 25569                   # 1970-01-01 as an Excel day number
 _EMPTY = '<c t="inlineStr"><is><t></t></is></c>'
+_SERIAL_CELL = '<c s="1"><v>None</v></c>'
 # A CSV field starting with one of these is a formula to Excel: it is written after an apostrophe, as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Report times come from the query as Unix seconds (unixepoch), beside the stored stamps.
@@ -102,8 +103,8 @@ class _Layout:
         self.xlsx, self.now, self.tz = xlsx, now, settings.tz
         self._offsets: dict[int, int] = {}
         self._days: dict[Any, str] = {}
-        self.fixed_offset = _fixed_offset(settings)
         self.answer_texts: list[str] = []
+        self.serial = False
         coded: list[tuple[Column, dict[Any, str]]] = []
         self.place_columns: list[int] = []
         self.with_assignee = False
@@ -118,7 +119,9 @@ class _Layout:
             key: Any = column.key if answer else index.get(column.key)
             if column.type == "datetime":
                 group_of[position] = "time"
-                times.append(index[_SECONDS[column.key]])
+                days_column = _SECONDS[column.key].replace("_ts", "_days")
+                self.serial = xlsx and days_column in index
+                times.append(index[days_column] if self.serial else index[_SECONDS[column.key]])
             elif column.type == "date":
                 group_of[position] = "day"
                 self.days.append((answer, key))
@@ -161,14 +164,16 @@ class _Layout:
             True: escape(labels.value("flag", True, request.locale)),
             False: escape(labels.value("flag", False, request.locale)), None: ""}
         text_cell = '<c t="inlineStr"><is><t>{%d}</t></is></c>'
-        self.template = "".join(("{%d}" if group_of[p] in ("time", "day") else text_cell) % arg_of[p]
-                                for p in range(len(columns)))
+        # Day numbers from the database go straight into the template (repr of a float; None made empty after).
+        time_cell = _SERIAL_CELL.replace("None", "{%d!r}") if self.serial else "{%d}"
+        self.template = "".join((time_cell if group_of[p] == "time" else "{%d}" if group_of[p] == "day"
+                                 else text_cell) % arg_of[p] for p in range(len(columns)))
         self.csv_order = [arg_of[p] for p in range(len(columns))]
 
-    def args(self, row: Sequence[Any], answers: dict[str, Any]) -> list[str]:
+    def args(self, row: Sequence[Any], answers: dict[str, Any]) -> list[Any]:
         """Every cell's text (a date: the whole xlsx cell, or CSV text), in the layout's argument order."""
         place = self.places.get(row[self.grid_at], ("", "", "", ""))
-        texts = [place[i] for i in self.place_columns]
+        texts: list[Any] = [place[i] for i in self.place_columns]
         if self.with_assignee:
             texts.append(self.people.get(row[self.assignee_at]) or "")
         texts += [v or "" for v in self.report_texts(row)]
@@ -189,10 +194,8 @@ class _Layout:
             finished = row[done]
             texts.append(flag_labels[finished <= row[due] if finished is not None else False if row[due] < now
                                      else None])
-        fixed = self.fixed_offset
-        if self.xlsx and fixed is not None:          # most zones (China's) keep one offset all year: no lookups
-            texts += [f'<c s="1"><v>{(seconds + fixed) / 86400 + _UNIX_IN_EXCEL!r}</v></c>' if seconds is not None
-                      else "<c/>" for seconds in self.times(row)]
+        if self.serial:
+            texts += self.times(row)                 # day numbers, or None: the template takes them as they are
         else:
             texts += [self._time(seconds) for seconds in self.times(row)]
         days = self._days
@@ -230,7 +233,8 @@ class _Layout:
         return made
 
     def xlsx_row(self, row: Sequence[Any], answers: dict[str, Any]) -> str:
-        return self.template.format(*self.args(row, answers)).replace(_EMPTY, "<c/>")
+        made = self.template.format(*self.args(row, answers)).replace(_EMPTY, "<c/>")
+        return made.replace(_SERIAL_CELL, "<c/>") if self.serial else made
 
     def csv_row(self, row: Sequence[Any], answers: dict[str, Any]) -> list[str]:
         args = self.args(row, answers)
@@ -272,7 +276,8 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
     first kind's sheet straight into the workbook, the others' rows through spool files beside it."""
     ts = stamp(now)
     counts: dict[str, int] = {}
-    source = ledger_db.export_rows(conn, request.area.id, request.filters)
+    source = ledger_db.export_rows(conn, request.area.id, request.filters,
+                                   offset_seconds=_fixed_offset(settings) if request.format == "xlsx" else None)
     kind_at, details_at = source.names.index("kind"), source.names.index("details")
     if request.format == "csv":
         columns = all_columns()
