@@ -1,5 +1,8 @@
 """The digest's chart: reports made per day and kind, as a PNG (matplotlib's Agg backend, no display), its
-Chinese drawn with a CJK font that ships as a Python package (Noto Sans SC), else one found on the system."""
+Chinese drawn with a CJK font that ships as a Python package (Noto Sans SC), else one found on the system.
+
+matplotlib (and numpy under it) is imported when the first chart is drawn, not when the bot starts: it weighs
+some 60 MB, and most hours no chart is drawn."""
 
 from __future__ import annotations
 
@@ -8,15 +11,6 @@ import threading
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager, rc_context  # noqa: E402  (the backend is chosen first)
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 # Families tried when the packaged font is not installed (Debian: fonts-noto-cjk, fonts-wqy-zenhei …).
 SYSTEM_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
@@ -33,6 +27,11 @@ class NoCjkFont(RuntimeError):
 @lru_cache(maxsize=1)
 def cjk_family() -> str:
     """The family name of a CJK font matplotlib knows (registering the packaged one first)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
     try:
         from pylopdf_fonts_zh_cn import sans_path
     except ImportError:
@@ -52,6 +51,11 @@ def cjk_family() -> str:
 def daily_bars(title: str, days: Sequence[str], series: Mapping[str, Sequence[int]], axis_label: str) -> bytes:
     """Stacked bars, one per day (`days` as shown under them), one colour per series; a PNG."""
     family = cjk_family()
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     with _drawing, rc_context({"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"],
                                "axes.unicode_minus": False}):
         figure = Figure(figsize=(8, 4.5), dpi=100)
