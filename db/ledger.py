@@ -40,9 +40,9 @@ _EXPORT = (
     " r.accepted_at, r.resolved_at, r.accept_due_at, r.resolve_due_at, r.assignee_id, r.grid_id,"
     " unixepoch(r.created_at) AS created_ts, unixepoch(r.accepted_at) AS accepted_ts,"
     " unixepoch(r.resolved_at) AS resolved_ts{local} FROM reports r WHERE r.id IN ({ids})")
-# Local times as spreadsheet day numbers (days since 1899-12-30, the fraction the time of day), when the zone
-# keeps one offset all year: computed here, in C, rather than per row in Python.
-_LOCAL_DAYS = "".join(f", (unixepoch(r.{name}_at) + {{offset}}) / 86400.0 + 25569 AS {name}_days"
+# Local times as spreadsheet day numbers (days since 1899-12-30, the fraction the time of day, as text to a
+# millisecond), when the zone keeps one offset all year: made here, in C, rather than per row in Python.
+_LOCAL_DAYS = "".join(f", printf('%.8f', (unixepoch(r.{name}_at) + {{offset}}) / 86400.0 + 25569) AS {name}_days"
                       for name in ("created", "accepted", "resolved"))
 _PLACES = ("SELECT g.id, g.code, g.name, c.name, t.name FROM area_lineage l JOIN areas g ON g.id = l.area_id"
            " LEFT JOIN areas c ON c.id = g.parent_id LEFT JOIN areas t ON t.id = c.parent_id"

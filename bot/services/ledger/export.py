@@ -66,6 +66,7 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
     source = ledger_db.export_rows(conn, request.area.id, request.filters,
                                    offset_seconds=fixed_offset(settings) if request.format == "xlsx" else None)
     kind_at, details_at = source.names.index("kind"), source.names.index("details")
+    rows = source.rows
     if request.format == "csv":
         columns = all_columns()
         if request.filters.kind:
@@ -76,7 +77,7 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow([labels.header(c.key, request.locale) for c in columns])
-            for row in source.rows:
+            for row in rows:
                 writer.writerow(layout.csv_row(row, answers_of(row[details_at])))
                 counts[row[kind_at]] = counts.get(row[kind_at], 0) + 1
         return Result(path, sum(counts.values()), counts)
@@ -85,7 +86,7 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
                          personal=request.personal, xlsx=True) for k in wanted}
     with ExitStack() as files:
         spools = {k: Rows(files.enter_context(tempfile.TemporaryFile(dir=path.parent))) for k in wanted}
-        for row in source.rows:
+        for row in rows:
             kind = row[kind_at]
             if kind in spools:                      # a kind no longer declared has no sheet to go in
                 spools[kind].append_xml(layouts[kind].xlsx_row(row, answers_of(row[details_at])))

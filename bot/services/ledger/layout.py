@@ -120,8 +120,8 @@ class Layout:
             True: escape(labels.value("flag", True, locale)),
             False: escape(labels.value("flag", False, locale)), None: ""}
         text_cell = '<c t="inlineStr"><is><t>{%d}</t></is></c>'
-        # Day numbers from the database go straight into the template (repr of a float; None made empty after).
-        time_cell = _SERIAL_CELL.replace("None", "{%d!r}") if self.serial else "{%d}"
+        # Day numbers from the database go straight into the template (None is made an empty cell after).
+        time_cell = _SERIAL_CELL.replace("None", "{%d}") if self.serial else "{%d}"
         self.template = "".join((time_cell if group_of[p] == "time" else "{%d}" if group_of[p] == "day"
                                  else text_cell) % arg_of[p] for p in range(len(columns)))
         self.csv_order = [arg_of[p] for p in range(len(columns))]
