@@ -18,10 +18,10 @@ from bot.core.clock import SystemClock, stamp
 from bot.core.errors import GridbotError
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.services.notify import local_time
-from bot.app.ledger_cli import add_parsers as add_ledger_parsers
+from bot.app.ledger_cli import Command, add_parsers as add_ledger_parsers
 from messages import DEFAULT_LOCALE, render
 
-LEDGER_COMMANDS: dict[str, Any] = {}
+LEDGER_COMMANDS: dict[str, Command] = {}
 
 
 class UserError(GridbotError):

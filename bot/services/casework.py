@@ -145,7 +145,8 @@ def resolve(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     timers_db.cancel(conn, report.id)
     report = reports_db.get(conn, report.id)
     notify.to_reporter(conn, settings, report, "report/status_resolved", ts)
-    satisfaction.ask(conn, settings, report, ts)
+    if report is not None:
+        satisfaction.ask(conn, settings, report, ts)
     return Outcome("resolved", report)
 
 
