@@ -13,6 +13,7 @@ from telegram import (BotCommand, BotCommandScopeAllChatAdministrators, BotComma
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
 
 import handlers
+from bot.app import ledger_jobs
 from bot.services import handover
 from bot.services.broadcasting import failure_reason
 from bot.core.clock import stamp
@@ -117,6 +118,7 @@ async def start_bot(application: Application) -> None:
     rt.bot_username = application.bot.username
     await housekeeping(rt)
     await set_commands(application)
+    await ledger_jobs.start(application)
     rt.sender = make_sender(application)
     rt.db.on_outbox(rt.sender.wake)         # a committed change that queued messages wakes the sender
     rt.sender.start()
