@@ -20,7 +20,7 @@ from bot.services.ledger.assessment import Assessment
 from bot.services.ledger.periods import BadPeriod, Period
 from bot.services.ledger.screens import Refusal, target
 from bot.services.ledger.scope import Scope
-from handlers.broadcast import show as show_compose
+from handlers.conversation import show as show_compose
 from handlers.common import Context, answer, once, reader_locale, runtime, send
 from messages import label, render
 

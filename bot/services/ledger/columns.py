@@ -1,6 +1,6 @@
 """The ledger's columns: those every report has, and each kind's own, derived from the kind's declaration.
 
-`kind_columns` is the one place that reads how a kind of report is declared (today `bot.services.forms.FLOWS`):
+`kind_columns` is the one place that reads how a kind of report is declared (`bot.services.flows.kinds.REPORT_KINDS`):
 a kind added there — tips, gatherings — gets its own sheet with its own columns, with no change here.
 """
 
@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.services import forms
+from bot.services.flows.fields import MAX_NAME
+from bot.services.flows.kinds import REPORT_KINDS
+from bot.services.flows.model import Step
 
 ColumnType = Literal["text", "long_text", "choice", "date", "datetime", "phone", "id_number", "flag", "level"]
 
@@ -34,13 +36,18 @@ class Column:
 
 def kinds() -> list[str]:
     """Every kind of report there is, in the order the form offers them."""
-    return list(forms.FLOWS)
+    return list(REPORT_KINDS)
 
 
 def kind_columns(kind: str) -> list[Column]:
     """The answers of `kind`, in the order its form asks them."""
-    return [Column(step.key, _type_of(step.key, step.kind, step.max_len), "answer")
-            for step in forms.FLOWS.get(kind, ())]
+    return [Column(step.key, _type_of(step.key, step.field.name, step.max_len), "answer") for step in steps(kind)]
+
+
+def steps(kind: str) -> tuple[Step, ...]:
+    """The questions `kind` declares (none for a kind no longer declared: its old reports keep the common columns)."""
+    found = REPORT_KINDS.get(kind)
+    return found.steps if found is not None else ()
 
 
 def _type_of(key: str, field: str, max_len: int) -> ColumnType:
@@ -48,7 +55,7 @@ def _type_of(key: str, field: str, max_len: int) -> ColumnType:
         return "id_number"
     if field in ("phone", "date", "choice"):
         return "phone" if field == "phone" else "date" if field == "date" else "choice"
-    return "text" if max_len <= forms.MAX_NAME else "long_text"
+    return "text" if max_len <= MAX_NAME else "long_text"
 
 
 HEAD = [Column("number", "text"), Column("grid", "text"), Column("community", "text"), Column("town", "text"),

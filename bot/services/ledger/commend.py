@@ -8,14 +8,14 @@ from datetime import datetime
 
 from bot.core.clock import stamp
 from bot.core.config import Settings
-from bot.services import compose
 from bot.services.broadcasting import Draft
 from bot.services.ledger.assessment import Assessment, assess, top
 from bot.services.ledger.periods import Period
 from bot.services.ledger.screens import Refusal, target
-from bot.services.views import View
+from bot.services.flows import engine, registry
+from bot.services.flows.model import ConversationState, Env
+from bot.services.views import Screen
 from db import audit
-from db import conversations as conv_db
 from messages import render
 
 TEMPLATE = "commendation"
@@ -35,7 +35,7 @@ def draft(assessment: Assessment, count: int, locale: str, *, when: str = "now",
 
 
 def begin(conn: sqlite3.Connection, settings: Settings, user_id: int, area_id: int, period: Period, now: datetime,
-          count: int = DEFAULT_TOP) -> View | Refusal:
+          count: int = DEFAULT_TOP) -> Screen | Refusal:
     """The assessment button: the drafted notice becomes the person's broadcast being composed, at the step
     that chooses its audience; from there it is the normal flow."""
     found = target(conn, user_id, "assessment", area_id=area_id, now=now)
@@ -44,12 +44,13 @@ def begin(conn: sqlite3.Connection, settings: Settings, user_id: int, area_id: i
     assessment = assess(conn, settings, found.area, period, now)
     if not top(assessment, count):
         return Refusal("nobody_to_commend")
-    state = {"flow": "broadcast", "step": "audience", "template": TEMPLATE,
-             "fields": fields(assessment, count, settings.locale)}
-    conv_db.put(conn, user_id, state, stamp(now))
+    # The template and its fields count as answered (◀️ Back can still change them): the flow asks the audience.
+    answers = {"tpl": TEMPLATE, **{f"field.{k}": v for k, v in fields(assessment, count, settings.locale).items()}}
+    state = ConversationState("broadcast", answers, tuple(answers))
+    engine.save(conn, user_id, state, now)
     audit.record(conn, stamp(now), user_id, "commendation_drafted", f"area:{found.area.code}",
                  month=period.day_from[:7], top=count)
-    return compose.current(conn, settings, user_id, state)
+    return engine.show(registry.load("broadcast"), Env(conn, settings, user_id, now, state))
 
 
 def assessment_for(conn: sqlite3.Connection, settings: Settings, user_id: int, period: Period, now: datetime, *,

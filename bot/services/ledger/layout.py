@@ -10,9 +10,8 @@ from operator import itemgetter
 from typing import Any, cast
 
 from bot.core.config import Settings
-from bot.services import forms
 from bot.services.ledger import labels
-from bot.services.ledger.columns import Column, kinds
+from bot.services.ledger.columns import Column, kinds, steps
 from bot.services.ledger.xlsx import cell, escape, needs_escape
 from db.ledger import ExportRows
 
@@ -212,7 +211,9 @@ def _codes(column: Column, locale: str) -> dict[Any, str]:
     if column.type == "level":
         return {n: escape(labels.value("level", n, locale)) for n in range(4)}
     if column.source == "answer":
-        options: Sequence[Any] = next((s.options for k in kinds() for s in forms.FLOWS[k] if s.key == column.key), ())
+        # Options a step computes from the person answering (an area picker) are no codes to label.
+        options: Sequence[Any] = next((s.options for k in kinds() for s in steps(k)
+                                       if s.key == column.key and not callable(s.options)), ())
     else:
         options = {"status": ("open", "accepted", "resolved"), "priority": ("normal", "high"),
                    "kind": tuple(kinds())}.get(column.key, ())
