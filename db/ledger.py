@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.areas import Area
+from db.kinds import DigestStatus
 
 FETCH = 500
 
@@ -274,6 +275,6 @@ def pending_digests(conn: sqlite3.Connection, limit: int) -> list[DigestDelivery
     return [DigestDelivery(*row) for row in rows]
 
 
-def settle_digest(conn: sqlite3.Connection, delivery_id: int, status: str, error: str | None, now: str) -> None:
+def settle_digest(conn: sqlite3.Connection, delivery_id: int, status: DigestStatus, error: str | None, now: str) -> None:
     conn.execute("UPDATE digest_deliveries SET status = ?, error = ?, attempts = attempts + 1,"
                  " sent_at = CASE WHEN ? = 'sent' THEN ? END WHERE id = ?", (status, error, status, now, delivery_id))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from typing import Literal
 
-Phase = Literal["accept", "resolve"]
+from db.kinds import LatencyPhase
+
+Phase = LatencyPhase
 PHASES: tuple[Phase, ...] = ("accept", "resolve")
 
 # The latency buckets, as the migration's triggers compute them from whole minutes: (first minute, width).

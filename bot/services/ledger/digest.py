@@ -20,6 +20,7 @@ from bot.services.ledger.stats import AreaFigures, daily, figures
 from db import areas as areas_db
 from db import ledger as ledger_db
 from db import people as people_db
+from db.kinds import DigestStatus
 from db.ledger import DigestDelivery
 from messages import locale_for, render
 
@@ -107,6 +108,7 @@ def draw(digest: Digest) -> bytes:
 def settle(conn: sqlite3.Connection, delivery: DigestDelivery, error: str | None, now: datetime,
            final: bool) -> None:
     """Sent (error None), failed for good, or to be tried again later (up to MAX_ATTEMPTS)."""
+    status: DigestStatus
     if error is None:
         status = "sent"
     elif final or delivery.attempts + 1 >= MAX_ATTEMPTS:
