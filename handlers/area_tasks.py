@@ -14,14 +14,14 @@ from messages import label, render
 
 
 def markup(tasks: AreaTasks, locale: str) -> InlineKeyboardMarkup | None:
-    cards = [InlineKeyboardButton(label("ledger/button/open", locale, number=item.number),
+    cards = [InlineKeyboardButton(label("buttons/open_report", locale, number=item.number),
                                   callback_data=f"tk|o|{item.id}") for item in tasks.items]
     rows = [cards[i:i + 2] for i in range(0, len(cards), 2)]
     pages = []
     if tasks.page > 1:
-        pages.append(InlineKeyboardButton(label("ledger/button/previous", locale), callback_data=f"tk|p|{tasks.page - 1}"))
+        pages.append(InlineKeyboardButton(label("buttons/prev", locale), callback_data=f"tk|p|{tasks.page - 1}"))
     if tasks.page < tasks.pages:
-        pages.append(InlineKeyboardButton(label("ledger/button/next", locale), callback_data=f"tk|p|{tasks.page + 1}"))
+        pages.append(InlineKeyboardButton(label("buttons/next", locale), callback_data=f"tk|p|{tasks.page + 1}"))
     if pages:
         rows.append(pages)
     return InlineKeyboardMarkup(rows) if rows else None

@@ -30,7 +30,7 @@ def markup(screen: StatsScreen, locale: str) -> InlineKeyboardMarkup:
                                     callback_data=f"st|{fig.area.id}|{name}") for name in periods.PRESETS]
     rows += [presets[:3], presets[3:]]
     if screen.parent is not None:
-        rows.append([InlineKeyboardButton(label("ledger/button/up", locale, name=screen.parent.name),
+        rows.append([InlineKeyboardButton(label("buttons/up", locale, name=screen.parent.name),
                                           callback_data=f"st|{screen.parent.id}|{code}")])
     return InlineKeyboardMarkup(rows)
 

@@ -88,6 +88,7 @@ SAMPLES = {
     "sheets": {"arrival": 3, "dispute": 1}, "masked": True, "personal": False, "current": "True", "format": "csv",
     "last": "2026-04-30", "preset": "month", "tasks": AREA_TASKS, "outcome": "forbidden", "number": "G0101-1",
     "result": "rated", "score": "4", "file": "JH-2026-04.xlsx", "table": EVIL, "month_start": date(2026, 3, 1), "pad": lambda value, columns, right=False: str(value), "a": ASSESSMENT, "cards": [ASSESSMENT.workers[0]], "send": False, "report_kind": "dispute", "what": "travel",
+    "month": "2026年3月", "honours": EVIL,
 }
 
 
