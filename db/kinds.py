@@ -28,6 +28,10 @@ RunStatus = Literal["sending", "done", "skipped"]
 # 0005_field_trial.sql
 ClaimStatus = Literal["awaiting_contact", "awaiting_approval", "linked", "refused", "withdrawn"]
 
+# 0010_ledger.sql
+LatencyPhase = Literal["accept", "resolve"]                # area_day_latency, area_month_latency
+DigestStatus = Literal["pending", "sent", "failed"]
+
 OPEN_STATUSES: Final[tuple[ReportStatus, ...]] = ("open", "accepted")
 
 # (table, column) → the values its CHECK allows; tests compare these with the schema itself.
@@ -43,4 +47,7 @@ CHECKED: Final[dict[tuple[str, str], tuple[object, ...]]] = {
     ("broadcasts", "status"): get_args(BroadcastStatus),
     ("broadcast_runs", "status"): get_args(RunStatus),
     ("binding_claims", "status"): get_args(ClaimStatus),
+    ("area_day_latency", "phase"): get_args(LatencyPhase),
+    ("area_month_latency", "phase"): get_args(LatencyPhase),
+    ("digest_deliveries", "status"): get_args(DigestStatus),
 }

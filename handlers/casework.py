@@ -15,6 +15,7 @@ from bot.services.cards import CardEdit
 from bot.services.help import duty_state
 from bot.services.notify import local_time
 from handlers import pages
+from handlers.area_tasks import show_area_tasks
 from handlers.common import Context, answer, once, reader_locale, runtime, send
 from messages import render
 
@@ -89,6 +90,8 @@ async def _quietly(edit: Awaitable[object]) -> None:
 
 
 async def tasks(update: Update, context: Context) -> None:
+    if await show_area_tasks(update, context):          # leaders and admins: their whole area's open work
+        return
     await _tasks_page(update, context, 1)
 
 

@@ -116,7 +116,7 @@ def _known(locale: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _cached(name: str, locale: str, **context: str) -> str:
+def _cached(name: str, locale: str, /, **context: str) -> str:
     return _render(name, locale, context)
 
 

@@ -54,6 +54,7 @@ HEADLINE = {
     "overdue_resolve": L_("headline", "⏰ Overdue: not resolved yet"),
     "reassigned": L_("headline", "🔁 A report for you (its holder left the staff list)"),
     "updated": L_("headline", "🔄 Report (updated)"),
+    "opened": L_("headline", "📄 Report details"),
 }
 
 # The report form: a field's name on cards, its question, and the words for its options.
@@ -112,6 +113,7 @@ BUTTON = {
     "approve": L_("button", "✅ Approve"), "refuse": L_("button", "❌ Refuse"),
     "share_contact": L_("button", "📱 Share my phone number"),
     "prev": L_("button", "◀️ Previous"), "next": L_("button", "Next ▶️"),
+    "open_report": L_("button", "📄 %(number)s"), "up": L_("button", "⬆️ %(name)s"),
 }
 PIN = {"yes": L_("pin", "📌 Pin"), "no": L_("pin", "Don't pin")}
 TOAST = {"stale": L_("toast", "This button is no longer current; see the latest message."),
@@ -125,13 +127,17 @@ COMMAND = {
     "broadcast": L_("command", "Broadcast a notice (leaders/admins)"),
     "broadcasts": L_("command", "Scheduled broadcasts"),
     "help": L_("command", "Help: the commands you may use"),
+    "stats": L_("command", "Your area's figures, drill down"),
+    "ledger": L_("command", "Export the report ledger (Excel/CSV)"),
+    "export": L_("command", "Export the report ledger (as /ledger)"),
+    "assessment": L_("command", "Monthly assessment and commendation"),
 }
 
 # Broadcasts: the notice templates, the fields they ask for, schedules and states.
 NOTICE = {
     "epidemic": L_("notice", "Epidemic prevention notice"), "rumour": L_("notice", "Rumour rebuttal"),
     "tip_reward": L_("notice", "Tip reward policy"), "test_reminder": L_("notice", "Test reminder"),
-    "free": L_("notice", "Free text"),
+    "commendation": L_("notice", "Commendation"), "free": L_("notice", "Free text"),
 }
 NOTICE_FIELD = {
     "title": L_("notice_field", "the notice's title"), "measures": L_("notice_field", "the measures (main text)"),
@@ -139,6 +145,8 @@ NOTICE_FIELD = {
     "truth": L_("notice_field", "the facts"), "source": L_("notice_field", "the source"),
     "reward": L_("notice_field", "the reward"), "hotline": L_("notice_field", "the tip hotline"),
     "date": L_("notice_field", "the test time"), "place": L_("notice_field", "the test place"),
+    "area": L_("notice_field", "the area commended"), "month": L_("notice_field", "the month"),
+    "honours": L_("notice_field", "the list of those commended"),
 }
 SCHEDULE = {"now": L_("schedule", "Now"), "at": L_("schedule", "At a date and time"),
             "daily": L_("schedule", "Daily"), "weekly": L_("schedule", "Weekly"),
@@ -184,6 +192,33 @@ FILE_FORMAT = {
     "other": L_("file_format", "unknown file format (%(kind)s); give an .xlsx or CSV file"),
 }
 
+# The ledger: periods, export columns beyond the form's fields, months, a resident's rating, toasts.
+PRESET = {"today": L_("preset", "today"), "7d": L_("preset", "last 7 days"), "month": L_("preset", "this month"),
+          "last_month": L_("preset", "last month"), "year": L_("preset", "this year"), "range": L_("preset", "range")}
+COLUMN = {
+    "number": L_("column", "Number"), "kind": L_("column", "Type"), "grid": L_("column", "Grid"),
+    "community": L_("column", "Community"), "town": L_("column", "Town"), "status": L_("column", "Status"),
+    "priority": L_("column", "Priority"), "created_at": L_("column", "Submitted"),
+    "assignee": L_("column", "Handled by"), "level": L_("column", "Level"), "accepted_at": L_("column", "Accepted"),
+    "accept_on_time": L_("column", "Accepted in time"), "resolved_at": L_("column", "Resolved"),
+    "resolve_on_time": L_("column", "Resolved in time"), "outcome": L_("column", "Outcome"),
+    "on_behalf": L_("column", "For someone else"),
+}
+MONTH = {"1": L_("month", "January"), "2": L_("month", "February"), "3": L_("month", "March"),
+         "4": L_("month", "April"), "5": L_("month", "May"), "6": L_("month", "June"), "7": L_("month", "July"),
+         "8": L_("month", "August"), "9": L_("month", "September"), "10": L_("month", "October"),
+         "11": L_("month", "November"), "12": L_("month", "December")}
+SCORE = {"5": L_("score", "⭐⭐⭐⭐⭐ very satisfied"), "4": L_("score", "⭐⭐⭐⭐ satisfied"),
+         "3": L_("score", "⭐⭐⭐ fair"), "2": L_("score", "⭐⭐ not very"), "1": L_("score", "⭐ not satisfied")}
+RATED = {"rated": L_("rated", "Thank you for rating!"), "already": L_("rated", "This report was rated already."),
+         "not_yours": L_("rated", "Only the person who reported may rate."),
+         "not_resolved": L_("rated", "A report can be rated once it is resolved."),
+         "not_found": L_("rated", "That button is out of date.")}
+CARD_OUTCOME = {"sent": L_("card_outcome", "The report is on its way."),
+                "forbidden": L_("card_outcome", "You may not act on this report."),
+                "not_found": L_("card_outcome", "There is no such report."),
+                "unreachable": L_("card_outcome", "I cannot message you; press Start in our private chat first.")}
+
 # How a locale writes the punctuation around words: an area, an aside, a detail after a colon, a list,
 # two sentences in a row. Asides and details start with their own space (or none) for that reason.
 FORMAT = {"area": L_("format", "%(name)s (%(code)s)"), "aside": L_("format", " (%(text)s)"),
@@ -198,4 +233,5 @@ TABLES: dict[str, dict[str, Msg]] = {
     "notice_field": NOTICE_FIELD, "schedule": SCHEDULE, "schedule_value": SCHEDULE_VALUE,
     "schedule_question": SCHEDULE_QUESTION, "broadcast_status": BROADCAST_STATUS, "run_status": RUN_STATUS,
     "undelivered": UNDELIVERED, "received": RECEIVED, "file_format": FILE_FORMAT, "format": FORMAT,
+    "preset": PRESET, "column": COLUMN, "month": MONTH, "score": SCORE, "rated": RATED, "card_outcome": CARD_OUTCOME,
 }

@@ -80,7 +80,8 @@ def source_of(name: str, env: Environment) -> Source:
 def template_names(env: Environment) -> list[str]:
     """Every name a template answers to: whole files and the blocks of families."""
     out = []
-    for path in sorted(p for p in TEMPLATES.rglob("*") if p.suffix in EXTENSIONS):
+    # A file named `_x` holds macros other templates import; it is no message of its own.
+    for path in sorted(p for p in TEMPLATES.rglob("*") if p.suffix in EXTENSIONS and not p.name.startswith("_")):
         name = str(path.relative_to(TEMPLATES).with_suffix(""))
         blocks = env.get_template(str(path.relative_to(TEMPLATES))).blocks
         out += [f"{name}/{b}" for b in blocks] if blocks else [name]

@@ -15,6 +15,14 @@ from messages import LOCALES, is_html, label, locale_for, recording, render, tem
 from messages.extract import Stats
 from messages.names import is_label
 from tests.prod_samples import PROD_SAMPLES
+from db.stats import Backlog, KindCounts
+from bot.services.ledger.periods import Period
+from bot.services.ledger.stats import AreaFigures, Child, Latency
+from datetime import date
+from bot.services.ledger.assessment import Assessment, Scorecard
+from bot.services.ledger.tasks import AreaTasks
+from db.ledger import OpenItem
+from messages import LOCALES, environment, locale_for, render, template_names
 
 EVIL = '<b>张三</b> & "李四" <script>'
 AREA = Area(1, "G0101", EVIL, "grid", 2)
@@ -29,6 +37,15 @@ ROWS = [("name", EVIL), ("phone", "13800000000"), ("travel", "car"), ("health", 
         ("category", "epidemic"), ("urgency", "urgent"), ("kind", "dispute"), ("behalf", "other")]
 BROADCAST = Broadcast(5, "2026-04-09T01:00:00+00:00", 42, 1, "G0101", EVIL, None, {}, EVIL, "0 9 * * *", True,
                       "active", "2026-04-10T01:00:00+00:00")
+PERIOD = Period(date(2026, 4, 1), date(2026, 4, 9), "month")
+LEDGER_FIGURES = AreaFigures(AREA, PERIOD, [KindCounts("arrival", 3, 1, 1, 1)], KindCounts("", 3, 1, 1, 1, rated=1,
+                             rating_sum=4), Backlog(2, 1), Latency(2, 600.0, 5000.0), Latency(0, None, None), 4,
+                             [Child(AREA, 3)])
+AREA_TASKS = AreaTasks(AREA, 12, 3, 2, 2, [OpenItem(7, "G0101-20260409-0007", "arrival", "open", "high", "G0101",
+                                                  "2026-04-09T01:00:00+00:00", "2026-04-09T01:30:00+00:00", EVIL)],
+                       {7: "2026-04-09 09:30"}, frozenset({7}))
+CARD = Scorecard(EVIL, AREA, 1, 12, 10, 0.9, 0.75, 600.0, 90000.0, 1, 2, 3, 4.3, 83.5)
+ASSESSMENT = Assessment(AREA, PERIOD, "40 * accept_on_time", [CARD, CARD], [CARD])
 SAMPLES = {
     "field": "title", "notice": "rumour", "schedule": "daily", "body": EVIL, "groups": 3, "when": "daily",
     "when_value": "09:00", "pin": True, "id": 5, "first": "2026-04-10 09:00", "items": [BROADCAST],
@@ -66,6 +83,12 @@ SAMPLES = {
     "notices": [("rumour", ["rumour", "truth", "source"])], "missing": ["truth"], "needed": ["rumour", "truth"],
     "unknown": ["x"],
     **PROD_SAMPLES,
+    # the ledger (issue 13)
+    "fig": LEDGER_FIGURES, "period": PERIOD, "view": "assessment", "home": AREA, "context": {"value": EVIL},
+    "sheets": {"arrival": 3, "dispute": 1}, "masked": True, "personal": False, "current": "True", "format": "csv",
+    "last": "2026-04-30", "preset": "month", "tasks": AREA_TASKS, "outcome": "forbidden", "number": "G0101-1",
+    "result": "rated", "score": "4", "file": "JH-2026-04.xlsx", "table": EVIL, "month_start": date(2026, 3, 1), "pad": lambda value, columns, right=False: str(value), "a": ASSESSMENT, "cards": [ASSESSMENT.workers[0]], "send": False, "report_kind": "dispute", "what": "travel",
+    "month": "2026年3月", "honours": EVIL,
 }
 
 
@@ -123,7 +146,7 @@ def test_legacy_label_names_take_their_key_from_the_arguments():
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("name", ["epidemic", "rumour", "tip_reward", "test_reminder"])
+@pytest.mark.parametrize("name", ["epidemic", "rumour", "tip_reward", "test_reminder", "commendation"])
 def test_every_notice_renders_with_escaped_fields(locale, name):
     from bot.services.broadcasting import notice_fields, render_notice
 

@@ -21,7 +21,10 @@ from bot.app.logs import LEVELS, add_secrets, setup_logging
 from bot.core.errors import GridbotError
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.services.notify import local_time
+from bot.app.ledger_cli import Command, add_parsers as add_ledger_parsers
 from messages import DEFAULT_LOCALE, render
+
+LEDGER_COMMANDS: dict[str, Command] = {}
 
 
 class UserError(GridbotError):
@@ -81,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     cancel = sub.add_parser("broadcast-cancel", parents=[common], help="cancel a broadcast")
     cancel.add_argument("id", type=int)
 
+    LEDGER_COMMANDS.update(add_ledger_parsers(sub, common))
+
     demo = sub.add_parser("demo", parents=[common], help="run a scripted demo on the sandbox (no token, no internet)")
     demo.add_argument("--quiet", action="store_true", help="print only the outcome")
 
@@ -98,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config).with_overrides(database=args.db)
         add_secrets(args.log_handler, settings.token, settings.webhook_secret, settings.proxy)
         locale = settings.locale
-        return COMMANDS[args.command](args, settings)
+        return {**COMMANDS, **LEDGER_COMMANDS}[args.command](args, settings)
     except (ConfigError, UserError, *production.USER_ERRORS) as exc:
         print(render("cli/error", locale, text=render(f"cli/{exc.key}", locale, **exc.context)), file=sys.stderr)
         return 2

@@ -83,6 +83,7 @@ def action(card: BotMessage, name: str) -> str:
 async def _scenario(settings: Settings, out: Transcript, rendered: Recording) -> None:
     def came_from(message: BotMessage, name: str) -> bool:
         return rendered.name_of(message.data.get("html") or message.text or "") == name
+    from bot.app.ledger_demo import finish as ledger_finish
 
     clock = ManualClock(SystemClock().now())
     db = await open_database(settings.database)
@@ -263,5 +264,8 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
             runs = await db.read(lambda conn: broadcasts_db.runs_of(conn, broadcasts_db.listed(conn, True)[-1].id))
             check(came_from(report, "broadcast/report") and [(r.delivered, r.total) for r in runs] == [(2, 2)],
                   "the delivery report is wrong")
+
+            # The town's ledger, exported and read back, and its figures.
+            await ledger_finish(db, settings, clock.now(), Path(settings.database).parent, out.step, check)
     finally:
         await db.close()

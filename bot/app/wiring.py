@@ -14,6 +14,7 @@ from telegram import (BotCommand, BotCommandScopeAllChatAdministrators, BotComma
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 import handlers
+from bot.app import ledger_jobs
 from bot.app.metrics import BotMetrics, MeasuredUpdateProcessor
 from bot.core.clock import stamp
 from bot.delivery.limiter import GridRateLimiter
@@ -154,6 +155,7 @@ async def start_bot(application: GridApplication) -> None:
     rt.bot_username = application.bot.username
     await housekeeping(rt)
     await set_commands(application)
+    await ledger_jobs.start(application)
     rt.sender = make_sender(application)
     rt.db.on_outbox(rt.sender.wake)         # a committed change that queued messages wakes the sender
     rt.sender.start()

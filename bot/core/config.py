@@ -63,6 +63,11 @@ class Settings:
     retain_updates_days: float = 2.0        # handled update ids and abandoned forms
     retain_events_days: float = 730.0       # the history of resolved reports
     retain_audit_days: float = 1825.0       # the audit log, kept longest
+    # The ledger (README: "Ledger, statistics and assessment"): when the weekly digest goes out, and how the
+    # monthly assessment scores each worker from their figures.
+    digest_cron: str = "0 8 * * mon"
+    assessment_formula: str = ("40 * accept_on_time + 40 * resolve_on_time + 20 * satisfaction"
+                               " - 2 * overdue - 5 * escalated_away")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -28,7 +28,7 @@ from db.areas import Area
 from messages import render, variables_of
 
 log = logging.getLogger(__name__)
-NOTICES = ("epidemic", "rumour", "tip_reward", "test_reminder")
+NOTICES = ("epidemic", "rumour", "tip_reward", "test_reminder", "commendation")
 MAX_BODY = 20_000
 HH_MM = r"([01]?\d|2[0-3]):([0-5]\d)"           # a time of day as typed: 9:05, 09:05, 23:59
 WEEKDAYS = {"1": "mon", "2": "tue", "3": "wed", "4": "thu", "5": "fri", "6": "sat", "7": "sun"}

@@ -12,6 +12,7 @@ from collections.abc import Set
 from typing import Any
 
 from bot.services import notify, refusals
+from bot.services.ledger import satisfaction
 from bot.core.clock import stamp
 from bot.core.config import Settings
 from bot.core.errors import GridbotError
@@ -185,6 +186,8 @@ def resolve(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     timers_db.cancel(conn, report.id)
     report = load(conn, report.id)
     notify.to_reporter(conn, settings, report, "report/status_resolved", ts)
+    if report is not None:
+        satisfaction.ask(conn, settings, report, ts)
     return Outcome("resolved", report)
 
 

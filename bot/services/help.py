@@ -10,6 +10,7 @@ from typing import Literal
 
 from bot.services.areas import first_grid_code
 from bot.services.groups import grid_of_chat
+from bot.services.ledger.scope import ALLOWED
 from bot.services.org import ADMIN_ROLES
 from db import people as people_db
 from db.areas import Area
@@ -31,6 +32,7 @@ def private_commands(roles: Iterable[str]) -> tuple[str, ...]:
         names.append("duty")
     if held & PUBLISHERS:
         names += ["broadcast", "broadcasts"]
+    names += [view for view in ("stats", "ledger", "assessment") if held & ALLOWED[view]]
     return (*names, "whoami", "cancel", "help")
 
 

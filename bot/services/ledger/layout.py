@@ -1,0 +1,228 @@
+"""How a ledger's rows are made from the database's: one layout per sheet (or for the CSV), worked out once, so
+that each row costs a few C-level calls rather than several Python calls per cell."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from operator import itemgetter
+from typing import Any, cast
+
+from bot.core.config import Settings
+from bot.services.ledger import labels
+from bot.services.ledger.columns import Column, kinds, steps
+from bot.services.ledger.xlsx import cell, escape, needs_escape
+from db.ledger import ExportRows
+
+_UTC = timezone.utc
+_EXCEL_EPOCH_DAY = date(1899, 12, 30).toordinal()
+_UNIX_IN_EXCEL = 25569                   # 1970-01-01 as a spreadsheet day number
+_EMPTY = '<c t="inlineStr"><is><t></t></is></c>'
+_SERIAL_CELL = '<c s="1"><v>None</v></c>'
+# A CSV field starting with one of these is a formula to Excel: it is written after an apostrophe, as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Report times come from the query as Unix seconds (unixepoch), beside the stored stamps.
+_SECONDS = {"created_at": "created_ts", "accepted_at": "accepted_ts", "resolved_at": "resolved_ts"}
+PLACE_COLUMNS = ("grid_code", "grid", "community", "town")       # as db.ledger.ExportRows.places holds them
+_DUE = {"accept_on_time": ("accepted_at", "accept_due_at"), "resolve_on_time": ("resolved_at", "resolve_due_at")}
+
+
+def mask(text: str, head: int = 3, tail: int = 4) -> str:
+    """138****0011: the first and last digits kept, the middle starred."""
+    if len(text) <= head + tail:
+        return "*" * len(text)
+    return text[:head] + "*" * (len(text) - head - tail) + text[-tail:]
+
+
+def _picker(indexes: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """itemgetter that always returns a tuple (itemgetter of one index returns the item itself)."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda row: (row[only],)
+    if not indexes:
+        return lambda row: ()
+    return itemgetter(*indexes)
+
+
+class Layout:
+    """How the rows of one sheet (or of the CSV) are made, worked out once: cells are grouped by how they are
+    read, so that a row costs a few C-level calls (itemgetter, dict lookups, one str.format) rather than
+    several Python calls per cell — the difference between 6 s and under 2 s for 50,000 rows here."""
+
+    def __init__(self, columns: list[Column], source: ExportRows, settings: Settings, now: str, *,
+                 locale: str, personal: bool, xlsx: bool) -> None:
+        index = {name: i for i, name in enumerate(source.names)}
+        self.places, self.people = source.places, source.people
+        self.grid_at, self.assignee_at = index["grid_id"], index["assignee_id"]
+        self.xlsx, self.now, self.tz = xlsx, now, settings.tz
+        self._offsets: dict[int, int] = {}
+        self._days: dict[Any, str] = {}
+        self.answer_texts: list[str] = []
+        self.serial = False
+        coded: list[tuple[Column, dict[Any, str]]] = []
+        self.place_columns: list[int] = []
+        self.with_assignee = False
+        self.masked: list[tuple[bool, Any]] = []
+        self.flags: list[tuple[int, int]] = []
+        self.days: list[tuple[bool, Any]] = []
+        report_texts: list[int] = []
+        times: list[int] = []
+        group_of: dict[int, str] = {}
+        for position, column in enumerate(columns):
+            answer = column.source == "answer"
+            key: Any = column.key if answer else index.get(column.key)
+            if column.type == "datetime":
+                group_of[position] = "time"
+                days_column = _SECONDS[column.key].replace("_ts", "_days")
+                self.serial = xlsx and days_column in index
+                times.append(index[days_column] if self.serial else index[_SECONDS[column.key]])
+            elif column.type == "date":
+                group_of[position] = "day"
+                self.days.append((answer, key))
+            elif column.type in ("phone", "id_number") and not personal:
+                group_of[position] = "masked"
+                self.masked.append((answer, key))
+            elif column.key in _DUE:
+                group_of[position] = "flag"
+                done, due = _DUE[column.key]
+                self.flags.append((index[done], index[due]))
+            elif column.type in ("choice", "level", "flag"):
+                group_of[position] = "coded"
+                coded.append((column, _codes(column, locale)))
+            elif column.key in PLACE_COLUMNS:
+                group_of[position] = "place"
+                self.place_columns.append(PLACE_COLUMNS.index(column.key))
+            elif column.key == "assignee":
+                group_of[position] = "assignee"
+                self.with_assignee = True
+            elif answer:
+                group_of[position] = "answer"
+                self.answer_texts.append(column.key)
+            else:
+                group_of[position] = "text"
+                report_texts.append(index[column.key])
+        self.report_texts, self.times = _picker(report_texts), _picker(times)
+        coded.sort(key=lambda found: found[0].source != "report")       # the report's own codes, then answers'
+        self.coded_report = _picker([index[c.key] for c, _ in coded if c.source == "report"])
+        self.coded_answers = [c.key for c, _ in coded if c.source == "answer"]
+        self.coded_maps = [codes for _, codes in coded]
+        # The arguments come grouped as `args` makes them; each column's slot names its argument (the coded
+        # ones: those read from the report first, then those from the answers).
+        coded_order = [p for p in range(len(columns)) if group_of[p] == "coded" and columns[p].source == "report"] \
+            + [p for p in range(len(columns)) if group_of[p] == "coded" and columns[p].source == "answer"]
+        order = [p for g in ("place", "assignee", "text", "answer") for p in range(len(columns)) if group_of[p] == g] \
+            + coded_order + [p for g in ("masked", "flag", "time", "day") for p in range(len(columns))
+                             if group_of[p] == g]
+        arg_of = {position: n for n, position in enumerate(order)}
+        self.flag_labels: dict[bool | None, str] = {
+            True: escape(labels.value("flag", True, locale)),
+            False: escape(labels.value("flag", False, locale)), None: ""}
+        text_cell = '<c t="inlineStr"><is><t>{%d}</t></is></c>'
+        # Day numbers from the database go straight into the template (None is made an empty cell after).
+        time_cell = _SERIAL_CELL.replace("None", "{%d}") if self.serial else "{%d}"
+        self.template = "".join((time_cell if group_of[p] == "time" else "{%d}" if group_of[p] == "day"
+                                 else text_cell) % arg_of[p] for p in range(len(columns)))
+        self.csv_order = [arg_of[p] for p in range(len(columns))]
+
+    def args(self, row: Sequence[Any], answers: dict[str, Any]) -> list[Any]:
+        """Every cell's text (a date: the whole xlsx cell, or CSV text), in the layout's argument order."""
+        place = self.places.get(row[self.grid_at], ("", "", "", ""))
+        texts: list[Any] = [place[i] for i in self.place_columns]
+        if self.with_assignee:
+            texts.append(self.people.get(row[self.assignee_at]) or "")
+        texts += [v or "" for v in self.report_texts(row)]
+        texts += [str(answers.get(key) or "") for key in self.answer_texts]
+        if self.xlsx and needs_escape("".join(texts)):
+            texts = [escape(t) for t in texts]
+        values = (*self.coded_report(row), *[answers.get(key) for key in self.coded_answers])
+        found = [codes.get(value) for codes, value in zip(self.coded_maps, values)]
+        if None in found:                            # a code without a label: shown as it is
+            texts += [label if label is not None else self._unlabelled(value) for label, value in zip(found, values)]
+        else:
+            texts += cast(list[str], found)
+        for from_answers, key in self.masked:
+            value = answers.get(key) if from_answers else row[key]
+            texts.append(mask(str(value)) if value else "")
+        now, flag_labels = self.now, self.flag_labels
+        for done, due in self.flags:
+            finished = row[done]
+            texts.append(flag_labels[finished <= row[due] if finished is not None else False if row[due] < now
+                                     else None])
+        if self.serial:
+            texts += self.times(row)                 # day numbers, or None: the template takes them as they are
+        else:
+            texts += [self._time(seconds) for seconds in self.times(row)]
+        days = self._days
+        for from_answers, key in self.days:
+            value = answers.get(key) if from_answers else row[key]
+            texts.append(days.get(value) or self._day(value))
+        return texts
+
+    def _unlabelled(self, value: Any) -> str:
+        return "" if value is None else escape(str(value)) if self.xlsx else str(value)
+
+    def _time(self, seconds: int | None) -> str:
+        if seconds is None:
+            return "<c/>" if self.xlsx else ""
+        hour = seconds // 3600
+        offset = self._offsets.get(hour)
+        if offset is None:                           # the zone's offset, looked up once per hour (exact across DST)
+            moment = datetime.fromtimestamp(hour * 3600, _UTC).astimezone(self.tz)
+            offset = self._offsets[hour] = int((moment.utcoffset() or timedelta()).total_seconds())
+        local = seconds + offset
+        if self.xlsx:
+            return f'<c s="1"><v>{local / 86400 + _UNIX_IN_EXCEL!r}</v></c>'
+        return datetime.fromtimestamp(local, _UTC).isoformat(" ")[:16]
+
+    def _day(self, value: Any) -> str:
+        if not value:
+            return "<c/>" if self.xlsx else ""
+        try:
+            day = date.fromisoformat(value)
+        except (TypeError, ValueError):              # an answer that is not a date after all: kept as written
+            return cell(str(value)) if self.xlsx else str(value)
+        made = f'<c s="2"><v>{day.toordinal() - _EXCEL_EPOCH_DAY}</v></c>' if self.xlsx else day.isoformat()
+        if len(self._days) < 10_000:                 # a ledger's dates are few: each made once
+            self._days[value] = made
+        return made
+
+    def xlsx_row(self, row: Sequence[Any], answers: dict[str, Any]) -> str:
+        made = self.template.format(*self.args(row, answers)).replace(_EMPTY, "<c/>")
+        return made.replace(_SERIAL_CELL, "<c/>") if self.serial else made
+
+    def csv_row(self, row: Sequence[Any], answers: dict[str, Any]) -> list[str]:
+        args = self.args(row, answers)
+        return ["'" + v if v.startswith(_FORMULA_START) else v for v in (args[i] for i in self.csv_order)]
+
+
+def fixed_offset(settings: Settings) -> int | None:
+    """The zone's offset in seconds when it is the same all year (no daylight saving), else None."""
+    year = datetime.now(_UTC).year
+    offsets = {(datetime(year, month, 15, tzinfo=settings.tz).utcoffset() or timedelta()).total_seconds()
+               for month in (1, 4, 7, 10)}
+    return int(offsets.pop()) if len(offsets) == 1 else None
+
+
+def _codes(column: Column, locale: str) -> dict[Any, str]:
+    """A coded column's labels, escaped for XML: each option its form declares, each status, priority, level."""
+    if column.type == "flag":
+        return {v: escape(labels.value("flag", bool(v), locale)) for v in (0, 1)}
+    if column.type == "level":
+        return {n: escape(labels.value("level", n, locale)) for n in range(4)}
+    if column.source == "answer":
+        # Options a step computes from the person answering (an area picker) are no codes to label.
+        options: Sequence[Any] = next((s.options for k in kinds() for s in steps(k)
+                                       if s.key == column.key and not callable(s.options)), ())
+    else:
+        options = {"status": ("open", "accepted", "resolved"), "priority": ("normal", "high"),
+                   "kind": tuple(kinds())}.get(column.key, ())
+    return {None: "", **{code: escape(labels.value(column.key, code, locale)) for code in options}}
+
+
+def answers_of(details: str | None) -> dict[str, Any]:
+    try:
+        found = json.loads(details or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}

@@ -1,0 +1,166 @@
+"""The ledger's summary tables (kept by the triggers of 0010_ledger.sql): an area's figures for a span of
+local days, read from a few rows per day whatever the number of reports below the area."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+
+from db.kinds import LatencyPhase
+
+Phase = LatencyPhase
+PHASES: tuple[Phase, ...] = ("accept", "resolve")
+
+# The latency buckets, as the migration's triggers compute them from whole minutes: (first minute, width).
+_BANDS = ((0, 30, 1), (30, 180, 5), (180, 1440, 30), (1440, 10080, 180), (10080, 10080 + 54 * 1440, 1440))
+
+
+def bucket_of(seconds: int) -> int:
+    """The bucket a latency of `seconds` falls in (the SQL CASE of 0010_ledger.sql, in Python)."""
+    minutes = max(0, seconds) // 60
+    base = 0
+    for start, end, width in _BANDS:
+        if minutes < end or end == _BANDS[-1][1]:
+            return base + min((minutes - start) // width, (end - start) // width - 1)
+        base += (end - start) // width
+    raise AssertionError("unreachable")
+
+
+def bucket_bounds(bucket: int) -> tuple[int, int]:
+    """The latencies (seconds, from inclusive, to exclusive) a bucket holds."""
+    base = 0
+    for start, end, width in _BANDS:
+        size = (end - start) // width
+        if bucket < base + size:
+            first = start + (bucket - base) * width
+            return first * 60, (first + width) * 60
+        base += size
+    raise ValueError(f"no latency bucket {bucket}")
+
+
+@dataclass(frozen=True)
+class KindCounts:
+    """One kind's reports made in the span, where they stand now, and how they went."""
+
+    kind: str
+    created: int = 0
+    open: int = 0
+    accepted: int = 0
+    resolved: int = 0
+    high: int = 0
+    accept_on_time: int = 0
+    accept_late: int = 0
+    resolve_on_time: int = 0
+    resolve_late: int = 0
+    escalated: int = 0
+    rated: int = 0
+    rating_sum: int = 0
+
+
+_COUNTED = [f.name for f in fields(KindCounts) if f.name != "kind"]
+
+
+def offset(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT utc_offset_minutes FROM ledger_state").fetchone()[0])
+
+
+def set_offset(conn: sqlite3.Connection, minutes: int) -> bool:
+    """Count days at `minutes` east of UTC; True when that changed (the summaries were rebuilt for it)."""
+    return conn.execute("UPDATE ledger_state SET utc_offset_minutes = ? WHERE utc_offset_minutes != ?",
+                        (minutes, minutes)).rowcount == 1
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Recompute every summary from the reports (the migration's trigger does the work)."""
+    conn.execute("UPDATE ledger_state SET generation = generation + 1")
+
+
+def spans(day_from: str, day_to: str) -> list[tuple[str, str, str]]:
+    """A span of days as (table, first, last): whole calendar months read from the month tables, the days
+    before and after them from the day tables — a year is twelve rows per area and kind, not 365."""
+    first, last = date.fromisoformat(day_from), date.fromisoformat(day_to)
+    month_start = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    month_end = (last + timedelta(days=1)).replace(day=1) - timedelta(days=1)
+    if month_start > month_end:
+        return [("day", day_from, day_to)]
+    out = [("month", f"{month_start:%Y-%m}", f"{month_end:%Y-%m}")]
+    if first < month_start:
+        out.append(("day", day_from, (month_start - timedelta(days=1)).isoformat()))
+    if month_end < last:
+        out.append(("day", (month_end + timedelta(days=1)).isoformat(), day_to))
+    return out
+
+
+def counts(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> list[KindCounts]:
+    """Per kind, the reports of the area made on local days `day_from` … `day_to` (YYYY-MM-DD, inclusive)."""
+    sums = ", ".join(f"sum({name})" for name in _COUNTED)
+    found: dict[str, list[int]] = {}
+    for table, first, last in spans(day_from, day_to):
+        rows = conn.execute(f"SELECT kind, {sums} FROM area_{table}_counts WHERE area_id = ?"
+                            f" AND {table} BETWEEN ? AND ? GROUP BY kind", (area_id, first, last))
+        for row in rows:
+            so_far = found.setdefault(row[0], [0] * len(_COUNTED))
+            found[row[0]] = [a + int(b) for a, b in zip(so_far, row[1:])]
+    return [KindCounts(kind, *values) for kind, values in sorted(found.items())]
+
+
+def created_by_area(conn: sqlite3.Connection, area_ids: list[int], day_from: str, day_to: str) -> dict[int, int]:
+    """Reports made in the span under each of `area_ids` (the children of an area, for drilling down)."""
+    found = {area_id: 0 for area_id in area_ids}
+    if not area_ids:
+        return found
+    marks = ",".join("?" * len(area_ids))
+    for table, first, last in spans(day_from, day_to):
+        rows = conn.execute(f"SELECT area_id, sum(created) FROM area_{table}_counts WHERE area_id IN ({marks})"
+                            f" AND {table} BETWEEN ? AND ? GROUP BY area_id", (*area_ids, first, last))
+        for area_id, created in rows:
+            found[int(area_id)] += int(created)
+    return found
+
+
+def created_by_day(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str
+                   ) -> list[tuple[str, str, int]]:
+    """(day, kind, reports made) for each day and kind of the span that has any."""
+    rows = conn.execute("SELECT day, kind, created FROM area_day_counts WHERE area_id = ? AND day BETWEEN ? AND ?"
+                        " AND created > 0 ORDER BY day, kind", (area_id, day_from, day_to))
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+def latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> dict[Phase, list[tuple[int, int]]]:
+    """Per phase, (bucket, count) in bucket order, of the reports made in the span."""
+    summed: dict[tuple[str, int], int] = {}
+    for table, first, last in spans(day_from, day_to):
+        rows = conn.execute(f"SELECT phase, bucket, sum(n) FROM area_{table}_latency WHERE area_id = ?"
+                            f" AND {table} BETWEEN ? AND ? GROUP BY phase, bucket", (area_id, first, last))
+        for phase, bucket, n in rows:
+            summed[(phase, int(bucket))] = summed.get((phase, int(bucket)), 0) + int(n)
+    found: dict[Phase, list[tuple[int, int]]] = {phase: [] for phase in PHASES}
+    for (phase, bucket), n in sorted(summed.items()):
+        if n > 0:
+            found["accept" if phase == "accept" else "resolve"].append((bucket, n))
+    return found
+
+
+def broadcasts_delivered(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> int:
+    row = conn.execute("SELECT coalesce(sum(delivered), 0) FROM area_day_broadcasts WHERE area_id = ?"
+                       " AND day BETWEEN ? AND ?", (area_id, day_from, day_to)).fetchone()
+    return int(row[0])
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What is unresolved in the area now, and how much of it is past its due time."""
+
+    open: int
+    overdue: int
+
+
+def backlog(conn: sqlite3.Connection, area_id: int, now: str) -> Backlog:
+    """From the index of unresolved reports, grid by grid (a handful of index entries per grid)."""
+    row = conn.execute(
+        "SELECT count(*), coalesce(sum((r.status = 'open' AND r.accept_due_at < ?)"
+        " OR (r.status = 'accepted' AND r.resolve_due_at < ?)), 0)"
+        " FROM area_lineage l JOIN reports r INDEXED BY reports_unresolved ON r.grid_id = l.area_id"
+        " WHERE l.ancestor_id = ? AND r.status != 'resolved'", (now, now, area_id)).fetchone()
+    return Backlog(int(row[0]), int(row[1]))
