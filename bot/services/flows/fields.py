@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from bot.services.flows.model import Env, FieldType, Invalid, Step
 from bot.services.org_import import normalize_phone
+from bot.services.spoken import read_date
 
 MAX_NAME = 50
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-RELATIVE_DAYS = {"今天": 0, "昨天": -1, "明天": 1, "前天": -2, "today": 0, "yesterday": -1, "tomorrow": 1}
 # Letters that draw nothing, used to fake an empty name (Hangul fillers, the braille blank).
 BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -61,20 +61,14 @@ def parse_phone(raw: str) -> str:
 
 
 def parse_date(raw: str, today: date, *, past_only: bool = False) -> date:
-    """YYYY-MM-DD (or / . 年月日), or today/yesterday/tomorrow (今天/昨天/明天/前天), within a year of `today`."""
-    text = normalize_code(raw).lower()
+    """A date as people type it (see `spoken.read_date`: 2026-12-02, 12月2日, 12.2, 2号, 明天下午, 前天), within a
+    year of `today`; without a year, the nearest such date (for `past_only`, the last one not after today)."""
+    text = normalize_code(raw)
     if not text:
         raise Invalid("empty")
-    if text in RELATIVE_DAYS:
-        day = today + timedelta(days=RELATIVE_DAYS[text])
-    else:
-        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
-        if not match:
-            raise Invalid("bad_date")
-        try:
-            day = date(*(int(g) for g in match.groups()))
-        except ValueError:
-            raise Invalid("bad_date") from None
+    day = read_date(text, today, direction="past" if past_only else "nearest")
+    if day is None:
+        raise Invalid("bad_date")
     if past_only and day > today:
         raise Invalid("date_in_future")
     if abs((day - today).days) > 366:
