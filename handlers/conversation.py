@@ -19,8 +19,17 @@ from messages import label, render
 
 
 def render_message(message: Message, locale: str) -> str:
-    context = {k: render_message(v, locale) if isinstance(v, Message) else v for k, v in message.context.items()}
+    """A Message in `locale`; values that are Messages (or tuples of them: the choices named) are rendered first."""
+    context = {k: _rendered(v, locale) for k, v in message.context.items()}
     return render(message.template, locale, **context)
+
+
+def _rendered(value: Any, locale: str) -> Any:
+    if isinstance(value, Message):
+        return render_message(value, locale)
+    if isinstance(value, tuple):
+        return tuple(_rendered(v, locale) for v in value)
+    return value
 
 
 def render_screen(screen: Screen, locale: str) -> tuple[str, InlineKeyboardMarkup | None]:

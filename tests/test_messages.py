@@ -65,6 +65,7 @@ SAMPLES = {
     "entries": [("report", EVIL), ("help", "帮助")],
     "notices": [("rumour", ["rumour", "truth", "source"])], "missing": ["truth"], "needed": ["rumour", "truth"],
     "unknown": ["x"],
+    "choices": ("火车", EVIL),
     **PROD_SAMPLES,
 }
 

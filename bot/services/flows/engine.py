@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from bot.core.clock import parse_stamp, stamp
 from bot.core.config import Settings
-from bot.services.flows import registry
+from bot.services.flows import choosing, registry
 from bot.services.flows.model import ConversationState, Env, Flow, Invalid, Prompt, Refused, Step
 from bot.services.flows.sequence import CONFIRM, answer, back, can_back, current, position
 from bot.services.views import STALE, Button, Message, Screen, notice
@@ -98,14 +98,36 @@ def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str,
     if step is None:
         return show(flow, env, error=flow.error(Invalid("use_buttons")))
     try:
-        value = step.field.parse(step, text, env)
-        if step.check is not None:
-            step.check(env, value)
+        state = _typed(flow, step, text, env)
     except Invalid as exc:
         return show(flow, env, error=flow.error(exc))
     except Refused as exc:
         return _refused(env, exc)
-    return _advance(flow, env, answer(flow, found, step, value, settings))
+    return _advance(flow, env, state)
+
+
+def _typed(flow: Flow, step: Step, text: str, env: Env) -> ConversationState:
+    """The answer typed; at a step with buttons, a button's label typed is taken like a press of it."""
+    try:
+        value = step.field.parse(step, text, env)
+    except Invalid as exc:
+        if not step.field.pressable or exc.key == "empty":
+            raise
+        prompt = step.field.prompt(step, env) or _question(flow, step, env)
+        try:
+            option = choosing.choose(flow, step, text, prompt)
+        except Invalid:
+            if exc.key == "use_buttons":
+                raise
+            raise exc from None                         # the field's own reason (an unknown code) says more
+        if prompt.action != step.key:
+            if prompt.action not in step.field.actions:
+                raise exc from None
+            return step.field.act(step, prompt.action, option.value, env)
+        value = step.field.press(step, option.value, env)
+    if step.check is not None:
+        step.check(env, value)
+    return answer(flow, env.state, step, value, env.settings)
 
 
 def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime) -> Screen:
