@@ -3,7 +3,7 @@ press; a text that fits none, or several, is asked again naming the choices."""
 
 from __future__ import annotations
 
-from tests.scenario import asked, context_of, names_in, template_of
+from tests.scenario import asked, context_of, names_in, next_screen, template_of
 
 
 async def resident_in_private(driver):
@@ -15,7 +15,7 @@ async def resident_in_private(driver):
 
 async def say(driver, person, text):
     await person.says(person.private, text)
-    return await driver.expect(person.private)
+    return await next_screen(driver, person.private)
 
 
 async def test_typed_labels_are_taken_like_presses(bot, driver):

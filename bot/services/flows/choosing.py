@@ -60,7 +60,7 @@ def choose(flow: Flow, step: Step, text: str, prompt: Prompt) -> Option:
     """The option `text` names among the prompt's; Invalid `not_a_choice` (naming them) when none or several do."""
     named = [(o, labels(flow, step, o)) for o in prompt.options]
     found = closest(text, named)
-    if found is None and not all(words for _, words in named):
+    if found is None and not (named and all(words for _, words in named)):
         raise Invalid("use_buttons")
     if found is None:
         raise Invalid("not_a_choice", choices=tuple(o.text if o.text is not None else option_message(flow, step, o)

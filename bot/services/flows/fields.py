@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import Any, Sequence
 
-from bot.services.flows.model import Env, FieldType, Invalid, Step
+from bot.services.flows.model import Env, FieldType, Invalid, Option, Step
 from bot.services.org_import import normalize_phone
 from bot.services.spoken import read_date
 
 MAX_NAME = 50
+TELEGRAM = "telegram"                   # the button value of "my Telegram name"
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Letters that draw nothing, used to fake an empty name (Hangul fillers, the braille blank).
 BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
@@ -110,6 +111,38 @@ class Phone(FieldType):
         return parse_phone(raw)
 
 
+class OwnName(Line):
+    """A name; in one's own report (`behalf` self) the Telegram name is offered as a button
+    (`<prefix>|<step>|telegram`), read from the context's `telegram_name` set when the form began."""
+
+    name = "own_name"
+    pressable = True
+
+    def options(self, step: Step, env: Env) -> Sequence[Option]:
+        return [Option(TELEGRAM, own)] if (own := self._own(step, env)) else []
+
+    def press(self, step: Step, value: str, env: Env) -> Any:
+        own = self._own(step, env)
+        if value != TELEGRAM or not own:
+            raise Invalid("stale")
+        return own
+
+    def _own(self, step: Step, env: Env) -> str:
+        if env.values.get("behalf") != "self":
+            return ""
+        name = normalize_text(str(env.state.context.get("telegram_name") or ""), single_line=True)
+        return name if len(name) <= step.max_len else ""
+
+
+class OwnPhone(Phone):
+    """A phone; in one's own report, Telegram's share-contact button fills it (see `engine.contact_shared`)."""
+
+    name = "own_phone"
+
+    def offers_contact(self, step: Step, env: Env) -> bool:
+        return env.values.get("behalf") == "self"
+
+
 class Date(FieldType):
     """Stored as an ISO date."""
 
@@ -120,6 +153,7 @@ class Date(FieldType):
 
 
 CHOICE, TEXT, LINE, PHONE, DATE = Choice(), Text(), Line(), Phone(), Date()
+OWN_NAME, OWN_PHONE = OwnName(), OwnPhone()
 FIELD_TYPES: dict[str, FieldType] = {}
 
 
@@ -129,5 +163,5 @@ def field_type(kind: FieldType) -> FieldType:
     return kind
 
 
-for _kind in (CHOICE, TEXT, LINE, PHONE, DATE):
+for _kind in (CHOICE, TEXT, LINE, PHONE, DATE, OWN_NAME, OWN_PHONE):
     field_type(_kind)
