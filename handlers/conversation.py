@@ -7,7 +7,8 @@ import asyncio
 import re
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup,
+                      ReplyKeyboardRemove, Update)
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.core.telegram_html import split_html
@@ -19,8 +20,17 @@ from messages import label, render
 
 
 def render_message(message: Message, locale: str) -> str:
-    context = {k: render_message(v, locale) if isinstance(v, Message) else v for k, v in message.context.items()}
+    """A Message in `locale`; values that are Messages (or tuples of them: the choices named) are rendered first."""
+    context = {k: _rendered(v, locale) for k, v in message.context.items()}
     return render(message.template, locale, **context)
+
+
+def _rendered(value: Any, locale: str) -> Any:
+    if isinstance(value, Message):
+        return render_message(value, locale)
+    if isinstance(value, tuple):
+        return tuple(_rendered(v, locale) for v in value)
+    return value
 
 
 def render_screen(screen: Screen, locale: str) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -45,8 +55,15 @@ async def show(update: Update, context: Context, screen: Screen) -> None:
     for html in screen.preamble:
         for part in split_html(html):
             await send(context, chat_id, part)
-    text, markup = render_screen(screen, reader_locale(update, context))
+    locale = reader_locale(update, context)
+    if screen.keyboard == "remove":                # the share-contact button of the step just left
+        await send(context, chat_id, render("report/contact_done", locale), ReplyKeyboardRemove())
+    text, markup = render_screen(screen, locale)
     await send(context, chat_id, text, markup)
+    if screen.keyboard == "contact":               # a message has one keyboard: the inline one is the question's
+        button = KeyboardButton(label("buttons/share_contact", locale), request_contact=True)
+        await send(context, chat_id, render("report/contact_offer", locale),
+                   ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True))
 
 
 async def typed(update: Update, context: Context) -> None:
@@ -54,6 +71,23 @@ async def typed(update: Update, context: Context) -> None:
     if user is None or message is None or message.text is None:
         return
     screen = await once(update, context, intake.typed, rt.settings, user.id, message.text, rt.now())
+    await show(update, context, screen)
+
+
+async def contact(update: Update, context: Context) -> None:
+    """A contact in private that no binding waited for: the answer to a step that offers the share-contact
+    button, else what the fallback says of anything but text."""
+    rt, user, message = runtime(context), update.effective_user, update.effective_message
+    if user is None or message is None or message.contact is None:
+        return
+    shared = message.contact
+    screen = await once(update, context, intake.contact_shared, rt.settings, user.id, shared.user_id,
+                        shared.phone_number, rt.now())
+    if screen is None:
+        from handlers import fallback        # imported here: fallback renders screens with this module
+
+        await fallback.unsupported(update, context)
+        return
     await show(update, context, screen)
 
 
@@ -76,4 +110,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         CallbackQueryHandler(pressed, pattern=pattern),
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed),
+        MessageHandler(filters.ChatType.PRIVATE & filters.CONTACT, contact),
     ]

@@ -3,6 +3,7 @@ in `bot.services.flows`, run through `handlers.conversation`)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -34,7 +35,8 @@ async def report_command(update: Update, context: Context) -> None:
         await send(context, chat.id, render("report/group_intake", locale, grid=grid), markup)
         return
     seen = (user.id, user.first_name, user.username, user.language_code, rt.stamp(), False)
-    screen = await once(update, context, remembering, seen, intake.begin, rt.settings, user.id, None, rt.now())
+    screen = await once(update, context, remembering, seen, partial(intake.begin, telegram_name=user.full_name),
+                        rt.settings, user.id, None, rt.now())
     await show(update, context, screen)
 
 

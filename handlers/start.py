@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
@@ -22,8 +24,8 @@ async def start(update: Update, context: Context) -> None:
     seen = (user.id, user.first_name, user.username, user.language_code, rt.stamp(), True)
     payload = context.args[0] if context.args else ""
     if payload.startswith(REPORT_PREFIX):
-        view = await once(update, context, remembering, seen, intake.begin, rt.settings, user.id,
-                          payload[len(REPORT_PREFIX):], rt.now())
+        view = await once(update, context, remembering, seen, partial(intake.begin, telegram_name=user.full_name),
+                          rt.settings, user.id, payload[len(REPORT_PREFIX):], rt.now())
         await show(update, context, view)
     elif payload.startswith(INVITE_PREFIX):
         outcome = await once(update, context, remembering, seen, binding.redeem_invite, payload[len(INVITE_PREFIX):],

@@ -19,6 +19,7 @@ DISPUTE = {
     "kind": "dispute", "behalf": "self", "category": "neighbours", "parties": "钱大爷与孙阿姨",
     "place": "府前小区5号楼楼道", "description": "楼道堆放杂物引发争吵", "urgency": "normal",
 }
+CONTACT_ASIDES = {"report/contact_offer", "report/contact_done"}
 CHOICES = {"kind", "behalf", "travel", "health", "test_result", "category", "urgency"}
 # Everything personal the tests type in; none of it may ever appear in a group chat.
 PERSONAL = [ARRIVAL["name"], ARRIVAL["phone"], ARRIVAL["address"], DISPUTE["parties"], DISPUTE["place"],
@@ -145,12 +146,20 @@ async def team(bot, driver, clock, workers: tuple[str, ...] = ("李娜", "张伟
     return Team(leader, linked, community_admin, town_admin, group)
 
 
+async def next_screen(driver, chat_id: int) -> BotMessage:
+    """The next form screen in the chat, past the share-contact button's offer and its removal (own reports)."""
+    while True:
+        message = await driver.expect(chat_id)
+        if not names_in(message) & CONTACT_ASIDES:
+            return message
+
+
 async def answer_step(driver, person: Person, question: BotMessage, key: str, value: str) -> BotMessage:
     if key in CHOICES:
         await press_data(person, question, f"f|{key}|{value}")
     else:
         await person.says(person.private, value)
-    return await driver.expect(person.private)
+    return await next_screen(driver, person.private)
 
 
 async def fill(driver, person: Person, first_question: BotMessage, answers: dict[str, str]) -> BotMessage:

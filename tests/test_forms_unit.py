@@ -68,7 +68,7 @@ def test_dates(raw, day):
     assert parse_date(raw, TODAY) == day
 
 
-@pytest.mark.parametrize("raw, key", [("2026-02-30", "bad_date"), ("下周", "bad_date"), ("4/8", "bad_date"),
+@pytest.mark.parametrize("raw, key", [("2026-02-30", "bad_date"), ("下周", "bad_date"),
                                       ("2024-01-01", "date_out_of_range"), ("2027-04-11", "date_out_of_range"),
                                       ("", "empty")])
 def test_bad_dates(raw, key):

@@ -82,6 +82,7 @@ SAMPLES = {
     "entries": [("report", EVIL), ("help", "帮助")],
     "notices": [("rumour", ["rumour", "truth", "source"])], "missing": ["truth"], "needed": ["rumour", "truth"],
     "unknown": ["x"],
+    "choices": ("火车", EVIL),
     **PROD_SAMPLES,
     # the ledger (issue 13)
     "fig": LEDGER_FIGURES, "period": PERIOD, "view": "assessment", "home": AREA, "context": {"value": EVIL},

@@ -75,6 +75,7 @@ async def test_an_edit_is_not_taken_as_an_answer_and_the_question_is_asked_again
     question = await answer_step(driver, resident, question, "behalf", "self")
     sent = await resident.says(resident.private, "赵小满")
     phone_question = await driver.expect(resident.private)
+    await driver.expect(resident.private)                  # the share-contact button offered beside it
 
     await resident.edits(sent, "/start r_G0102")
 

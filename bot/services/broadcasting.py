@@ -14,7 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from jinja2 import TemplateError
 from markupsafe import escape
 
-from bot.services import notify
+from bot.services import notify, spoken
 from bot.core.clock import parse_stamp, stamp
 from bot.core.config import Settings
 from bot.core.errors import GridbotError
@@ -69,7 +69,7 @@ def render_notice(name: str | None, fields: dict[str, str], locale: str) -> str:
 def parse_schedule(kind: str, value: str, now: datetime, settings: Settings) -> tuple[str, datetime]:
     """(stored schedule, first run) for `now`, `at` ("YYYY-MM-DD HH:MM"), `daily` ("HH:MM"),
     `weekly` ("<1-7> HH:MM", 1 = Monday) or `cron` (five fields)."""
-    value = value.strip()
+    value = schedule_value(kind, value, now, settings)
     if kind == "now":
         return "now", now
     if kind == "at":
@@ -96,6 +96,21 @@ def parse_schedule(kind: str, value: str, now: datetime, settings: Settings) -> 
     if first is None:
         raise ComposeError("bad_cron", value=value)
     return expr, first
+
+
+def schedule_value(kind: str, value: str, now: datetime, settings: Settings) -> str:
+    """The value as `parse_schedule` stores it when typed as people say it (`明天上午9点` → `2026-04-10 09:00`,
+    `每天8点` → `08:00`, `每周一9点` → `1 09:00`); else as typed, trimmed (its reason then names it)."""
+    value = value.strip()
+    local_now = now.astimezone(settings.tz)
+    if kind == "at" and not re.fullmatch(rf"\d{{4}}-\d{{2}}-\d{{2}} {HH_MM}", value):
+        moment = spoken.read_moment(value, local_now)
+        return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else value
+    if kind == "daily" and not re.fullmatch(HH_MM, value):
+        return spoken.read_daily(value) or value
+    if kind == "weekly" and not re.fullmatch(rf"([1-7])\s+{HH_MM}", value):
+        return spoken.read_weekly(value) or value
+    return value
 
 
 def next_fire(schedule: str, after: datetime, settings: Settings) -> datetime | None:

@@ -15,21 +15,24 @@ from bot.services.areas import echo, find_area
 
 typed = engine.typed
 pressed = engine.pressed
+contact_shared = engine.contact_shared
 current_view = engine.waiting_screen
 
 
-def begin(conn: sqlite3.Connection, settings: Settings, user_id: int, grid_code: str | None, now: datetime
-          ) -> Screen:
-    """/report (grid unknown) or the group's deep link (grid known); an unfinished report is resumed."""
+def begin(conn: sqlite3.Connection, settings: Settings, user_id: int, grid_code: str | None, now: datetime, *,
+          telegram_name: str = "") -> Screen:
+    """/report (grid unknown) or the group's deep link (grid known); an unfinished report is resumed.
+    `telegram_name` (the person's first and last name) is offered as the name in their own report."""
     state = engine.resumed(conn, settings, user_id, now)
     if state is not None and state.flow == "report" and grid_code in (None, state.context.get("grid")):
         return engine.show(registry.load("report"), Env(conn, settings, user_id, now, state))
+    own = {"telegram_name": telegram_name} if telegram_name else {}
     if grid_code is None:
-        return engine.start(conn, settings, user_id, "report", now)
+        return engine.start(conn, settings, user_id, "report", now, context=own)
     grid = find_area(conn, grid_code)
     if grid is None or grid.level != "grid":
         return notice("report/unknown_grid", code=echo(grid_code))
-    return engine.start(conn, settings, user_id, "report", now, context={"grid": grid.code})
+    return engine.start(conn, settings, user_id, "report", now, context={"grid": grid.code, **own})
 
 
 def cancel(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime) -> bool:

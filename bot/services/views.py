@@ -25,12 +25,14 @@ class Button:
 
 
 ScreenKind = Literal["ask", "confirm", "done", "notice", "stale"]
+Keyboard = Literal["contact", "remove"]
 
 
 @dataclass(frozen=True)
 class Screen:
     """`message` (after `error`, if any) with `buttons`; `preamble` is HTML sent before it (a broadcast's preview);
-    `toast` answers a button press instead of sending; `tick` asks for the timers to run now."""
+    `toast` answers a button press instead of sending; `tick` asks for the timers to run now; `keyboard`: offer
+Telegram's share-contact button beside it, or take that button away (the step that offered it is left)."""
 
     kind: ScreenKind
     message: Message
@@ -39,6 +41,7 @@ class Screen:
     preamble: tuple[str, ...] = ()
     toast: bool = False
     tick: bool = False
+    keyboard: Keyboard | None = None
 
 
 STALE = Screen("stale", Message("report/toast_stale"), toast=True)

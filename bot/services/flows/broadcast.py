@@ -34,11 +34,13 @@ class Schedule(FieldType):
         text = normalize_code(raw)
         if not text:
             raise Invalid("empty")
+        kind = str(env.values[step.source])
+        value = broadcasting.schedule_value(kind, text, env.now, env.settings)
         try:
-            broadcasting.parse_schedule(str(env.values[step.source]), text, env.now, env.settings)
+            broadcasting.parse_schedule(kind, value, env.now, env.settings)
         except ComposeError as exc:
             raise Invalid(exc.key, **exc.context) from None
-        return text
+        return value                     # as understood, so that the preview shows the time it will run
 
 
 SCHEDULE = field_type(Schedule())

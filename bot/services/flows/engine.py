@@ -5,13 +5,14 @@ returning the `Screen` to show."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from bot.core.clock import parse_stamp, stamp
 from bot.core.config import Settings
-from bot.services.flows import registry
+from bot.services.binding import canonical_phone
+from bot.services.flows import choosing, registry
 from bot.services.flows.model import ConversationState, Env, Flow, Invalid, Prompt, Refused, Step
 from bot.services.flows.sequence import CONFIRM, answer, back, can_back, current, position
 from bot.services.views import STALE, Button, Message, Screen, notice
@@ -86,6 +87,60 @@ def waiting_screen(conn: sqlite3.Connection, settings: Settings, user_id: int, n
 
 def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str, now: datetime) -> Screen:
     """A text message in private: the answer to the current step."""
+    offered = _offering_contact(conn, settings, user_id, now)
+    return _keyboard(_typed_input(conn, settings, user_id, text, now), offered)
+
+
+def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime) -> Screen:
+    """A button `<prefix>|…`: checked against the state, so a stale, repeated or forged press does nothing."""
+    offered = _offering_contact(conn, settings, user_id, now)
+    return _keyboard(_pressed_input(conn, settings, user_id, data, now), offered)
+
+
+def contact_shared(conn: sqlite3.Connection, settings: Settings, user_id: int, contact_user_id: int | None,
+                   phone: str, now: datetime) -> Screen | None:
+    """A contact shared in private, taken as the answer to a step that offers Telegram's share-contact button
+    when it is the sender's own (someone else's card is refused); None when no step is waiting for one."""
+    found = load(conn, settings, user_id, now)
+    if not isinstance(found, ConversationState) or (flow := registry.get(found.flow)) is None:
+        return None
+    env = Env(conn, settings, user_id, now, found)
+    step = current(flow, found, settings)
+    if step is None or not step.field.offers_contact(step, env):
+        return None
+    if contact_user_id != user_id:
+        return show(flow, env, error=flow.error(Invalid("not_own_contact")))
+    try:
+        state = _typed(flow, step, canonical_phone(phone), env)
+    except Invalid as exc:
+        return show(flow, env, error=flow.error(exc))
+    except Refused as exc:
+        return _refused(env, exc)
+    return _keyboard(_advance(flow, env, state), offered=True)
+
+
+def _offering_contact(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime) -> bool:
+    """Whether the screen the person is at offers the share-contact button (read before an input changes it)."""
+    found = conv_db.get(conn, user_id)
+    try:
+        state = ConversationState.from_json(found[0]) if found is not None else None
+    except ValueError:
+        return False
+    flow = registry.get(state.flow) if state is not None else None
+    if state is None or flow is None:
+        return False
+    step = current(flow, state, settings)
+    return step is not None and step.field.offers_contact(step, Env(conn, settings, user_id, now, state))
+
+
+def _keyboard(screen: Screen, offered: bool) -> Screen:
+    """Leaving a step that offered the share-contact button takes the button away."""
+    if offered and not screen.toast and screen.keyboard != "contact":
+        return replace(screen, keyboard="remove")
+    return screen
+
+
+def _typed_input(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str, now: datetime) -> Screen:
     found = load(conn, settings, user_id, now)
     if not isinstance(found, ConversationState):
         return _not_going_on(found)
@@ -98,18 +153,39 @@ def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str,
     if step is None:
         return show(flow, env, error=flow.error(Invalid("use_buttons")))
     try:
-        value = step.field.parse(step, text, env)
-        if step.check is not None:
-            step.check(env, value)
+        state = _typed(flow, step, text, env)
     except Invalid as exc:
         return show(flow, env, error=flow.error(exc))
     except Refused as exc:
         return _refused(env, exc)
-    return _advance(flow, env, answer(flow, found, step, value, settings))
+    return _advance(flow, env, state)
 
 
-def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime) -> Screen:
-    """A button `<prefix>|…`: checked against the state, so a stale, repeated or forged press does nothing."""
+def _typed(flow: Flow, step: Step, text: str, env: Env) -> ConversationState:
+    """The answer typed; at a step with buttons, a button's label typed is taken like a press of it."""
+    try:
+        value = step.field.parse(step, text, env)
+    except Invalid as exc:
+        if not step.field.pressable or exc.key == "empty":
+            raise
+        prompt = step.field.prompt(step, env) or _question(flow, step, env)
+        try:
+            option = choosing.choose(flow, step, text, prompt)
+        except Invalid:
+            if exc.key == "use_buttons":
+                raise
+            raise exc from None                         # the field's own reason (an unknown code) says more
+        if prompt.action != step.key:
+            if prompt.action not in step.field.actions:
+                raise exc from None
+            return step.field.act(step, prompt.action, option.value, env)
+        value = step.field.press(step, option.value, env)
+    if step.check is not None:
+        step.check(env, value)
+    return answer(flow, env.state, step, value, env.settings)
+
+
+def _pressed_input(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime) -> Screen:
     prefix, *args = data.split("|")
     found = load(conn, settings, user_id, now)
     if not isinstance(found, ConversationState):
@@ -177,7 +253,8 @@ def show(flow: Flow, env: Env, error: Message | None = None) -> Screen:
                for o in prompt.options]
     columns = step.columns or flow.columns
     rows = [tuple(buttons[i:i + columns]) for i in range(0, len(buttons), columns)]
-    return Screen("ask", Message(prompt.template, prompt.context), tuple(rows) + ((nav,) if nav else ()), error)
+    return Screen("ask", Message(prompt.template, prompt.context), tuple(rows) + ((nav,) if nav else ()), error,
+                  keyboard="contact" if step.field.offers_contact(step, env) else None)
 
 
 def _question(flow: Flow, step: Step, env: Env) -> Prompt:

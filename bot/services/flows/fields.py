@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from typing import Any, Sequence
 
-from bot.services.flows.model import Env, FieldType, Invalid, Step
+from bot.services.flows.model import Env, FieldType, Invalid, Option, Step
 from bot.services.org_import import normalize_phone
+from bot.services.spoken import read_date
 
 MAX_NAME = 50
+TELEGRAM = "telegram"                   # the button value of "my Telegram name"
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-RELATIVE_DAYS = {"今天": 0, "昨天": -1, "明天": 1, "前天": -2, "today": 0, "yesterday": -1, "tomorrow": 1}
 # Letters that draw nothing, used to fake an empty name (Hangul fillers, the braille blank).
 BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -61,20 +62,14 @@ def parse_phone(raw: str) -> str:
 
 
 def parse_date(raw: str, today: date, *, past_only: bool = False) -> date:
-    """YYYY-MM-DD (or / . 年月日), or today/yesterday/tomorrow (今天/昨天/明天/前天), within a year of `today`."""
-    text = normalize_code(raw).lower()
+    """A date as people type it (see `spoken.read_date`: 2026-12-02, 12月2日, 12.2, 2号, 明天下午, 前天), within a
+    year of `today`; without a year, the nearest such date (for `past_only`, the last one not after today)."""
+    text = normalize_code(raw)
     if not text:
         raise Invalid("empty")
-    if text in RELATIVE_DAYS:
-        day = today + timedelta(days=RELATIVE_DAYS[text])
-    else:
-        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
-        if not match:
-            raise Invalid("bad_date")
-        try:
-            day = date(*(int(g) for g in match.groups()))
-        except ValueError:
-            raise Invalid("bad_date") from None
+    day = read_date(text, today, direction="past" if past_only else "nearest")
+    if day is None:
+        raise Invalid("bad_date")
     if past_only and day > today:
         raise Invalid("date_in_future")
     if abs((day - today).days) > 366:
@@ -116,6 +111,38 @@ class Phone(FieldType):
         return parse_phone(raw)
 
 
+class OwnName(Line):
+    """A name; in one's own report (`behalf` self) the Telegram name is offered as a button
+    (`<prefix>|<step>|telegram`), read from the context's `telegram_name` set when the form began."""
+
+    name = "own_name"
+    pressable = True
+
+    def options(self, step: Step, env: Env) -> Sequence[Option]:
+        return [Option(TELEGRAM, own)] if (own := self._own(step, env)) else []
+
+    def press(self, step: Step, value: str, env: Env) -> Any:
+        own = self._own(step, env)
+        if value != TELEGRAM or not own:
+            raise Invalid("stale")
+        return own
+
+    def _own(self, step: Step, env: Env) -> str:
+        if env.values.get("behalf") != "self":
+            return ""
+        name = normalize_text(str(env.state.context.get("telegram_name") or ""), single_line=True)
+        return name if len(name) <= step.max_len else ""
+
+
+class OwnPhone(Phone):
+    """A phone; in one's own report, Telegram's share-contact button fills it (see `engine.contact_shared`)."""
+
+    name = "own_phone"
+
+    def offers_contact(self, step: Step, env: Env) -> bool:
+        return env.values.get("behalf") == "self"
+
+
 class Date(FieldType):
     """Stored as an ISO date."""
 
@@ -126,6 +153,7 @@ class Date(FieldType):
 
 
 CHOICE, TEXT, LINE, PHONE, DATE = Choice(), Text(), Line(), Phone(), Date()
+OWN_NAME, OWN_PHONE = OwnName(), OwnPhone()
 FIELD_TYPES: dict[str, FieldType] = {}
 
 
@@ -135,5 +163,5 @@ def field_type(kind: FieldType) -> FieldType:
     return kind
 
 
-for _kind in (CHOICE, TEXT, LINE, PHONE, DATE):
+for _kind in (CHOICE, TEXT, LINE, PHONE, DATE, OWN_NAME, OWN_PHONE):
     field_type(_kind)

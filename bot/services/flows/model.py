@@ -130,6 +130,10 @@ class FieldType:
     def prompt(self, step: Step, env: Env) -> Prompt | None:
         return None
 
+    def offers_contact(self, step: Step, env: Env) -> bool:
+        """Whether Telegram's share-contact button is offered: its contact is then answered with `parse`."""
+        return False
+
     def position(self, step: Step, state: ConversationState) -> str:
         """What a back button on this step's screen names (so that a second tap on it is stale)."""
         return step.key

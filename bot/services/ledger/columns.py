@@ -53,8 +53,10 @@ def steps(kind: str) -> tuple[Step, ...]:
 def _type_of(key: str, field: str, max_len: int) -> ColumnType:
     if key in ID_NUMBER_KEYS or field == "id_number":
         return "id_number"
-    if field in ("phone", "date", "choice"):
-        return "phone" if field == "phone" else "date" if field == "date" else "choice"
+    if field in ("phone", "own_phone"):                 # own_phone: the phone step that offers a share-contact
+        return "phone"
+    if field in ("date", "choice"):
+        return "date" if field == "date" else "choice"
     return "text" if max_len <= MAX_NAME else "long_text"
 
 

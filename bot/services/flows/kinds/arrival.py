@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.flows.fields import CHOICE, DATE, LINE, MAX_NAME, PHONE, TEXT
+from bot.services.flows.fields import CHOICE, DATE, MAX_NAME, OWN_NAME, OWN_PHONE, TEXT
 from bot.services.flows.kinds.base import Priority, ReportKind, register
 from bot.services.flows.model import Step, Values
 
@@ -18,8 +18,8 @@ def priority(answers: Values, risk_areas: tuple[str, ...]) -> Priority:
 
 
 ARRIVAL = register(ReportKind("arrival", (
-    Step("name", LINE, max_len=MAX_NAME),
-    Step("phone", PHONE),
+    Step("name", OWN_NAME, max_len=MAX_NAME),
+    Step("phone", OWN_PHONE),
     Step("origin", TEXT),
     Step("arrival_date", DATE),
     Step("address", TEXT),
