@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sqlite3
 import sys
@@ -16,19 +15,16 @@ from typing import Any, Sequence
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.clock import SystemClock, stamp
-from bot.app import production
+from bot.app import cli_broadcast, production
+from bot.app.cli_common import UserError, open_db
 from bot.app.logs import LEVELS, add_secrets, setup_logging
-from bot.core.errors import GridbotError
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.services.notify import local_time
 from bot.app.ledger_cli import Command, add_parsers as add_ledger_parsers
+from db import Database
 from messages import DEFAULT_LOCALE, render
 
 LEDGER_COMMANDS: dict[str, Command] = {}
-
-
-class UserError(GridbotError):
-    """A problem the user can fix: printed as one line, exit status 2."""
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -128,7 +124,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("database_error", path=settings.database, reason=exc.strerror or str(exc)) from None
 
     async def go() -> None:
-        db = await _open_db(settings)
+        db = await open_db(settings)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -157,20 +153,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _open_db(settings: Settings, migrate: bool = True):
-    from db import MigrationError, open_database
-
-    try:
-        return await open_database(settings.database, migrate=migrate)
-    except (sqlite3.Error, MigrationError, OSError) as exc:
-        raise UserError("database_error", path=settings.database, reason=str(exc)) from None
-
-
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     from db import MigrationError
 
     async def go() -> list[str]:
-        db = await _open_db(settings, migrate=False)
+        db = await open_db(settings, migrate=False)
         try:
             return await db.migrate()
         except (sqlite3.Error, MigrationError) as exc:
@@ -185,8 +172,8 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services.org_import import ImportRejected, import_org
 
-    async def go():
-        db = await _open_db(settings)
+    async def go() -> tuple[Any, str]:
+        db = await open_db(settings)
         try:
             result = await db.write(partial(import_org, settings=settings), args.areas, args.staff,
                                     SystemClock().now(), timedelta(days=settings.invite_ttl_days))
@@ -211,7 +198,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _invites(args: argparse.Namespace, settings: Settings) -> int:
     async def go() -> str:
-        db = await _open_db(settings)
+        db = await open_db(settings)
         try:
             return await _invite_lines(db, settings, args.bot_username, always=True)
         finally:
@@ -221,7 +208,7 @@ def _invites(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _invite_lines(db, settings: Settings, username: str | None, always: bool = False) -> str:
+async def _invite_lines(db: Database, settings: Settings, username: str | None, always: bool = False) -> str:
     from bot.app.usernames import resolve_username
     from bot.services.invite_links import invite_link
     from db import invites as invites_db
@@ -244,7 +231,7 @@ def _unlink(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services.invite_links import invite_link
 
     async def go() -> tuple[Any, str]:
-        db = await _open_db(settings)
+        db = await open_db(settings)
         try:
             outcome = await db.write(unlink, settings, None, args.who, SystemClock().now())
         finally:
@@ -261,7 +248,7 @@ def _unlink(args: argparse.Namespace, settings: Settings) -> int:
 def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
     from sandbox.server import DEFAULT_TOKEN, serve_forever
 
-    def ready(sandbox) -> None:
+    def ready(sandbox: Any) -> None:
         print(render("cli/sandbox_ready", settings.locale, base_url=sandbox.base_url, token=sandbox.token), flush=True)
 
     try:
@@ -269,96 +256,6 @@ def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         raise UserError("server_unreachable", url=f"{args.host}:{args.port}", reason=str(exc)) from None
     return 0
-
-
-def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
-    import html
-
-    from bot.services.broadcasting import ComposeError, Draft, create
-
-    fields = dict(v.split("=", 1) for v in args.var if "=" in v)
-    if args.text is not None:
-        fields = {"text": args.text}
-    else:
-        refusal = _missing_vars(args.template, fields, args.audience, settings.locale)
-        if refusal:
-            print(refusal, file=sys.stderr)
-            return 1
-    kind, value = ("at", args.at) if args.at else ("cron", args.cron) if args.cron else ("now", "")
-    draft = Draft(args.audience, args.template, fields, kind, value, args.pin)
-
-    async def go():
-        db = await _open_db(settings)
-        try:
-            return await db.write(create, settings, None, draft, SystemClock().now())
-        finally:
-            await db.close()
-
-    try:
-        broadcast_id, groups, first = asyncio.run(go())
-    except ComposeError as exc:
-        reason = html.unescape(render(f"broadcast/error/{exc.key}", settings.locale, **exc.context))
-        print(render("cli/broadcast_refused", settings.locale, reason=reason), file=sys.stderr)
-        return 1
-    print(render("cli/broadcast_created", settings.locale, id=broadcast_id, code=args.audience, groups=groups,
-                 first=local_time(stamp(first), settings)))
-    return 0
-
-
-def _missing_vars(template: str, fields: dict[str, str], audience: str, locale: str) -> str | None:
-    """The refusal to print when a notice template lacks some of its --var fields, else None."""
-    from bot.services.broadcasting import notice_fields
-
-    needed = notice_fields(template, locale)
-    missing = [f for f in needed if not fields.get(f, "").strip()]
-    if not missing:
-        return None
-    unknown = sorted(set(fields) - set(needed))
-    return render("cli/broadcast_missing_vars", locale, notice=template, missing=missing, needed=needed,
-                  unknown=unknown, code=audience)
-
-
-def _templates(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services.broadcasting import NOTICES, notice_fields
-
-    notices = [(name, notice_fields(name, settings.locale)) for name in NOTICES]
-    print(render("cli/templates", settings.locale, notices=notices))
-    return 0
-
-
-def _broadcasts(args: argparse.Namespace, settings: Settings) -> int:
-    from db import broadcasts as broadcasts_db
-
-    def listing(conn):
-        items = broadcasts_db.listed(conn, include_finished=True)
-        return items, {b.id: broadcasts_db.runs_of(conn, b.id) for b in items}
-
-    async def go():
-        db = await _open_db(settings)
-        try:
-            return await db.read(listing)
-        finally:
-            await db.close()
-
-    items, runs = asyncio.run(go())
-    print(render("cli/broadcasts", settings.locale, items=items, runs=runs, local=lambda s: local_time(s, settings),
-                 next={b.id: local_time(b.next_run_at, settings) for b in items}))
-    return 0
-
-
-def _broadcast_cancel(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services.broadcasting import change_status
-
-    async def go() -> str:
-        db = await _open_db(settings)
-        try:
-            return await db.write(change_status, settings, None, args.id, "cancel", SystemClock().now())
-        finally:
-            await db.close()
-
-    outcome = asyncio.run(go())
-    print(render(f"broadcast/status/{outcome}", settings.locale, id=args.id))
-    return 0 if outcome == "cancelled" else 1
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -378,9 +275,8 @@ def _messages(args: argparse.Namespace, settings: Settings) -> int:
 
 
 COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "unlink": _unlink,
-            "sandbox": _sandbox, "broadcast": _broadcast, "templates": _templates, "broadcasts": _broadcasts,
-            "broadcast-cancel": _broadcast_cancel, "demo": _demo,
-            "messages": _messages, **production.COMMANDS}
+            "sandbox": _sandbox, "demo": _demo, "messages": _messages, **cli_broadcast.COMMANDS,
+            **production.COMMANDS}
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
+from bot.app.cli_common import UserError, open_db
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from bot.services.ledger import commend, export, periods
@@ -57,23 +58,15 @@ def _period_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="until", metavar="YYYY-MM-DD")
 
 
-def user_error(key: str, /, **context: Any) -> Exception:
-    from bot.app.cli import UserError
-
-    return UserError(key, **context)
-
-
 def _period(args: argparse.Namespace, settings: Settings, default: periods.Preset) -> Period:
     try:
         return periods.options(args.since, args.until, SystemClock().now(), settings, default)
     except BadPeriod as exc:
-        raise user_error("bad_period", key=exc.key, context=exc.context) from None
+        raise UserError("bad_period", key=exc.key, context=exc.context) from None
 
 
 async def _open(settings: Settings) -> Database:
-    from bot.app.cli import _open_db
-
-    db: Database = await _open_db(settings)
+    db = await open_db(settings)
     await db.write(stats_service.prepare, settings)
     return db
 
@@ -83,7 +76,7 @@ async def _area(db: Database, code: str) -> Area:
 
     area = await db.read(find_area, code)
     if area is None:
-        raise user_error("unknown_area", code=code)
+        raise UserError("unknown_area", code=code)
     return area
 
 
@@ -103,7 +96,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
                 result = await export.export(db, settings, None, request, args.out, SystemClock().now(),
                                              channel="command_line")
             except OSError as exc:
-                raise user_error("cannot_write", path=str(args.out), reason=exc.strerror or str(exc)) from None
+                raise UserError("cannot_write", path=str(args.out), reason=exc.strerror or str(exc)) from None
             return request, result
         finally:
             await db.close()
@@ -144,7 +137,7 @@ def _month(text: str) -> Period:
     try:
         return periods.month(text)
     except BadPeriod as exc:
-        raise user_error("bad_period", key=exc.key, context=exc.context) from None
+        raise UserError("bad_period", key=exc.key, context=exc.context) from None
 
 
 async def _assessed(settings: Settings, code: str, period: Period) -> Assessment:
@@ -164,9 +157,8 @@ def _assessment(args: argparse.Namespace, settings: Settings) -> int:
 
 def _commend(args: argparse.Namespace, settings: Settings) -> int:
     """The preview of the notice; with --send, the broadcast scheduled (its delivery shows in `gridbot broadcasts`)."""
-    import html
-
-    from bot.services.broadcasting import ComposeError, create, render_notice
+    from bot.app.cli_broadcast import refusal, schedule
+    from bot.services.broadcasting import ComposeError, render_notice
 
     found = asyncio.run(_assessed(settings, args.area, _month(args.month)))
     if args.top < 1 or not commend.fields(found, args.top, settings.locale)["honours"].strip():
@@ -176,34 +168,12 @@ def _commend(args: argparse.Namespace, settings: Settings) -> int:
     try:
         body = render_notice(draft.template, draft.fields, settings.locale)
     except ComposeError as exc:
-        print(render("cli/broadcast_refused", settings.locale,
-                     reason=html.unescape(render(f"broadcast/error/{exc.key}", settings.locale, **exc.context))),
-              file=sys.stderr)
+        print(refusal(exc, settings.locale), file=sys.stderr)
         return 1
     print(render("cli/commend_preview", settings.locale, body=_plain(body), send=args.send, code=found.area.code))
     if not args.send:
         return 0
-
-    async def go() -> tuple[int, int, Any]:
-        db = await _open(settings)
-        try:
-            return await db.write(create, settings, None, draft, SystemClock().now())
-        finally:
-            await db.close()
-
-    try:
-        broadcast_id, groups, first = asyncio.run(go())
-    except ComposeError as exc:
-        print(render("cli/broadcast_refused", settings.locale,
-                     reason=html.unescape(render(f"broadcast/error/{exc.key}", settings.locale, **exc.context))),
-              file=sys.stderr)
-        return 1
-    from bot.core.clock import stamp
-    from bot.services.notify import local_time
-
-    print(render("cli/broadcast_created", settings.locale, id=broadcast_id, code=found.area.code, groups=groups,
-                 first=local_time(stamp(first), settings)))
-    return 0
+    return schedule(settings, draft, found.area.code)
 
 
 def _plain(body: str) -> str:

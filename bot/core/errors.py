@@ -6,7 +6,7 @@ language without knowing where it came from.
 
     GridbotError
     ├── ConfigError        a setting the operator must fix            (bot.core.config)
-    ├── UserError          a command-line mistake: one line, exit 2   (bot.app.cli)
+    ├── UserError          a command-line mistake: one line, exit 2   (bot.app.cli_common)
     ├── ImportRejected     a spreadsheet with bad rows                (bot.services.org_import)
     ├── Invalid            an answer that does not fit: asked again   (bot.services.flows.model)
     ├── Refused            a conversation that cannot go on: it ends  (bot.services.flows.model)
