@@ -26,7 +26,7 @@ from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot.delivery.limiter import backoff
-from bot.delivery.tasks import cancel_and_wait
+from bot.delivery.tasks import cancel_and_wait, wind_down
 
 log = logging.getLogger(__name__)
 LIMIT = 100
@@ -89,10 +89,7 @@ class UpdatePoller:
         if self._task is not None:
             await cancel_and_wait(self._task)
             self._task = None
-        if self._tasks:
-            _, late = await asyncio.wait(set(self._tasks), timeout=grace)
-            for task in late:
-                await cancel_and_wait(task)
+        await wind_down(self._tasks, grace)
         if self.offset is not None:
             try:
                 await self._fetch(self.offset, limit=1, timeout=0)

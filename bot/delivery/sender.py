@@ -21,7 +21,7 @@ from bot.core.telegram_html import split_html
 from bot.delivery.limiter import PATIENT, PERMANENT, GridRateLimiter, Patience, backoff
 from bot.delivery.ratelimit import ChatLimits
 from bot.delivery.settle import FailureHook, Settler, SenderStats
-from bot.delivery.tasks import cancel_and_wait
+from bot.delivery.tasks import cancel_and_wait, wind_down
 from db import Database
 from db import outbox as outbox_db
 from db.outbox import Outgoing
@@ -77,12 +77,9 @@ class OutboxSender:
         if self._task is not None:
             await cancel_and_wait(self._task)
             self._task = None
-        if self._tasks:
-            # Sends under way get a moment to end; one waiting out a long flood pause is cut short (its message
-            # stays pending and goes after the next start).
-            _, late = await asyncio.wait(set(self._tasks), timeout=grace)
-            for task in late:
-                await cancel_and_wait(task)
+        # Sends under way get a moment to end; one waiting out a long flood pause is cut short (its message stays
+        # pending and goes after the next start).
+        await wind_down(self._tasks, grace)
         await self.settled.stop()
 
     async def drained(self, timeout: float = 10.0) -> bool:

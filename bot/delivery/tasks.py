@@ -1,4 +1,4 @@
-"""Stopping a background task for certain."""
+"""Stopping background tasks for certain."""
 
 from __future__ import annotations
 
@@ -15,3 +15,11 @@ async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
         await asyncio.wait({task}, timeout=0.1)
     if not task.cancelled():
         task.exception()                     # retrieved: no "exception was never retrieved" at exit
+
+
+async def wind_down(tasks: set[asyncio.Task[Any]], grace: float) -> None:
+    """Give running `tasks` `grace` seconds to end, then cancel (for certain) the ones still running."""
+    if tasks:
+        _, late = await asyncio.wait(set(tasks), timeout=grace)
+        for task in late:
+            await cancel_and_wait(task)
