@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import messages
 from bot.core.clock import stamp
 from sandbox.driver import BotMessage, Person
 from db import invites as invites_db
+from db import reports as reports_db
 
 ARRIVAL = {
     "kind": "arrival", "behalf": "self", "name": "赵小满", "phone": "13912345678", "origin": "上海市浦东新区",
@@ -144,6 +146,27 @@ async def team(bot, driver, clock, workers: tuple[str, ...] = ("李娜", "张伟
     await leader.says(group, "/bind G0101")
     await driver.expect(group)
     return Team(leader, linked, community_admin, town_admin, group)
+
+
+@dataclass
+class Assigned:
+    """A resident's dispute in G0101 and the card it put in the first worker's private chat."""
+
+    crew: Team
+    worker: Person
+    resident: Person
+    number: str
+    card: BotMessage
+    report: Any
+
+
+async def assigned_dispute(bot, driver, clock) -> Assigned:
+    crew = await team(bot, driver, clock)
+    resident = await driver.user("居民")
+    number = await report_from_group(driver, resident, crew.group, DISPUTE)
+    card = await driver.expect(crew.workers[0].private)
+    report = await bot.db.read(reports_db.by_number, number)
+    return Assigned(crew, crew.workers[0], resident, number, card, report)
 
 
 async def next_screen(driver, chat_id: int) -> BotMessage:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db import reports as reports_db
-from tests.scenario import (ARRIVAL, DISPUTE, card_action, context_of, link, press_data, report_from_group, team,
+from tests.scenario import (ARRIVAL, DISPUTE, assigned_dispute, card_action, context_of, link, press_data, report_from_group, team,
                             template_of)
 
 
@@ -87,12 +87,8 @@ async def test_only_the_assignee_leader_and_admins_above_may_act(bot, driver, cl
 
 
 async def test_forged_and_replayed_buttons_are_harmless(bot, driver, clock):
-    crew = await team(bot, driver, clock)
-    li_na = crew.workers[0]
-    resident = await driver.user("居民")
-    number = await report_from_group(driver, resident, crew.group, DISPUTE)
-    card = await driver.expect(li_na.private)
-    report = await bot.db.read(reports_db.by_number, number)
+    case = await assigned_dispute(bot, driver, clock)
+    li_na, resident, number, card, report = case.worker, case.resident, case.number, case.card, case.report
 
     await press_data(li_na, card, card_action(card, "acc"))
     assert template_of(bot, await driver.expect(resident.private)) == "report/status_accepted"

@@ -11,7 +11,7 @@ from bot.services.org_import import import_org
 from db import areas as areas_db
 from db import people as people_db
 from db import reports as reports_db
-from tests.scenario import DISPUTE, report_from_group, team
+from tests.scenario import DISPUTE, assigned_dispute, report_from_group, team
 
 ACTIONS = ("acc", "note", "res", "esc", "xfer")
 
@@ -30,12 +30,8 @@ async def refused_everything(bot, driver, worker, card, report_id) -> None:
 
 
 async def test_a_worker_whose_role_is_gone_cannot_use_her_old_card(bot, driver, clock):
-    crew = await team(bot, driver, clock)
-    li_na = crew.workers[0]
-    resident = await driver.user("居民")
-    number = await report_from_group(driver, resident, crew.group, DISPUTE)
-    card = await driver.expect(li_na.private)
-    report = await bot.db.read(reports_db.by_number, number)
+    case = await assigned_dispute(bot, driver, clock)
+    li_na, resident, number, card, report = case.worker, case.resident, case.number, case.card, case.report
     assert report.assignee_id is not None
 
     def drop_role(conn):

@@ -5,16 +5,12 @@ from __future__ import annotations
 from bot.services.refusals import ACTION, PER_MINUTE
 from db import audit
 from db import reports as reports_db
-from tests.scenario import DISPUTE, report_from_group, team
+from tests.scenario import DISPUTE, assigned_dispute, report_from_group, team
 
 
 async def test_a_flood_of_refused_presses_leaves_the_history_alone(bot, driver, clock):
-    crew = await team(bot, driver, clock)
-    li_na = crew.workers[0]
-    resident = await driver.user("居民")
-    number = await report_from_group(driver, resident, crew.group, DISPUTE)
-    card = await driver.expect(li_na.private)
-    report = await bot.db.read(reports_db.by_number, number)
+    case = await assigned_dispute(bot, driver, clock)
+    li_na, card, report = case.worker, case.card, case.report
     history = await bot.db.read(reports_db.events, report.id)
     intruder = await driver.user("路人")
 
