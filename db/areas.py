@@ -82,6 +82,12 @@ def within(conn: sqlite3.Connection, area_id: int, scope_id: int) -> bool:
     return any(a.id == scope_id for a in ancestors(conn, area_id))
 
 
+def first_code(conn: sqlite3.Connection, level: AreaLevel) -> str | None:
+    """The code that comes first among the areas of `level` (what `children(conn, None, level)[0]` would give)."""
+    row = conn.execute("SELECT code FROM areas WHERE level = ? ORDER BY code LIMIT 1", (level,)).fetchone()
+    return str(row[0]) if row else None
+
+
 def children(conn: sqlite3.Connection, parent_id: int | None, level: AreaLevel) -> list[Area]:
     if parent_id is None:
         rows = conn.execute("SELECT * FROM areas WHERE level = ? ORDER BY code", (level,))

@@ -27,8 +27,7 @@ def find_area(conn: sqlite3.Connection, raw: str) -> Area | None:
 
 def first_grid_code(conn: sqlite3.Connection) -> str | None:
     """A real grid code of this city, for examples in prompts (`/bind G0101`)."""
-    grids = areas_db.children(conn, None, "grid")
-    return grids[0].code if grids else None
+    return areas_db.first_code(conn, "grid")
 
 
 def echo(text: str, limit: int = ECHO_LIMIT) -> str:
