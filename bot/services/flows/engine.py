@@ -32,15 +32,28 @@ class Expired:
 def load(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime
          ) -> ConversationState | Expired | None:
     """The person's conversation; an idle one past its time (or one this code cannot read) is dropped."""
+    return _going_on(conn, settings, user_id, now, _stored(conn, user_id))
+
+
+def _stored(conn: sqlite3.Connection, user_id: int) -> tuple[ConversationState, str] | None:
+    """The stored conversation and when it last moved; None when there is none (one this code cannot read is
+    dropped)."""
     found = conv_db.get(conn, user_id)
     if found is None:
         return None
-    data, updated = found
     try:
-        state = ConversationState.from_json(data)
+        return ConversationState.from_json(found[0]), found[1]
     except ValueError:
         conv_db.drop(conn, user_id)
         return None
+
+
+def _going_on(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime,
+              stored: tuple[ConversationState, str] | None) -> ConversationState | Expired | None:
+    """`stored`, unless it went idle past its time (then it is dropped and reported as expired)."""
+    if stored is None:
+        return None
+    state, updated = stored
     if parse_stamp(updated) + timedelta(minutes=settings.conversation_idle_minutes) < now:
         conv_db.drop(conn, user_id)
         return Expired(state.flow)
@@ -87,14 +100,18 @@ def waiting_screen(conn: sqlite3.Connection, settings: Settings, user_id: int, n
 
 def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str, now: datetime) -> Screen:
     """A text message in private: the answer to the current step."""
-    offered = _offering_contact(conn, settings, user_id, now)
-    return _keyboard(_typed_input(conn, settings, user_id, text, now), offered)
+    stored = _stored(conn, user_id)                      # read once: before the input changes it, and for it
+    offered = _offers_contact(conn, settings, user_id, now, stored)
+    found = _going_on(conn, settings, user_id, now, stored)
+    return _keyboard(_typed_input(conn, settings, user_id, text, now, found), offered)
 
 
 def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime) -> Screen:
     """A button `<prefix>|…`: checked against the state, so a stale, repeated or forged press does nothing."""
-    offered = _offering_contact(conn, settings, user_id, now)
-    return _keyboard(_pressed_input(conn, settings, user_id, data, now), offered)
+    stored = _stored(conn, user_id)
+    offered = _offers_contact(conn, settings, user_id, now, stored)
+    found = _going_on(conn, settings, user_id, now, stored)
+    return _keyboard(_pressed_input(conn, settings, user_id, data, now, found), offered)
 
 
 def contact_shared(conn: sqlite3.Connection, settings: Settings, user_id: int, contact_user_id: int | None,
@@ -119,13 +136,10 @@ def contact_shared(conn: sqlite3.Connection, settings: Settings, user_id: int, c
     return _keyboard(_advance(flow, env, state), offered=True)
 
 
-def _offering_contact(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime) -> bool:
-    """Whether the screen the person is at offers the share-contact button (read before an input changes it)."""
-    found = conv_db.get(conn, user_id)
-    try:
-        state = ConversationState.from_json(found[0]) if found is not None else None
-    except ValueError:
-        return False
+def _offers_contact(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime,
+                    stored: tuple[ConversationState, str] | None) -> bool:
+    """Whether the screen the person was at offered the share-contact button (as stored before the input)."""
+    state = stored[0] if stored is not None else None
     flow = registry.get(state.flow) if state is not None else None
     if state is None or flow is None:
         return False
@@ -140,8 +154,8 @@ def _keyboard(screen: Screen, offered: bool) -> Screen:
     return screen
 
 
-def _typed_input(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str, now: datetime) -> Screen:
-    found = load(conn, settings, user_id, now)
+def _typed_input(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str, now: datetime,
+                 found: ConversationState | Expired | None) -> Screen:
     if not isinstance(found, ConversationState):
         return _not_going_on(found)
     flow = registry.get(found.flow)
@@ -185,9 +199,9 @@ def _typed(flow: Flow, step: Step, text: str, env: Env) -> ConversationState:
     return answer(flow, env.state, step, value, env.settings)
 
 
-def _pressed_input(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime) -> Screen:
+def _pressed_input(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime,
+                   found: ConversationState | Expired | None) -> Screen:
     prefix, *args = data.split("|")
-    found = load(conn, settings, user_id, now)
     if not isinstance(found, ConversationState):
         return _not_going_on(found) if isinstance(found, Expired) else STALE
     flow = registry.get(found.flow)
