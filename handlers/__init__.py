@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from handlers import binding, broadcast, casework, fallback, groups, help, report, start, whoami
+from handlers import tasks_arrival
 from handlers.common import Context, answer
 
 PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink")
@@ -31,7 +32,7 @@ async def log_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, binding, groups, whoami, report, casework, broadcast):
+    for module in (start, binding, groups, whoami, report, casework, broadcast, tasks_arrival):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())
