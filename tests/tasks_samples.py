@@ -10,3 +10,17 @@ TASKS_SAMPLES: dict[str, Any] = {
     "counts": {"created": 1, "updated": 2, "unchanged": 3},
     "address": EVIL, "building": "3", "unit": "2", "room": "401",
 }
+
+from bot.services.monitoring import MonitoringView  # noqa: E402
+from db.tasks import Checkin  # noqa: E402
+
+CHECKINS = [Checkin(1, 1, "2026-04-10", "2026-04-10T01:00:00+00:00", "answered", "fever", 38.2, None, None, None, 9),
+            Checkin(2, 1, "2026-04-11", "2026-04-11T01:00:00+00:00", "missed", None, None, None, None, None, None),
+            Checkin(3, 1, "2026-04-12", "2026-04-12T01:00:00+00:00", "checked", "normal", None, None, 5, "phone",
+                    None)]
+TASKS_SAMPLES |= {
+    "monitoring": MonitoringView(1, "active", 7, "2026-04-09 09:00", "2026-04-16 09:00"),
+    "checkin_time": "09:00", "checkins": CHECKINS, "checkin": CHECKINS[1], "answered": 2, "missed": 1,
+    "abnormal": 1, "number": 3, "sent": "2026-04-11 09:00", "low": 34.0, "high": 43.0, "days": 7,
+    "resident": {"name": EVIL, "phone": "13800000000", "address": EVIL},
+}

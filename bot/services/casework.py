@@ -160,6 +160,9 @@ def accept(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id
     timers_db.arm(conn, "resolve", report.id, resolve_due)
     report = load(conn, report.id)
     notify.to_reporter(conn, settings, report, "report/status_accepted", ts)
+    from bot.services.monitoring import on_accepted          # the rules: an arrival may start home monitoring
+
+    on_accepted(conn, settings, report, person.id, now)
     return Outcome("accepted", report)
 
 
@@ -249,6 +252,10 @@ def escalate(conn: sqlite3.Connection, settings: Settings, report_id: int, user_
 
 def fire_timer(conn: sqlite3.Connection, settings: Settings, timer: timers_db.Timer, now: datetime) -> str:
     """A due time passed: remind the assignee first, then escalate one level at each further window."""
+    if timer.kind not in ("accept", "resolve"):           # a service task's (check-ins, campaigns, visits…)
+        from bot.services.task_timers import fire
+
+        return fire(conn, settings, timer, now)
     if not timers_db.claim(conn, timer.id):
         return "stale"
     report = reports_db.get(conn, timer.report_id) if timer.report_id is not None else None

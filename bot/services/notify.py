@@ -87,7 +87,8 @@ def staff_buttons(report: Report, locale: str) -> dict[str, Any] | None:
     rows = [[button("acc")]] if report.status == "open" else []
     rows += [[button("note"), button("res")], [button("xfer"), button("esc")]]
     if report.kind == "arrival":                    # the service tasks that follow an arrival (handlers/tasks_*)
-        rows.append([{"text": render("buttons/household", locale), "callback_data": f"ha|{report.id}"}])
+        rows.append([{"text": render("buttons/monitor", locale), "callback_data": f"mo|{report.id}|panel"},
+                     {"text": render("buttons/household", locale), "callback_data": f"ha|{report.id}"}])
     return {"inline_keyboard": rows}
 
 
