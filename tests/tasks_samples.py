@@ -24,3 +24,13 @@ TASKS_SAMPLES |= {
     "abnormal": 1, "number": 3, "sent": "2026-04-11 09:00", "low": 34.0, "high": 43.0, "days": 7,
     "resident": {"name": EVIL, "phone": "13800000000", "address": EVIL},
 }
+
+from db.reminders import Reminder  # noqa: E402
+
+REMINDERS = [Reminder(1, 1, 7, EVIL, "13800000000", EVIL, status, None) for status in ("done", "cannot", "sent")]
+BATCH = {"id": 1, "place": EVIL, "at": "2026-04-10 09:00", "source": "building", "building": "3"}
+TASKS_SAMPLES |= {
+    "batch": BATCH, "done": REMINDERS[:1], "cannot": REMINDERS[1:2], "waiting": REMINDERS[2:],
+    "lists": [{"batch": BATCH, "done": REMINDERS[:1], "cannot": REMINDERS[1:2], "waiting": REMINDERS[2:]}],
+    "source": "building", "unreachable": 2, "place": EVIL, "at": "2026-04-10 09:00",
+}

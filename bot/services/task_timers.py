@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Callable
 
 from bot.core.config import Settings
-from bot.services import checkins, monitoring
+from bot.services import checkins, monitoring, reminders
 from db import tasks as tasks_db
 from db import timers as timers_db
 
@@ -23,6 +23,8 @@ FIRES: dict[str, Fire] = {
     "checkin": _by_task(monitoring.fire_checkin),
     "checkin_missed": _by_task(checkins.fire_missed),
     "monitor_end": _by_task(monitoring.fire_end),
+    "reminder": _by_task(reminders.fire_send),
+    "reminder_grace": _by_task(reminders.fire_grace),
 }
 
 
