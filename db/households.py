@@ -84,3 +84,11 @@ def user_by_phone(conn: sqlite3.Connection, phone: str) -> int | None:
     row = conn.execute("SELECT telegram_user_id FROM households WHERE phone = ? AND phone != ''"
                        " AND telegram_user_id IS NOT NULL LIMIT 1", (phone,)).fetchone()
     return int(row[0]) if row else None
+
+
+def count_in(conn: sqlite3.Connection, grid_ids: list[int]) -> int:
+    if not grid_ids:
+        return 0
+    row = conn.execute(f"SELECT count(*) FROM households WHERE grid_id IN ({','.join('?' * len(grid_ids))})",
+                       grid_ids).fetchone()
+    return int(row[0])

@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from handlers import binding, broadcast, casework, fallback, groups, help, report, start, whoami
-from handlers import tasks_arrival, tasks_service
+from handlers import tasks_arrival, tasks_campaigns, tasks_service
 from handlers.common import Context, answer
 
 PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink", "remind", "reminders",
@@ -33,7 +33,8 @@ async def log_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, binding, groups, whoami, report, casework, broadcast, tasks_arrival, tasks_service):
+    for module in (start, binding, groups, whoami, report, casework, broadcast, tasks_arrival, tasks_service,
+                   tasks_campaigns):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())

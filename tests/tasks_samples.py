@@ -8,7 +8,7 @@ EVIL = '<b>张三</b> & "李四" <script>'
 
 TASKS_SAMPLES: dict[str, Any] = {
     "counts": {"created": 1, "updated": 2, "unchanged": 3},
-    "address": EVIL, "building": "3", "unit": "2", "room": "401",
+    "building": "3", "unit": "2", "room": "401",
 }
 
 from bot.services.monitoring import MonitoringView  # noqa: E402
@@ -33,4 +33,16 @@ TASKS_SAMPLES |= {
     "batch": BATCH, "done": REMINDERS[:1], "cannot": REMINDERS[1:2], "waiting": REMINDERS[2:],
     "lists": [{"batch": BATCH, "done": REMINDERS[:1], "cannot": REMINDERS[1:2], "waiting": REMINDERS[2:]}],
     "source": "building", "unreachable": 2, "place": EVIL, "at": "2026-04-10 09:00",
+}
+
+from bot.services.campaign_views import CampaignView, Line  # noqa: E402
+from db.areas import Area  # noqa: E402
+
+AREA = Area(1, "G0101", EVIL, "grid", 2)
+CAMPAIGN = CampaignView(12, EVIL, "2026-04-12 18:00", AREA, "active")
+LINES = [Line(Area(2, "JH01", EVIL, "community", 3), 0, 10, 4, 2, 1), Line(AREA, 1, 10, 4, 2, 1)]
+TASKS_SAMPLES |= {
+    "attempts": "2", "status": "nobody", "campaign": CAMPAIGN, "part": 1, "parts": 2, "escalated_to": 1,
+    "workers": {1: EVIL}, "lines": LINES, "overdue": 3, "campaigns": [{"campaign": CAMPAIGN, "lines": LINES}],
+    "may_launch": True, "campaign_title": EVIL, "households": 10, "due_at": "2026-04-12 18:00",
 }

@@ -6,15 +6,15 @@ import argparse
 import asyncio
 import sqlite3
 import sys
+from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from db import Database, MigrationError, open_database
 from messages import render
-
-T = TypeVar("T")
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -65,5 +65,37 @@ def _import_households(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _campaign(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.areas import normalize_code
+    from bot.services.campaigns import launch
+
+    try:
+        due = datetime.strptime(args.due.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=settings.tz)
+    except ValueError:
+        print(render("cli/campaign_refused", settings.locale, key="bad_due", value=args.due), file=sys.stderr)
+        return 1
+    done = asyncio.run(_with_db(settings, lambda db: db.write(
+        partial(launch, area_code=normalize_code(args.area), title=args.title.strip(), due=due,
+                now=SystemClock().now()), settings, None)))
+    if done.key != "created":
+        print(render("cli/campaign_refused", settings.locale, key=done.key, value=args.area if done.key != "due_past"
+                     else args.due), file=sys.stderr)
+        return 1
+    print(render("cli/campaign_created", settings.locale, **done.context))
+    return 0
+
+
+def _campaign_status(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.campaigns import status
+
+    found = asyncio.run(_with_db(settings, lambda db: db.read(status, settings, args.id)))
+    if found is None:
+        print(render("cli/campaign_not_found", settings.locale, id=args.id), file=sys.stderr)
+        return 1
+    campaign, lines = found
+    print(render("cli/campaign_status", settings.locale, campaign=campaign, lines=lines))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
-    "import-households": _import_households}
+    "import-households": _import_households, "campaign": _campaign, "campaign-status": _campaign_status}

@@ -11,12 +11,11 @@ from typing import Any
 from bot.core.clock import stamp
 from bot.core.config import Settings
 from bot.services import casework, notify
+from bot.services.task_reports import file_report
 from bot.services.tasks_common import TASK, Done, button, keyboard, owner
-from db import areas as areas_db
 from db import people as people_db
 from db import reports as reports_db
 from db import tasks as tasks_db
-from db import timers as timers_db
 from db.kinds import HealthAnswer
 from db.reports import Report
 from db.tasks import Checkin, Monitoring
@@ -149,29 +148,15 @@ def open_health_report(conn: sqlite3.Connection, settings: Settings, monitoring:
     """A high-priority health report (kind `health`) on the resident, to the monitoring's worker at once (routed
     as usual when they cannot be reached), its accept timer armed; the arrival's history points to it."""
     arrival = casework.load(conn, monitoring.report_id)
-    grid = areas_db.load(conn, monitoring.grid_id)
-    ts = stamp(now)
     details: dict[str, Any] = {key: arrival.details[key] for key in ("name", "phone", "address")
                                if key in arrival.details}
     details |= {"health": checkin.answer or "other", "checkin_day": checkin.day, "arrival": arrival.number}
     if checkin.temperature is not None:
         details["temperature"] = f"{checkin.temperature:.1f}°C"
-    accept_due = now + settings.accept_window("high")
-    report_id = reports_db.create(
-        conn, number=reports_db.next_number(conn, grid.id, grid.code, notify.local_day(now, settings)),
-        grid_id=grid.id, kind="health", priority="high", reporter_user=by_user,
-        on_behalf=by_user != monitoring.resident_user, details=details, now=ts, accept_due_at=stamp(accept_due),
-        resolve_due_at=stamp(accept_due + settings.resolve_window("high")))
-    reports_db.add_event(conn, report_id, ts, by_user, "created", priority="high")
-    tasks_db.update_checkin(conn, checkin.id, health_report_id=report_id)
-    report = casework.load(conn, report_id)
-    staff = owner(conn, monitoring.worker_id, monitoring.grid_id)
-    worker = staff is not None and staff.person_id == monitoring.worker_id and any(
-        r.area_id == grid.id and r.role == "grid_worker" for r in people_db.roles_of(conn, staff.person_id))
-    if staff is not None and worker:
-        casework.hand_to(conn, settings, report, staff, 0, ts, "assigned")
-    else:
-        casework.assign(conn, settings, report, ts)
-    timers_db.arm(conn, "accept", report_id, report.accept_due_at)
+    report = file_report(conn, settings, grid_id=monitoring.grid_id, kind="health", priority="high",
+                         reporter_user=by_user, on_behalf=by_user != monitoring.resident_user, details=details,
+                         holder=owner(conn, monitoring.worker_id, monitoring.grid_id), now=now)
+    tasks_db.update_checkin(conn, checkin.id, health_report_id=report.id)
+    ts = stamp(now)
     reports_db.add_event(conn, arrival.id, ts, by_user, "checkin_abnormal", text=report.number)
-    return casework.load(conn, report_id)
+    return report

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Callable
 
 from bot.core.config import Settings
-from bot.services import checkins, monitoring, reminders
+from bot.services import campaigns, checkins, monitoring, reminders
 from db import tasks as tasks_db
 from db import timers as timers_db
 
@@ -25,6 +25,9 @@ FIRES: dict[str, Fire] = {
     "monitor_end": _by_task(monitoring.fire_end),
     "reminder": _by_task(reminders.fire_send),
     "reminder_grace": _by_task(reminders.fire_grace),
+    "campaign_day": _by_task(campaigns.fire_day),
+    "campaign_due": _by_task(campaigns.fire_due),
+    "campaign_overdue": campaigns.fire_overdue_step,
 }
 
 
