@@ -46,3 +46,5 @@ TASKS_SAMPLES |= {
     "workers": {1: EVIL}, "lines": LINES, "overdue": 3, "campaigns": [{"campaign": CAMPAIGN, "lines": LINES}],
     "may_launch": True, "campaign_title": EVIL, "households": 10, "due_at": "2026-04-12 18:00",
 }
+
+TASKS_SAMPLES |= {"satisfaction": True}

@@ -186,7 +186,11 @@ def resolve(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     reports_db.add_event(conn, report.id, ts, user_id, "resolved", outcome=result)
     timers_db.cancel(conn, report.id)
     report = load(conn, report.id)
-    notify.to_reporter(conn, settings, report, "report/status_resolved", ts)
+    from bot.services.visits import after_resolve          # a follow-up visit, and the resident's satisfaction
+
+    asking = after_resolve(conn, settings, report, user_id, now)
+    notify.to_reporter(conn, settings, report, "report/status_resolved", ts, reply_markup=asking,
+                       satisfaction=asking is not None)
     return Outcome("resolved", report)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Callable
 
 from bot.core.config import Settings
-from bot.services import campaigns, checkins, monitoring, reminders
+from bot.services import campaigns, checkins, monitoring, reminders, visits
 from db import tasks as tasks_db
 from db import timers as timers_db
 
@@ -28,6 +28,7 @@ FIRES: dict[str, Fire] = {
     "campaign_day": _by_task(campaigns.fire_day),
     "campaign_due": _by_task(campaigns.fire_due),
     "campaign_overdue": campaigns.fire_overdue_step,
+    "visit": _by_task(visits.fire),
 }
 
 
