@@ -47,4 +47,4 @@ TASKS_SAMPLES |= {
     "may_launch": True, "campaign_title": EVIL, "households": 10, "due_at": "2026-04-12 18:00",
 }
 
-TASKS_SAMPLES |= {"satisfaction": True}
+TASKS_SAMPLES |= {"satisfaction": True, "resolved": "2026-04-10 09:00"}

@@ -82,7 +82,7 @@ def fire(conn: sqlite3.Connection, settings: Settings, visit_id: int, now: datet
     rows = [[button("tasks/visit/outcome_button", locale, f"vi|{visit.id}|{a}", value=a) for a in ("ok", "no")]]
     notify.to_user(conn, settings, staff.telegram_user_id, "tasks/visit/task", "visit", stamp(now), priority=TASK,
                    report_id=report.id, person_id=staff.person_id, reply_markup=keyboard(rows),
-                   **notify.report_view(conn, report, settings))
+                   resolved=notify.local_time(report.resolved_at, settings), **notify.report_view(conn, report, settings))
     return "due"
 
 
