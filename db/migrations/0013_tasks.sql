@@ -69,6 +69,7 @@ CREATE TABLE reminder_batches (
     at          TEXT NOT NULL,
     created_at  TEXT NOT NULL
 );
+CREATE INDEX reminder_batches_worker ON reminder_batches(worker_id, id);
 CREATE TABLE reminders (
     id           INTEGER PRIMARY KEY,
     batch_id     INTEGER NOT NULL REFERENCES reminder_batches(id),
