@@ -124,3 +124,27 @@ async def test_a_restart_neither_loses_nor_repeats_a_reminder(settings, clock, d
         await bot.runtime.tick()
         assert all([await driver.nothing_new(p.private) for p in people])
     await driver.close()
+
+
+async def test_the_people_under_monitoring_are_reminded(bot, driver, clock):
+    from tests.test_tasks_monitoring import monitored_arrival, next_matching
+
+    crew, li_na, resident, arrival, _ = await monitored_arrival(bot, driver, clock)
+    await li_na.says(li_na.private, "/remind")
+    await li_na.press(await next_matching(driver, li_na.private, "提醒哪些人"), "居家监测中的人员")
+    await driver.expect(li_na.private)
+    await li_na.says(li_na.private, "2026-04-09 15:00")
+    await driver.expect(li_na.private)
+    await li_na.says(li_na.private, "社区卫生服务站")
+    confirm = await driver.expect(li_na.private)
+    assert "居家监测中的人员，共 1 人" in confirm.text
+    await li_na.press(confirm, "确认提交")
+    await driver.expect(li_na.private)
+    clock.advance(hours=6)
+    await bot.runtime.tick()
+    reminder = await next_matching(driver, resident.private, "检测提醒")
+    assert "社区卫生服务站" in reminder.text
+    await driver.answer(await resident.press(reminder, "去不了"))
+    [batch] = await bot.db.read(reminders_db.of_worker, arrival.assignee_id)
+    assert [(r.user_id, r.status) for r in await bot.db.read(reminders_db.of_batch, batch.id)] == [
+        (resident.id, "cannot")]

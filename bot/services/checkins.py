@@ -13,7 +13,6 @@ from bot.core.config import Settings
 from bot.services import casework, notify
 from bot.services.task_reports import file_report
 from bot.services.tasks_common import TASK, Done, button, keyboard, owner
-from db import people as people_db
 from db import reports as reports_db
 from db import tasks as tasks_db
 from db.kinds import HealthAnswer
