@@ -13,9 +13,11 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application, CommandHandler, filters
 
 from handlers import binding, broadcast, casework, fallback, groups, help, pages, report, start, whoami
+from handlers import tasks_arrival, tasks_campaigns, tasks_service
 from handlers.common import Context, answer
 
-PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink")
+PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink", "remind", "reminders",
+                "campaign")
 # Refusals that come from the people and chats, not from a bug: a line in the log, no traceback.
 EXPECTED_REFUSALS = ("not found", "too old", "not modified", "blocked", "kicked", "deactivated", "rights",
                      "initiate conversation", "not a member")
@@ -67,7 +69,8 @@ async def on_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, binding, groups, whoami, report, casework, broadcast, pages):
+    for module in (start, binding, groups, whoami, report, casework, broadcast, pages, tasks_arrival, tasks_service,
+                   tasks_campaigns):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())
