@@ -13,6 +13,7 @@ from db.kinds import OutboxPriority
 URGENT: Final = 0           # escalations
 ASSIGN: Final = 1           # assignments and reminders
 NOTICE: Final = 2           # notices to people
+TASK: Final = 3             # check-ins, reminders, campaign lists: below people's business, above broadcasts
 BROADCAST: Final = 5
 
 

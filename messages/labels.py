@@ -34,7 +34,7 @@ LEVEL = {"city": L_("level", "city"), "town": L_("level", "town"), "community": 
 ESCALATION = {"0": L_("escalation", "grid worker"), "1": L_("escalation", "grid leader"),
               "2": L_("escalation", "community"), "3": L_("escalation", "town")}
 
-KIND = {"arrival": L_("kind", "Arrival"), "dispute": L_("kind", "Dispute")}
+KIND = {"arrival": L_("kind", "Arrival"), "dispute": L_("kind", "Dispute"), "health": L_("kind", "Health alert")}
 PRIORITY = {"high": L_("priority", "high"), "normal": L_("priority", "normal")}
 STATUS = {"open": L_("status", "waiting"), "accepted": L_("status", "in hand"),
           "resolved": L_("status", "resolved")}
@@ -44,6 +44,14 @@ ACTION = {
     "transferred": L_("action", "transferred"), "escalated": L_("action", "escalated"),
     "reminded": L_("action", "overdue reminder"), "unreachable": L_("action", "unreachable"),
     "refused": L_("action", "unauthorised press refused"), "unassigned": L_("action", "nobody to assign"),
+    "household_added": L_("action", "household added"), "monitoring_started": L_("action", "home monitoring started"),
+    "monitoring_extended": L_("action", "home monitoring extended"),
+    "monitoring_ended": L_("action", "home monitoring ended"), "checkin_abnormal": L_("action", "abnormal check-in"),
+    "checkin_missed": L_("action", "check-in missed"), "checked": L_("action", "checked by phone/at the door"),
+    "reopened": L_("action", "reopened"), "visit_scheduled": L_("action", "follow-up visit scheduled"),
+    "visit_settled": L_("action", "visit: settled"), "visit_unsettled": L_("action", "visit: not settled"),
+    "satisfied": L_("action", "resident satisfied"), "unsatisfied": L_("action", "resident not satisfied"),
+    "campaign_issue": L_("action", "found door-knocking"),
 }
 HEADLINE = {
     "assigned": L_("headline", "🆕 A new report for you"),
@@ -55,6 +63,7 @@ HEADLINE = {
     "reassigned": L_("headline", "🔁 A report for you (its holder left the staff list)"),
     "updated": L_("headline", "🔄 Report (updated)"),
     "opened": L_("headline", "📄 Report details"),
+    "reopened": L_("headline", "↩️ A report reopened: please handle it"),
 }
 
 # The report form: a field's name on cards, its question, and the words for its options.
@@ -67,6 +76,8 @@ FIELD = {
     "companions": L_("field", "Travelling with"), "category": L_("field", "Category"),
     "parties": L_("field", "Parties"), "place": L_("field", "Place"),
     "description": L_("field", "What happened"), "urgency": L_("field", "Urgency"),
+    "temperature": L_("field", "Temperature"), "checkin_day": L_("field", "Check-in day"),
+    "arrival": L_("field", "From report"), "method": L_("field", "Checked by"), "household": L_("field", "Household"),
 }
 QUESTION = {
     "kind": L_("question", "What do you want to report?"),
@@ -114,6 +125,7 @@ BUTTON = {
     "share_contact": L_("button", "📱 Share my phone number"),
     "prev": L_("button", "◀️ Previous"), "next": L_("button", "Next ▶️"),
     "open_report": L_("button", "📄 %(number)s"), "up": L_("button", "⬆️ %(name)s"),
+    "household": L_("button", "🏠 Add household"), "monitor": L_("button", "🩺 Home monitoring"),
 }
 PIN = {"yes": L_("pin", "📌 Pin"), "no": L_("pin", "Don't pin")}
 TOAST = {"stale": L_("toast", "This button is no longer current; see the latest message."),
@@ -218,6 +230,22 @@ CARD_OUTCOME = {"sent": L_("card_outcome", "The report is on its way."),
                 "forbidden": L_("card_outcome", "You may not act on this report."),
                 "not_found": L_("card_outcome", "There is no such report."),
                 "unreachable": L_("card_outcome", "I cannot message you; press Start in our private chat first.")}
+# Service tasks' buttons and options (issue 12).
+CAMPAIGN_BUTTON = {"door": L_("campaign_button", "%(address)s ✅"), "issue": L_("campaign_button", "⚠️"),
+                   "nobody": L_("campaign_button", "🚪"), "nobody_again": L_("campaign_button", "🚪 %(attempts)s")}
+CAMPAIGN_ISSUE = {"health": L_("campaign_issue", "Health"), "dispute": L_("campaign_issue", "Dispute"),
+                  "other": L_("campaign_issue", "Other")}
+CHECKIN_ANSWER = {"normal": L_("checkin_answer", "Normal"), "fever": L_("checkin_answer", "Fever"),
+                  "cough": L_("checkin_answer", "Cough"), "other": L_("checkin_answer", "Other discomfort")}
+CHECK_METHOD = {"phone": L_("check_method", "By phone"), "doorstep": L_("check_method", "At the door"),
+                "normal": L_("check_method", "Normal"), "fever": L_("check_method", "Fever"),
+                "cough": L_("check_method", "Cough"), "other": L_("check_method", "Other discomfort")}
+REMIND_ANSWER = {"done": L_("remind_answer", "✅ Done"), "cannot": L_("remind_answer", "❌ Can't go")}
+REMIND_SOURCE = {"monitoring": L_("remind_source", "People under home monitoring"),
+                 "building": L_("remind_source", "A building's households")}
+SATISFACTION = {"satisfied": L_("satisfaction", "😊 Satisfied"), "unsatisfied": L_("satisfaction", "😞 Not satisfied"),
+                "skipped": L_("satisfaction", "Skip")}
+VISIT_OUTCOME = {"ok": L_("visit_outcome", "✅ Settled"), "no": L_("visit_outcome", "❌ Not settled (reopen)")}
 
 # How a locale writes the punctuation around words: an area, an aside, a detail after a colon, a list,
 # two sentences in a row. Asides and details start with their own space (or none) for that reason.
@@ -234,4 +262,7 @@ TABLES: dict[str, dict[str, Msg]] = {
     "schedule_question": SCHEDULE_QUESTION, "broadcast_status": BROADCAST_STATUS, "run_status": RUN_STATUS,
     "undelivered": UNDELIVERED, "received": RECEIVED, "file_format": FILE_FORMAT, "format": FORMAT,
     "preset": PRESET, "column": COLUMN, "month": MONTH, "score": SCORE, "rated": RATED, "card_outcome": CARD_OUTCOME,
+    "campaign_button": CAMPAIGN_BUTTON, "campaign_issue": CAMPAIGN_ISSUE, "checkin_answer": CHECKIN_ANSWER,
+    "check_method": CHECK_METHOD, "remind_answer": REMIND_ANSWER, "remind_source": REMIND_SOURCE,
+    "satisfaction": SATISFACTION, "visit_outcome": VISIT_OUTCOME,
 }

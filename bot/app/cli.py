@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.clock import SystemClock, stamp
-from bot.app import production
+from bot.app import production, tasks_cli
 from bot.app.logs import LEVELS, add_secrets, setup_logging
 from bot.core.errors import GridbotError
 from bot.core.config import ConfigError, Settings, load_settings
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--base-url", help="Bot API server, e.g. https://api.telegram.org or a sandbox URL")
     production.add_run_arguments(run)
     production.add_commands(sub, common)
+    tasks_cli.add_commands(sub, common)
 
     sub.add_parser("migrate", parents=[common], help="apply database migrations")
 
@@ -380,7 +381,7 @@ def _messages(args: argparse.Namespace, settings: Settings) -> int:
 COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "unlink": _unlink,
             "sandbox": _sandbox, "broadcast": _broadcast, "templates": _templates, "broadcasts": _broadcasts,
             "broadcast-cancel": _broadcast_cancel, "demo": _demo,
-            "messages": _messages, **production.COMMANDS}
+            "messages": _messages, **production.COMMANDS, **tasks_cli.COMMANDS}
 
 
 if __name__ == "__main__":

@@ -29,7 +29,10 @@ def local_time(moment: str | None, settings: Settings) -> str:
 
 def detail_rows(report: Report) -> list[tuple[str, Any]]:
     """The answers in the form's order, for display."""
-    order = [step.key for step in REPORT_KINDS[report.kind].steps]
+    kind = REPORT_KINDS.get(report.kind)
+    if kind is None:                                # a report no form files (a health alert): as it was stored
+        return list(report.details.items())
+    order = [step.key for step in kind.steps]
     return [(key, report.details[key]) for key in order if key in report.details]
 
 
@@ -83,6 +86,9 @@ def staff_buttons(report: Report, locale: str) -> dict[str, Any] | None:
 
     rows = [[button("acc")]] if report.status == "open" else []
     rows += [[button("note"), button("res")], [button("xfer"), button("esc")]]
+    if report.kind == "arrival":                    # the service tasks that follow an arrival (handlers/tasks_*)
+        rows.append([{"text": render("buttons/monitor", locale), "callback_data": f"mo|{report.id}|panel"},
+                     {"text": render("buttons/household", locale), "callback_data": f"ha|{report.id}"}])
     return {"inline_keyboard": rows}
 
 
