@@ -13,6 +13,7 @@ from db.broadcasts import Broadcast, Run
 from db.reports import Report
 from messages import LOCALES, environment, locale_for, render, template_names
 from tests.prod_samples import PROD_SAMPLES
+from tests.tips_samples import TIPS_SAMPLES
 
 EVIL = '<b>张三</b> & "李四" <script>'
 AREA = Area(1, "G0101", EVIL, "grid", 2)
@@ -60,6 +61,7 @@ SAMPLES = {
     "notices": [("rumour", ["rumour", "truth", "source"])], "missing": ["truth"], "needed": ["rumour", "truth"],
     "unknown": ["x"],
     **PROD_SAMPLES,
+    **TIPS_SAMPLES,
 }
 
 

@@ -15,6 +15,7 @@ from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, N
                             TelegramError, TimedOut)
 
 from bot.core.config import Settings
+from bot.delivery.media import send_media
 from bot.delivery.ratelimit import ChatLimits
 from bot.core.telegram_html import split_html
 from db import Database
@@ -233,6 +234,8 @@ class OutboxSender:
 
     async def _send(self, message: Outgoing) -> tuple[int, str | None]:
         """Send (in parts if long); (id of the last part, a note if pinning failed)."""
+        if message.method != "sendMessage":
+            return await send_media(self.bot, message), None
         parts = split_html(message.text)
         markup = InlineKeyboardMarkup.de_json(message.reply_markup, self.bot) if message.reply_markup else None
         sent, note = None, None
