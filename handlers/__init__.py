@@ -10,11 +10,11 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers import (attachments, binding, broadcast, casework, fallback, groups, help, report, start, tips,
-                      whoami)
+from handlers import (attachments, binding, broadcast, casework, fallback, gatherings, groups, help, report, start,
+                      tips, whoami)
 from handlers.common import Context, answer
 
-PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink", "rewards")
+PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink", "rewards", "apply")
 
 
 async def private_only(update: Update, context: Context) -> None:
@@ -32,7 +32,7 @@ async def log_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, binding, groups, whoami, report, casework, broadcast, tips, attachments):
+    for module in (start, binding, groups, whoami, report, casework, broadcast, tips, gatherings, attachments):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())

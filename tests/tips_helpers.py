@@ -77,3 +77,46 @@ async def forge(driver, person: Person, data: str) -> BotMessage:
     bot sent the person. Returns the bot's answer to the press."""
     last = [m for m in await driver.sent(person.private) if m.message_id is not None][-1]
     return await driver.answer(await person.press_data(person.private, last.message_id, data, forge=True))
+
+
+def application(people: int, day: str = "2026-04-12", hours: str = "11:00-14:00", occasion: str = "banquet"
+                ) -> list[tuple[str, str]]:
+    """A gathering application, step by step, from the kind on."""
+    return [("press", "f|kind|gathering"), ("press", f"f|occasion|{occasion}"), ("say", day), ("say", hours),
+            ("say", "府前小区活动中心"), ("say", str(people)), ("say", "周大勇"), ("say", "13912348888"),
+            ("say", "控制人数，分餐，通风"), ("press", "f|media|done")]
+
+
+async def apply(driver, person: Person, group: int, people: int, **kw: str) -> BotMessage:
+    """The whole application from the group's /report; the receipt."""
+    return await send_tip(driver, person, group, application(people, **kw))
+
+
+def report_id(card: BotMessage) -> int:
+    return int(next(d for d in datas(card) if d.count("|") == 2).split("|")[1])
+
+
+async def approved_banquet(driver, crew, people: int = 30) -> int:
+    """A banquet applied for in the grid's group and approved by its leader with a condition; its report id."""
+    await apply(driver, await driver.user("周大勇"), crew.group, people)
+    card = await expect_buttons(driver, crew.leader.private)
+    rid = report_id(card)
+    await press(crew.leader, card, f"g|{rid}|ok")
+    await crew.leader.says(crew.leader.private, "限 30 人以内")
+    await driver.expect(crew.leader.private)
+    return rid
+
+
+async def rewarded_tip(driver, crew, tipster: Person) -> str:
+    """A tip sent, verified by the worker and its reward approved by the leader; the claim code."""
+    await send_tip(driver, tipster, crew.group)
+    card = await expect_buttons(driver, crew.workers[0].private)
+    await press(crew.workers[0], card, f"t|{report_id(card)}|ver")
+    await driver.expect(crew.workers[0].private)
+    await crew.workers[0].says(crew.workers[0].private, "属实")
+    approval = await expect_buttons(driver, crew.leader.private)
+    await press(crew.leader, approval, next(d for d in datas(approval) if d.endswith("|ok")))
+    while True:
+        told = await driver.expect(tipster.private)
+        if "<code>" in str(told.data.get("html")):
+            return str(told.data["html"]).split("<code>")[1].split("</code>")[0]

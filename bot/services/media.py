@@ -79,7 +79,7 @@ def to_staff(conn: sqlite3.Connection, settings: Settings, report: Report, staff
     locale = locale_for(staff.locale, settings.locale)
     sent = 0
     for method, chunk in batches(files):
-        captions = [render("media/caption", locale, report=report, caption=f.get("caption", ""), first=i == 0)
+        captions = [render("media/caption", locale, report=report, caption=f.get("caption", ""), lead=i == 0)
                     for i, f in enumerate(chunk)]
         if method == "sendMediaGroup":
             payload: dict[str, Any] = {"items": [{"type": f["kind"], "media": f["file_id"], "caption": c}

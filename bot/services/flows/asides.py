@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
+from bot.services.flows import attachments
 from bot.services.flows.attachments import MEDIA
 from bot.services.flows.fields import CHOICE, TEXT, Choice
 from bot.services.flows.model import Env, Flow, Invalid, Result, Step
@@ -67,7 +68,38 @@ class TextOrNone(Choice):
 
 TEXT_OR_NONE = TextOrNone()
 
+def _approve(env: Env) -> Result:
+    from bot.services import gatherings
+
+    return _outcome(gatherings.approve(env.conn, env.settings, int(env.state.context["report_id"]), env.user_id,
+                                       env.state.answers["conditions"], env.now))
+
+
+def _refuse(env: Env) -> Result:
+    from bot.services import gatherings
+
+    return _outcome(gatherings.refuse(env.conn, env.settings, int(env.state.context["report_id"]), env.user_id,
+                                      env.state.answers["text"], env.now))
+
+
+def _checked(env: Env) -> Result:
+    from bot.services import gatherings
+
+    answers = env.state.answers
+    return _outcome(gatherings.checked(env.conn, env.settings, int(env.state.context["report_id"]), env.user_id,
+                                       answers["kept"], answers["note"], attachments.into_details(env.values),
+                                       env.now))
+
+
 TIP_VERDICT = _declare("tip_verdict", (Step("text", TEXT, ask="asides/ask_verdict"),), _verdict)
 RELAY_ASK = _declare("relay_ask", (Step("text", TEXT, ask="asides/ask_question"),), _ask)
 RELAY_ANSWER = _declare("relay_answer", (Step("text", TEXT, ask="asides/ask_answer"),), _answer)
-FLOWS = [TIP_VERDICT, RELAY_ASK, RELAY_ANSWER]
+GATHERING_APPROVE = _declare("gathering_approve", (
+    Step("conditions", TEXT_OR_NONE, ("none",), ask="asides/ask_conditions"),), _approve)
+GATHERING_REFUSE = _declare("gathering_refuse", (Step("text", TEXT, ask="asides/ask_refusal"),), _refuse)
+GATHERING_CHECK = _declare("gathering_check", (
+    Step("kept", CHOICE, ("kept", "not_kept"), ask="asides/ask_kept"),
+    Step("note", TEXT, ask="asides/ask_check_note"),
+    Step("media", MEDIA, into="context"),
+), _checked, attachments=True)
+FLOWS = [TIP_VERDICT, RELAY_ASK, RELAY_ANSWER, GATHERING_APPROVE, GATHERING_REFUSE, GATHERING_CHECK]
