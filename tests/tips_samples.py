@@ -29,5 +29,5 @@ TIPS_SAMPLES: dict[str, Any] = {
     "approver": 2, "conditions": EVIL, "moment": "eve", "private": True, "times": {7: ("2026-04-12 11:00", "14:00")},
     "details": {"organizer": EVIL, "organizer_phone": "13800000000", "place": EVIL}, "violation": None,
     "result": "not_kept", "note": EVIL, "suggested": {"code": "G0101", "name": EVIL, "km": 0.4},
-    "numbers": {7: "G0101-20260409-0007"},
+    "numbers": {7: "G0101-20260409-0007"}, "lat": "35.1x", "lon": "", "km": 0.4,
 }

@@ -16,6 +16,7 @@ CREATE TABLE tips (
 );
 CREATE INDEX tips_user ON tips(user_id, created_at);
 CREATE INDEX tips_address ON tips(address_key, report_id);
+CREATE INDEX tips_report ON tips(report_id, linked);
 
 -- The reward ledger: a verified tip's reward, approved by the grid leader, claimed with its code, paid.
 CREATE TABLE rewards (
