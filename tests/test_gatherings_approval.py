@@ -101,3 +101,30 @@ async def test_apply_in_private_asks_the_grid_then_the_application(bot, driver, 
     assert "f|occasion|banquet" in datas(occasion) and "f|kind|tip" not in datas(occasion)
     past = await perform(driver, resident, occasion, [("press", "f|occasion|wedding"), ("say", "2026-04-01")])
     assert "今天" in past.text
+
+
+async def test_the_approver_asks_the_applicant_and_the_relay_ends_with_the_decision(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    applicant = await driver.user("周大勇")
+    await apply(driver, applicant, crew.group, 30)
+    card = await expect_buttons(driver, crew.leader.private)
+    rid = report_id(card)
+
+    await press(crew.leader, card, f"q|{rid}|ask")
+    await driver.expect(crew.leader.private)
+    await crew.leader.says(crew.leader.private, "有没有流水席？")
+    await driver.expect(crew.leader.private)
+    question = await expect_buttons(driver, applicant.private)
+    await press(applicant, question, f"q|{rid}|reply")
+    await driver.expect(applicant.private)
+    await applicant.says(applicant.private, "没有，分两桌")
+    await driver.expect(applicant.private)
+    answer = await expect_buttons(driver, crew.leader.private)
+    assert "分两桌" in answer.text and "王强" not in question.text
+
+    await press(crew.leader, card, f"g|{rid}|no")
+    await driver.expect(crew.leader.private)
+    await crew.leader.says(crew.leader.private, "场地太小")
+    await driver.expect(applicant.private)
+    closed = await driver.answer(await press(applicant, question, f"q|{rid}|reply"))
+    assert "已结束" in closed.text

@@ -5,7 +5,7 @@ media group for several photos, the place as a map link and a pin), listed in th
 from __future__ import annotations
 
 from db import reports as reports_db
-from tests.scenario import team
+from tests.scenario import eventually, team
 from tests.tips_helpers import datas, expect_buttons, perform, press, start_from_group
 
 DISPUTE = [("press", "f|kind|dispute"), ("press", "f|behalf|self"), ("press", "f|category|neighbours"),
@@ -40,9 +40,10 @@ async def test_a_dispute_with_photos_a_voice_note_and_a_place_reaches_the_worker
     assert report.details["place"] == "府前小区5号楼 府前路18号"
     assert "openstreetmap.org/?mlat=35.081200&amp;mlon=117.153400" in card.data["html"]
     assert "照片 2" in card.text and "附件" in card.text
-    sent = await driver.events(card.data["seq"], li_na.private, timeout=5, kinds=["photo", "voice", "location"])
-    while len(sent) < 4:
-        sent = await driver.events(card.data["seq"], li_na.private, timeout=5, kinds=["photo", "voice", "location"])
+    async def four_sent():
+        found = await driver.events(card.data["seq"], li_na.private, kinds=["photo", "voice", "location"])
+        return found if len(found) >= 4 else None
+    sent = await eventually(four_sent) or []
     photos = [e for e in sent if e.kind == "photo"]
     assert len(photos) == 2 and photos[0].data["media_group_id"] == photos[1].data["media_group_id"]
     assert report.number in photos[0].data["html"] and "楼道堆放杂物" in photos[0].data["html"]

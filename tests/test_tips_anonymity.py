@@ -7,7 +7,7 @@ from __future__ import annotations
 from db import audit
 from db import reports as reports_db
 from tests.scenario import team
-from tests.tips_helpers import TIP, TIPSTER, datas, expect_buttons, perform, press, send_tip, staff_texts
+from tests.tips_helpers import TIP, TIPSTER, datas, expect_buttons, press, send_tip, staff_texts
 
 
 async def test_an_anonymous_tip_reaches_staff_without_the_tipster_and_is_rewarded(bot, driver, clock):
@@ -79,3 +79,13 @@ async def test_an_anonymous_tip_reaches_staff_without_the_tipster_and_is_rewarde
     for text in texts:
         for secret in (TIPSTER["first_name"], TIPSTER["username"], str(TIPSTER["user_id"]), "13955556666"):
             assert secret not in text, f"{secret} reached staff: {text}"
+
+
+async def test_a_tipster_who_gives_their_name_is_shown_as_for_any_report(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    tipster = await driver.user("钱大爷", username="qian_daye")
+
+    await send_tip(driver, tipster, crew.group, [*TIP[:-1], ("press", "f|anonymous|no")])
+
+    card = await expect_buttons(driver, crew.workers[0].private)
+    assert "钱大爷" in card.text and "@qian_daye" in card.text and "匿名报备" not in card.text

@@ -163,9 +163,12 @@ async def dispute(scene: Scene) -> None:
         ("photo", {"body": "leak", "caption": "楼顶漏水三个月，物业一直不修"}), ("press", "f|urgency|normal")])
     card = await scene.expect(scene.worker.private, buttons=True)
     check("府前小区6号楼" in (card.text or "") and "href" in str(card.data.get("html")), "the card has no map link")
-    sent = await scene.drv.events(card.data["seq"], scene.worker.private, timeout=5, kinds=["photo", "location"])
-    while len(sent) < 2:
-        sent = await scene.drv.events(card.data["seq"], scene.worker.private, timeout=5, kinds=["photo", "location"])
+    sent: list[BotMessage] = []
+    after = card.data["seq"]
+    while len(sent) < 2:                # the photo and the pin follow the card through the outbox
+        more = await scene.drv.events(after, scene.worker.private, timeout=5, kinds=["photo", "location"])
+        check(bool(more), "the worker did not get the photo and the place")
+        sent, after = sent + more, more[-1].data["seq"]
     for event in sent:
         scene.out.sent_by_bot(event.chat_id or 0, event.kind)
     groups = [e for e in await scene.drv.events(0, None, kinds=["photo", "location"]) if (e.chat_id or 0) < 0]

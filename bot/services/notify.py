@@ -42,10 +42,15 @@ def detail_rows(report: Report) -> list[tuple[str, Any]]:
 CONTACT_KEYS = ("reporter_phone", "contact_phone", "contact")
 
 
+def anonymous(report: Report) -> bool:
+    """The reporter chose not to be named (a tip's "yes"; True where a form stores a flag)."""
+    return report.details.get("anonymous") in (True, "yes")
+
+
 def reporter_of(conn: sqlite3.Connection, report: Report) -> dict[str, Any]:
     """Who filed the report, for staff: their roster name and phone when they are staff, else their Telegram
     name and the contact they gave; `anonymous` when the form let them stay unnamed."""
-    if report.details.get("anonymous"):
+    if anonymous(report):
         return {"anonymous": True, "name": "", "username": "", "phone": ""}
     staff = people_db.by_telegram_id(conn, report.reporter_user)
     seen = accounts_db.telegram_user(conn, report.reporter_user)
@@ -62,11 +67,11 @@ def report_view(conn: sqlite3.Connection, report: Report, settings: Settings) ->
     grid = areas_db.by_id(conn, report.grid_id)
     names = {}
     history = []
-    anonymous = bool(report.details.get("anonymous"))
+    hidden = anonymous(report)
     for event in reports_db.events(conn, report.id):
         actor = ""
         # An anonymous reporter stays unnamed in the history too, also when they happen to be staff.
-        if event.actor_user is not None and not (anonymous and event.actor_user == report.reporter_user):
+        if event.actor_user is not None and not (hidden and event.actor_user == report.reporter_user):
             if event.actor_user not in names:
                 person = people_db.by_telegram_id(conn, event.actor_user)
                 names[event.actor_user] = person.name if person else ""

@@ -82,8 +82,7 @@ def answer(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id
     if report.status == "resolved":
         return casework.Outcome("relay_closed", report)
     ts = stamp(now)
-    anonymous = report.details.get("anonymous") in (True, "yes")
-    reports_db.add_event(conn, report.id, ts, None if anonymous else user_id, "answered", text=text)
+    reports_db.add_event(conn, report.id, ts, None if notify.anonymous(report) else user_id, "answered", text=text)
     for staff in _askers(conn, report):
         assert staff.telegram_user_id is not None
         locale = locale_for(staff.locale, settings.locale)

@@ -44,7 +44,7 @@ class Runtime:
         the number of report timers fired."""
         from bot.services.broadcasting import finish_runs, fire_due
         from bot.services.casework import fire_timer
-        from bot.services.gatherings import fire_due as remind_gatherings
+        from bot.services.gathering_checks import fire_due as remind_gatherings
 
         now = self.clock.now()
         fired = 0

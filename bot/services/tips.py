@@ -50,10 +50,6 @@ def admit(env: Env) -> None:
         raise Refused("tips/limit_reached", limit=env.settings.tips_per_day)
 
 
-def is_anonymous(report: Report) -> bool:
-    return report.details.get("anonymous") in (True, "yes")
-
-
 def submit(env: Env, form: dict[str, Any]) -> Result:
     """A finished tip form: opened as a report (routed like any other), or linked to the open tip about the same
     address in the grid (its assignee is told, without the new tipster's identity)."""

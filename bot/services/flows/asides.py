@@ -83,10 +83,10 @@ def _refuse(env: Env) -> Result:
 
 
 def _checked(env: Env) -> Result:
-    from bot.services import gatherings
+    from bot.services import gathering_checks
 
     answers = env.state.answers
-    return _outcome(gatherings.checked(env.conn, env.settings, int(env.state.context["report_id"]), env.user_id,
+    return _outcome(gathering_checks.checked(env.conn, env.settings, int(env.state.context["report_id"]), env.user_id,
                                        answers["kept"], answers["note"], attachments.into_details(env.values),
                                        env.now))
 
