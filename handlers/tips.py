@@ -67,8 +67,8 @@ async def rewards_command(update: Update, context: Context) -> None:
         return
     locale = reader_locale(update, context)
     shown = found[:LISTED]
-    await send(context, update.effective_chat.id, render("rewards/ledger", locale, rewards=shown, more=len(found) - len(shown)),
-               _ledger_buttons(shown, locale))
+    text = render("rewards/ledger", locale, rewards=shown, more=len(found) - len(shown))
+    await send(context, update.effective_chat.id, text, _ledger_buttons(shown, locale))
 
 
 def _ledger_buttons(listed: list[Any], locale: str) -> InlineKeyboardMarkup | None:

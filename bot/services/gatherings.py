@@ -141,7 +141,7 @@ def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, report_i
             now: datetime) -> Screen:
     """`g|<id>|ok` (approve: conditions asked first), `no` (refuse: the reason asked first), `chk` (checked on
     site: kept or not, a note and photos asked), each checked against the database now."""
-    from bot.services.flows import engine
+    from bot.services.flows import engine      # imported when used: its registry loads the flows that call here
 
     if action == "chk":
         gathering = gatherings_db.get(conn, report_id)
@@ -271,7 +271,7 @@ def for_area(conn: sqlite3.Connection, settings: Settings, area_code: str, start
 
 def begin_application(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime) -> Screen:
     """/apply in private: the report form with its kind already a gathering (the grid asked first)."""
-    from bot.services.flows import engine, registry
+    from bot.services.flows import engine, registry  # imported when used: the registry loads flows calling here
     from bot.services.flows.model import ConversationState
 
     state = ConversationState("report", {"kind": "gathering"})

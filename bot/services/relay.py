@@ -27,7 +27,8 @@ def _toast(template: str, **context: Any) -> Screen:
 
 
 def _reply_button(report_id: int, locale: str) -> dict[str, Any]:
-    return {"inline_keyboard": [[{"text": render("buttons/relay_reply", locale), "callback_data": f"q|{report_id}|reply"}]]}
+    return {"inline_keyboard": [[{"text": render("buttons/relay_reply", locale),
+                                  "callback_data": f"q|{report_id}|reply"}]]}
 
 
 def _ask_button(report_id: int, locale: str) -> dict[str, Any]:
@@ -37,7 +38,7 @@ def _ask_button(report_id: int, locale: str) -> dict[str, Any]:
 def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, report_id: int, action: str,
             now: datetime) -> Screen:
     """`q|<id>|ask` (staff: write a question) or `q|<id>|reply` (the reporter: write the answer), checked now."""
-    from bot.services.flows import engine
+    from bot.services.flows import engine      # imported when used: its registry loads the flows that call here
 
     if action == "ask":
         report, refusal = casework.load_unresolved(conn, report_id, user_id, now)

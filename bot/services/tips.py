@@ -128,7 +128,7 @@ def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, report_i
             now: datetime) -> Screen:
     """A tip card's own button (`t|<id>|ver`, `unf`, `arr`), checked against the database: verified and
     unfounded ask for the reason first (a note aside); `arr` makes the arrival report at once."""
-    from bot.services.flows import engine
+    from bot.services.flows import engine      # imported when used: its registry loads the flows that call here
 
     report, refused = _tip_report(conn, report_id, user_id, now)
     if refused is not None:
