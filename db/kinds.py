@@ -28,6 +28,16 @@ RunStatus = Literal["sending", "done", "skipped"]
 # 0005_field_trial.sql
 ClaimStatus = Literal["awaiting_contact", "awaiting_approval", "linked", "refused", "withdrawn"]
 
+# 0012_tips_gatherings_media.sql
+TipSubject = Literal["arrival", "gathering", "risk", "other"]
+RewardStatus = Literal["proposed", "approved", "refused", "paid"]
+Occasion = Literal["wedding", "funeral", "temple_fair", "market", "banquet", "other"]
+GatheringStatus = Literal["pending", "approved", "refused"]
+CheckResult = Literal["kept", "not_kept"]
+ReminderMoment = Literal["eve", "day"]
+SendMethod = Literal["sendMessage", "sendPhoto", "sendMediaGroup", "sendVoice", "sendAudio", "sendVideo",
+                     "sendDocument", "sendLocation"]                       # no CHECK: the methods bot.delivery knows
+
 OPEN_STATUSES: Final[tuple[ReportStatus, ...]] = ("open", "accepted")
 
 # (table, column) → the values its CHECK allows; tests compare these with the schema itself.
@@ -43,4 +53,11 @@ CHECKED: Final[dict[tuple[str, str], tuple[object, ...]]] = {
     ("broadcasts", "status"): get_args(BroadcastStatus),
     ("broadcast_runs", "status"): get_args(RunStatus),
     ("binding_claims", "status"): get_args(ClaimStatus),
+    ("tips", "subject"): get_args(TipSubject),
+    ("rewards", "status"): get_args(RewardStatus),
+    ("gatherings", "occasion"): get_args(Occasion),
+    ("gatherings", "status"): get_args(GatheringStatus),
+    ("gatherings", "checked"): get_args(CheckResult),
+    ("gathering_reminders", "moment"): get_args(ReminderMoment),
+    ("gathering_reminders", "state"): get_args(TimerState),
 }

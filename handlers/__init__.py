@@ -12,10 +12,11 @@ from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers import binding, broadcast, casework, fallback, groups, help, pages, report, start, whoami
+from handlers import (attachments, binding, broadcast, casework, fallback, gatherings, groups, help, pages, report,
+                      start, tips, whoami)
 from handlers.common import Context, answer
 
-PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink")
+PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink", "rewards", "apply")
 # Refusals that come from the people and chats, not from a bug: a line in the log, no traceback.
 EXPECTED_REFUSALS = ("not found", "too old", "not modified", "blocked", "kicked", "deactivated", "rights",
                      "initiate conversation", "not a member")
@@ -67,7 +68,7 @@ async def on_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, binding, groups, whoami, report, casework, broadcast, pages):
+    for module in (start, binding, groups, whoami, report, casework, broadcast, pages, tips, gatherings, attachments):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())

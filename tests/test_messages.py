@@ -15,6 +15,7 @@ from messages import LOCALES, is_html, label, locale_for, recording, render, tem
 from messages.extract import Stats
 from messages.names import is_label
 from tests.prod_samples import PROD_SAMPLES
+from tests.tips_samples import TIPS_SAMPLES
 
 EVIL = '<b>张三</b> & "李四" <script>'
 AREA = Area(1, "G0101", EVIL, "grid", 2)
@@ -66,6 +67,7 @@ SAMPLES = {
     "notices": [("rumour", ["rumour", "truth", "source"])], "missing": ["truth"], "needed": ["rumour", "truth"],
     "unknown": ["x"],
     **PROD_SAMPLES,
+    **TIPS_SAMPLES,
 }
 
 

@@ -43,6 +43,13 @@ class Transcript:
         self._print(render("demo/press_line", self.locale, chat=self.chat_names[chat_id], who=who.first_name,
                            label=label))
 
+    def sent(self, who: Person, chat_id: int, kind: str) -> None:
+        """A person sent something other than text (a photo, a place)."""
+        self._print(render("demo/sent_line", self.locale, chat=self.chat_names[chat_id], who=who.first_name, kind=kind))
+
+    def sent_by_bot(self, chat_id: int, kind: str) -> None:
+        self._print(render("demo/bot_sent_line", self.locale, chat=self.chat_names[chat_id], kind=kind))
+
     def bot(self, message: BotMessage) -> None:
         self._print(render("demo/bot_line", self.locale, chat=self.chat_names[message.chat_id], text=message.text))
 
@@ -263,5 +270,10 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
             runs = await db.read(lambda conn: broadcasts_db.runs_of(conn, broadcasts_db.listed(conn, True)[-1].id))
             check(came_from(report, "broadcast/report") and [(r.delivered, r.total) for r in runs] == [(2, 2)],
                   "the delivery report is wrong")
+
+            # Tips, a gathering application and a report with a photo and a place (bot/app/demo_tips.py).
+            from bot.app.demo_tips import field_scenario        # imported here: it builds on this module
+
+            await field_scenario(bot, out, settings, clock, group, li_na, wang)
     finally:
         await db.close()

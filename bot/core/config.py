@@ -63,6 +63,17 @@ class Settings:
     retain_updates_days: float = 2.0        # handled update ids and abandoned forms
     retain_events_days: float = 730.0       # the history of resolved reports
     retain_audit_days: float = 1825.0       # the audit log, kept longest
+    # Tips, gatherings and attachments (README "Tips, gatherings, photos and places").
+    tips_per_day: int = 3                   # tips one person may send a day
+    tip_reward_by_type: tuple[tuple[str, int], ...] = (("arrival", 200), ("gathering", 100), ("risk", 100),
+                                                       ("other", 50))   # yuan per verified tip; TOML: a table
+    gathering_grid_max: int = 50            # up to this many people the grid leader approves
+    gathering_community_max: int = 200      # up to this many the community admin; above, the town admin
+    gathering_decide_hours: float = 24.0    # an application undecided this long is escalated
+    gathering_remind_hour: int = 8          # local hour of the reminders the day before and on the day
+    attachments_max: int = 10               # photos, files and places one report may carry
+    map_url: str = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    grid_match_km: float = 5.0              # a shared location picks the nearest grid centre within this
 
     @property
     def tz(self) -> ZoneInfo:
@@ -73,6 +84,10 @@ class Settings:
 
     def resolve_window(self, priority: str) -> timedelta:
         return timedelta(hours=self.resolve_hours_high if priority == "high" else self.resolve_hours_normal)
+
+    def tip_reward(self, subject: str) -> int:
+        """The reward for a verified tip about `subject` (0: none)."""
+        return dict(self.tip_reward_by_type).get(subject, 0)
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the non-empty values applied and validated."""
@@ -112,7 +127,19 @@ def validate(settings: Settings) -> Settings:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
             raise ConfigError("config_bad_value", name=field.name, value=value)
     validate_production(settings)
+    validate_tips(settings)
     return replace(settings, base_url=normalize_base_url(settings.base_url))
+
+
+def validate_tips(settings: Settings) -> None:
+    if settings.gathering_community_max < settings.gathering_grid_max:
+        raise ConfigError("config_bad_value", name="gathering_community_max", value=settings.gathering_community_max)
+    if not 0 < settings.gathering_remind_hour < 24:
+        raise ConfigError("config_bad_value", name="gathering_remind_hour", value=settings.gathering_remind_hour)
+    if any(amount < 0 for _, amount in settings.tip_reward_by_type):
+        raise ConfigError("config_bad_value", name="tip_reward_by_type", value=settings.tip_reward_by_type)
+    if "{lat}" not in settings.map_url or "{lon}" not in settings.map_url:
+        raise ConfigError("config_bad_value", name="map_url", value=settings.map_url)
 
 
 def split_host_port(value: str) -> tuple[str, int]:
@@ -152,7 +179,11 @@ def validate_production(settings: Settings) -> None:
 
 def _coerce(key: str, value: Any, default: Any) -> Any:
     """Check a TOML value against the type of the setting's default."""
-    if isinstance(default, tuple):
+    if isinstance(default, tuple) and default and isinstance(default[0], tuple):
+        # A table of names to whole numbers (tip_reward_by_type), kept as pairs so that Settings stays hashable.
+        if isinstance(value, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+            return tuple((str(k), int(v)) for k, v in value.items())
+    elif isinstance(default, tuple):
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
     elif isinstance(default, float):
