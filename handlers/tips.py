@@ -75,7 +75,7 @@ def _ledger_buttons(listed: list[Any], locale: str) -> InlineKeyboardMarkup | No
     rows = []
     for reward in listed:
         actions = ("ok", "no") if reward.status == "proposed" else ("paid",) if reward.status == "approved" else ()
-        rows += [[InlineKeyboardButton(render(f"buttons/reward_{a}_of", locale, reward=reward),
+        rows += [[InlineKeyboardButton(render(f"buttons/reward_{a}_of", locale, number=reward.number, claim_code=reward.claim_code),
                                        callback_data=f"rw|{reward.id}|{a}") for a in actions]] if actions else []
     return InlineKeyboardMarkup(rows) if rows else None
 
