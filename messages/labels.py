@@ -119,13 +119,6 @@ QUESTION = {
     "where": L_("question", "Where? Type the address (estate, building, door, or street), or share a place with 📎:"),
     "when": L_("question", "When did you notice it? e.g. this morning, the evening of 8 April"),
     "anonymous": L_("question", "Stay anonymous? Staff then see neither your name, phone nor account, and can still ask you questions through the bot."),
-    "occasion": L_("question", "What are you applying for?"),
-    "date": L_("question", "On which day? YYYY-MM-DD, or today/tomorrow"),
-    "hours": L_("question", "From when to when? e.g. 11:00-14:00"),
-    "people": L_("question", "How many people are expected (a number):"),
-    "organizer": L_("question", "The organizer's name:"),
-    "organizer_phone": L_("question", "The organizer's mobile number (11-digit mainland number):"),
-    "measures": L_("question", "Measures (limits on numbers, temperature checks, ventilation, separate servings…):"),
 }
 BEHALF = {"self": L_("behalf", "For myself"), "other": L_("behalf", "For someone else")}
 TRAVEL = {"car": L_("travel", "Car"), "train": L_("travel", "Train"), "plane": L_("travel", "Plane"),
@@ -142,6 +135,17 @@ CATEGORY = {
 URGENCY = {"normal": L_("urgency", "Normal"), "urgent": L_("urgency", "Urgent")}
 
 # Tips, gatherings and attachments (issue 11).
+GATHERING_QUESTION = {
+    "occasion": L_("gathering_question", "What are you applying for?"),
+    "date": L_("gathering_question", "On which day? YYYY-MM-DD, or today/tomorrow"),
+    "place": L_("gathering_question", "Where (an address, or share a place with 📎):"),
+    "hours": L_("gathering_question", "From when to when? e.g. 11:00-14:00"),
+    "people": L_("gathering_question", "How many people are expected (a number):"),
+    "organizer": L_("gathering_question", "The organizer's name:"),
+    "organizer_phone": L_("gathering_question", "The organizer's mobile number (11-digit mainland number):"),
+    "other": L_("gathering_question", "Your answer:"),
+    "measures": L_("gathering_question", "Measures (limits on numbers, temperature checks, ventilation, separate servings…):"),
+}
 SUBJECT = {"arrival": L_("subject", "An unreported arrival"), "gathering": L_("subject", "A gathering without approval"), "risk": L_("subject", "A risk"), "other": L_("subject", "Something else")}
 ANONYMOUS = {"yes": L_("anonymous", "Anonymous (identity withheld)"), "no": L_("anonymous", "With my name")}
 MEDIA = {"done": L_("media", "Done (skip)")}
@@ -270,5 +274,5 @@ TABLES: dict[str, dict[str, Msg]] = {
     "notice_field": NOTICE_FIELD, "schedule": SCHEDULE, "schedule_value": SCHEDULE_VALUE,
     "schedule_question": SCHEDULE_QUESTION, "broadcast_status": BROADCAST_STATUS, "run_status": RUN_STATUS,
     "undelivered": UNDELIVERED, "received": RECEIVED, "file_format": FILE_FORMAT, "format": FORMAT,
-    "subject": SUBJECT, "anonymous": ANONYMOUS, "media": MEDIA, "occasion": OCCASION, "kept": KEPT, "conditions": CONDITIONS, "attached": ATTACHED, "reward_status": REWARD_STATUS, "sent_kind": SENT_KIND, "approver": APPROVER,
+    "subject": SUBJECT, "anonymous": ANONYMOUS, "media": MEDIA, "occasion": OCCASION, "kept": KEPT, "conditions": CONDITIONS, "attached": ATTACHED, "reward_status": REWARD_STATUS, "sent_kind": SENT_KIND, "approver": APPROVER, "gathering_question": GATHERING_QUESTION,
 }
