@@ -45,6 +45,15 @@ CampaignStatus = Literal["active", "due"]
 DoorStatus = Literal["pending", "visited", "nobody", "issue"]
 VisitStatus = Literal["scheduled", "due", "settled", "unsettled", "cancelled"]
 SatisfactionAnswer = Literal["satisfied", "unsatisfied", "skipped"]
+# 0012_tips_gatherings_media.sql
+TipSubject = Literal["arrival", "gathering", "risk", "other"]
+RewardStatus = Literal["proposed", "approved", "refused", "paid"]
+Occasion = Literal["wedding", "funeral", "temple_fair", "market", "banquet", "other"]
+GatheringStatus = Literal["pending", "approved", "refused"]
+CheckResult = Literal["kept", "not_kept"]
+ReminderMoment = Literal["eve", "day"]
+SendMethod = Literal["sendMessage", "sendPhoto", "sendMediaGroup", "sendVoice", "sendAudio", "sendVideo",
+                     "sendDocument", "sendLocation"]                       # no CHECK: the methods bot.delivery knows
 
 OPEN_STATUSES: Final[tuple[ReportStatus, ...]] = ("open", "accepted")
 
@@ -75,4 +84,11 @@ CHECKED: Final[dict[tuple[str, str], tuple[object, ...]]] = {
     ("campaign_households", "status"): get_args(DoorStatus),
     ("visits", "status"): get_args(VisitStatus),
     ("satisfaction", "answer"): get_args(SatisfactionAnswer),
+    ("tips", "subject"): get_args(TipSubject),
+    ("rewards", "status"): get_args(RewardStatus),
+    ("gatherings", "occasion"): get_args(Occasion),
+    ("gatherings", "status"): get_args(GatheringStatus),
+    ("gatherings", "checked"): get_args(CheckResult),
+    ("gathering_reminders", "moment"): get_args(ReminderMoment),
+    ("gathering_reminders", "state"): get_args(TimerState),
 }

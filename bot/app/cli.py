@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.clock import SystemClock, stamp
-from bot.app import production, tasks_cli
+from bot.app import field_cli, production, tasks_cli
 from bot.app.logs import LEVELS, add_secrets, setup_logging
 from bot.core.errors import GridbotError
 from bot.core.config import ConfigError, Settings, load_settings
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     production.add_run_arguments(run)
     production.add_commands(sub, common)
     tasks_cli.add_commands(sub, common)
+    field_cli.add_commands(sub, common)
 
     sub.add_parser("migrate", parents=[common], help="apply database migrations")
 
@@ -105,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         add_secrets(args.log_handler, settings.token, settings.webhook_secret, settings.proxy)
         locale = settings.locale
         return {**COMMANDS, **LEDGER_COMMANDS}[args.command](args, settings)
-    except (ConfigError, UserError, *production.USER_ERRORS) as exc:
+    except (ConfigError, UserError, *production.USER_ERRORS, *field_cli.USER_ERRORS) as exc:
         print(render("cli/error", locale, text=render(f"cli/{exc.key}", locale, **exc.context)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -381,7 +382,7 @@ def _messages(args: argparse.Namespace, settings: Settings) -> int:
 COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "unlink": _unlink,
             "sandbox": _sandbox, "broadcast": _broadcast, "templates": _templates, "broadcasts": _broadcasts,
             "broadcast-cancel": _broadcast_cancel, "demo": _demo,
-            "messages": _messages, **production.COMMANDS, **tasks_cli.COMMANDS}
+            "messages": _messages, **production.COMMANDS, **tasks_cli.COMMANDS, **field_cli.COMMANDS}
 
 
 if __name__ == "__main__":

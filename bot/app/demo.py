@@ -43,6 +43,13 @@ class Transcript:
         self._print(render("demo/press_line", self.locale, chat=self.chat_names[chat_id], who=who.first_name,
                            label=label))
 
+    def sent(self, who: Person, chat_id: int, kind: str) -> None:
+        """A person sent something other than text (a photo, a place)."""
+        self._print(render("demo/sent_line", self.locale, chat=self.chat_names[chat_id], who=who.first_name, kind=kind))
+
+    def sent_by_bot(self, chat_id: int, kind: str) -> None:
+        self._print(render("demo/bot_sent_line", self.locale, chat=self.chat_names[chat_id], kind=kind))
+
     def bot(self, message: BotMessage) -> None:
         self._print(render("demo/bot_line", self.locale, chat=self.chat_names[message.chat_id], text=message.text))
 
@@ -83,6 +90,7 @@ def action(card: BotMessage, name: str) -> str:
 async def _scenario(settings: Settings, out: Transcript, rendered: Recording) -> None:
     def came_from(message: BotMessage, name: str) -> bool:
         return rendered.name_of(message.data.get("html") or message.text or "") == name
+    from bot.app.demo_tips import field_scenario        # imported here: it builds on this module
     from bot.app.ledger_demo import finish as ledger_finish
 
     clock = ManualClock(SystemClock().now())
@@ -265,6 +273,8 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
             check(came_from(report, "broadcast/report") and [(r.delivered, r.total) for r in runs] == [(2, 2)],
                   "the delivery report is wrong")
 
+            # Tips, a gathering application and a report with a photo and a place (bot/app/demo_tips.py).
+            await field_scenario(bot, out, settings, clock, group, li_na, wang)
             await _service_tasks(bot, out, settings, clock, rendered, li_na=li_na, resident=zhang, card=card,
                                  leader=wang, neighbour=qian, dispute=escalated)
             # The town's ledger, exported and read back, and its figures.

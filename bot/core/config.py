@@ -81,6 +81,17 @@ class Settings:
     campaign_list_time: str = "08:00"       # local time of each day's door-knocking lists
     campaign_revisits: int = 2              # nobody home: back on the next day's list this many times (0: never)
     visit_days_by_kind: tuple[tuple[str, int], ...] = ()         # follow-up visit after resolving, e.g. {dispute = 7}
+    # Tips, gatherings and attachments (README "Tips, gatherings, photos and places").
+    tips_per_day: int = 3                   # tips one person may send a day
+    tip_reward_by_type: tuple[tuple[str, int], ...] = (("arrival", 200), ("gathering", 100), ("risk", 100),
+                                                       ("other", 50))   # yuan per verified tip; TOML: a table
+    gathering_grid_max: int = 50            # up to this many people the grid leader approves
+    gathering_community_max: int = 200      # up to this many the community admin; above, the town admin
+    gathering_decide_hours: float = 24.0    # an application undecided this long is escalated
+    gathering_remind_hour: int = 8          # local hour of the reminders the day before and on the day
+    attachments_max: int = 10               # photos, files and places one report may carry
+    map_url: str = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    grid_match_km: float = 5.0              # a shared location picks the nearest grid centre within this
 
     @property
     def tz(self) -> ZoneInfo:
@@ -97,6 +108,10 @@ class Settings:
 
     def visit_days(self, kind: str) -> int:
         return dict(self.visit_days_by_kind).get(kind, 0)
+
+    def tip_reward(self, subject: str) -> int:
+        """The reward for a verified tip about `subject` (0: none)."""
+        return dict(self.tip_reward_by_type).get(subject, 0)
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the non-empty values applied and validated."""
@@ -144,7 +159,19 @@ def validate(settings: Settings) -> Settings:
         if not HH_MM.fullmatch(getattr(settings, name)):
             raise ConfigError("config_bad_value", name=name, value=getattr(settings, name))
     validate_production(settings)
+    validate_tips(settings)
     return replace(settings, base_url=normalize_base_url(settings.base_url))
+
+
+def validate_tips(settings: Settings) -> None:
+    if settings.gathering_community_max < settings.gathering_grid_max:
+        raise ConfigError("config_bad_value", name="gathering_community_max", value=settings.gathering_community_max)
+    if not 0 < settings.gathering_remind_hour < 24:
+        raise ConfigError("config_bad_value", name="gathering_remind_hour", value=settings.gathering_remind_hour)
+    if any(amount < 0 for _, amount in settings.tip_reward_by_type):
+        raise ConfigError("config_bad_value", name="tip_reward_by_type", value=settings.tip_reward_by_type)
+    if "{lat}" not in settings.map_url or "{lon}" not in settings.map_url:
+        raise ConfigError("config_bad_value", name="map_url", value=settings.map_url)
 
 
 def split_host_port(value: str) -> tuple[str, int]:
@@ -187,6 +214,10 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     if key in TABLES:
         if isinstance(value, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
             return tuple(sorted(value.items()))
+    elif isinstance(default, tuple) and default and isinstance(default[0], tuple):
+        # A table of names to whole numbers (tip_reward_by_type), kept as pairs so that Settings stays hashable.
+        if isinstance(value, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+            return tuple((str(k), int(v)) for k, v in value.items())
     elif isinstance(default, tuple):
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)

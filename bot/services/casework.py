@@ -11,7 +11,7 @@ from datetime import datetime
 from collections.abc import Set
 from typing import Any
 
-from bot.services import notify, refusals
+from bot.services import media, notify, refusals
 from bot.services.ledger import satisfaction
 from bot.core.clock import stamp
 from bot.core.config import Settings
@@ -60,7 +60,7 @@ def submit(conn: sqlite3.Connection, settings: Settings, user_id: int, form: dic
     if grid is None:
         raise Vanished("unknown_grid", code=form["grid"])
     answers = dict(form["answers"])
-    kind, behalf = answers.pop("kind"), answers.pop("behalf")
+    kind, behalf = answers.pop("kind"), answers.pop("behalf", "self")
     level_priority = priority_of(kind, answers, settings.risk_areas)
     ts = stamp(now)
     number = reports_db.next_number(conn, grid.id, grid.code, notify.local_day(now, settings))
@@ -70,6 +70,7 @@ def submit(conn: sqlite3.Connection, settings: Settings, user_id: int, form: dic
         accept_due_at=stamp(now + settings.accept_window(level_priority)),
         resolve_due_at=stamp(now + settings.accept_window(level_priority) + settings.resolve_window(level_priority)))
     reports_db.add_event(conn, report_id, ts, user_id, "created", priority=level_priority)
+    media.record(conn, report_id, answers, ts)
     report = load(conn, report_id)
     notify.to_reporter(conn, settings, report, "report/submitted", ts)
     assign(conn, settings, report, ts)
