@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from db.core import inserted
-from db.kinds import OutboxPriority
+from db.kinds import OutboxPriority, SendMethod
 
 URGENT: Final = 0           # escalations
 ASSIGN: Final = 1           # assignments and reminders
 NOTICE: Final = 2           # notices to people
+TASK: Final = 3             # check-ins, reminders, campaign lists: below people's business, above broadcasts
 BROADCAST: Final = 5
 
 
@@ -28,6 +29,13 @@ class Outgoing:
     report_id: int | None
     ref: str | None
     attempts: int
+    method: SendMethod = "sendMessage"
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """What a method other than sendMessage sends (file ids, captions, a place): its body, as JSON."""
+        found: dict[str, Any] = json.loads(self.text) if self.method != "sendMessage" and self.text else {}
+        return found
 
 
 def add(conn: sqlite3.Connection, now: str, *, chat_id: int, text: str, purpose: str,
@@ -39,6 +47,17 @@ def add(conn: sqlite3.Connection, now: str, *, chat_id: int, text: str, purpose:
         (now, priority, chat_id, text, json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None,
          purpose, person_id, report_id, ref),
     ))
+
+
+def add_media(conn: sqlite3.Connection, now: str, *, chat_id: int, method: SendMethod, payload: dict[str, Any],
+              purpose: str, priority: OutboxPriority = NOTICE, person_id: int | None = None,
+              report_id: int | None = None) -> int:
+    """A photo, media group, voice note, video, document or place to send with `method`. The payload is the
+    row's body (its `text`, as JSON), so that whatever clears or erases bodies clears it too."""
+    return inserted(conn.execute(
+        "INSERT INTO outbox (created_at, priority, chat_id, text, purpose, person_id, report_id, method)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (now, priority, chat_id, json.dumps(payload, ensure_ascii=False), purpose, person_id, report_id, method)))
 
 
 def add_failed(conn: sqlite3.Connection, now: str, *, chat_id: int, purpose: str, error: str, ref: str) -> int:
@@ -55,10 +74,11 @@ def pending(conn: sqlite3.Connection, limit: int, skip_ids: tuple[int, ...] = ()
     rows = conn.execute(
         f"SELECT * FROM outbox WHERE status = 'pending' {where} ORDER BY priority, id LIMIT ?", (*skip_ids, limit)
     ).fetchall()
+    # `method` came with migration 0012 (db.plans also runs this on older schemas).
     return [
         Outgoing(r["id"], r["priority"], r["chat_id"], r["text"],
                  json.loads(r["reply_markup"]) if r["reply_markup"] else None, r["purpose"], r["person_id"],
-                 r["report_id"], r["ref"], r["attempts"])
+                 r["report_id"], r["ref"], r["attempts"], r["method"] if "method" in r.keys() else "sendMessage")
         for r in rows
     ]
 

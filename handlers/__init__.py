@@ -12,11 +12,13 @@ from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers import (area_tasks, binding, broadcast, casework, fallback, groups, help, ledger, pages, rating, report,
-                      start, stats, whoami)
+from handlers import (area_tasks, attachments, binding, broadcast, casework, fallback, gatherings, groups, help, ledger,
+                      pages, rating, report, start, stats, tips, whoami)
+from handlers import tasks_arrival, tasks_campaigns, tasks_service
 from handlers.common import Context, answer
 
-PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink", *ledger.COMMANDS)
+PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink", "remind", "reminders",
+                "campaign", "rewards", "apply", *ledger.COMMANDS)
 # Refusals that come from the people and chats, not from a bug: a line in the log, no traceback.
 EXPECTED_REFUSALS = ("not found", "too old", "not modified", "blocked", "kicked", "deactivated", "rights",
                      "initiate conversation", "not a member")
@@ -68,7 +70,8 @@ async def on_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:
-    for module in (start, binding, groups, whoami, report, casework, broadcast, pages, stats, ledger, area_tasks, rating):
+    for module in (start, binding, groups, whoami, report, casework, broadcast, pages, tips, gatherings, attachments,
+                   stats, ledger, area_tasks, rating, tasks_arrival, tasks_service, tasks_campaigns):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())

@@ -34,7 +34,8 @@ LEVEL = {"city": L_("level", "city"), "town": L_("level", "town"), "community": 
 ESCALATION = {"0": L_("escalation", "grid worker"), "1": L_("escalation", "grid leader"),
               "2": L_("escalation", "community"), "3": L_("escalation", "town")}
 
-KIND = {"arrival": L_("kind", "Arrival"), "dispute": L_("kind", "Dispute")}
+KIND = {"arrival": L_("kind", "Arrival"), "dispute": L_("kind", "Dispute"), "health": L_("kind", "Health alert")}
+KIND = {"arrival": L_("kind", "Arrival"), "dispute": L_("kind", "Dispute"), "tip": L_("kind", "Tip"), "gathering": L_("kind", "Gathering application"), "health": L_("kind", "Health check")}
 PRIORITY = {"high": L_("priority", "high"), "normal": L_("priority", "normal")}
 STATUS = {"open": L_("status", "waiting"), "accepted": L_("status", "in hand"),
           "resolved": L_("status", "resolved")}
@@ -44,6 +45,28 @@ ACTION = {
     "transferred": L_("action", "transferred"), "escalated": L_("action", "escalated"),
     "reminded": L_("action", "overdue reminder"), "unreachable": L_("action", "unreachable"),
     "refused": L_("action", "unauthorised press refused"), "unassigned": L_("action", "nobody to assign"),
+    "household_added": L_("action", "household added"), "monitoring_started": L_("action", "home monitoring started"),
+    "monitoring_extended": L_("action", "home monitoring extended"),
+    "monitoring_ended": L_("action", "home monitoring ended"), "checkin_abnormal": L_("action", "abnormal check-in"),
+    "checkin_missed": L_("action", "check-in missed"), "checked": L_("action", "checked by phone/at the door"),
+    "reopened": L_("action", "reopened"), "visit_scheduled": L_("action", "follow-up visit scheduled"),
+    "visit_settled": L_("action", "visit: settled"), "visit_unsettled": L_("action", "visit: not settled"),
+    "satisfied": L_("action", "resident satisfied"), "unsatisfied": L_("action", "resident not satisfied"),
+    "campaign_issue": L_("action", "found door-knocking"),
+    "attached": L_("action", "attachments"),
+    "linked": L_("action", "a tip about the same address linked"),
+    "verified": L_("action", "verified"),
+    "unfounded": L_("action", "found unfounded"),
+    "converted": L_("action", "turned into an arrival report"),
+    "asked": L_("action", "question to the reporter"),
+    "answered": L_("action", "the reporter answered"),
+    "reward_proposed": L_("action", "reward proposed"),
+    "reward_approved": L_("action", "reward approved"),
+    "reward_refused": L_("action", "reward not approved"),
+    "reward_paid": L_("action", "reward paid"),
+    "approved": L_("action", "approved"),
+    "refused_application": L_("action", "refused"),
+    "checked": L_("action", "checked on site"),
 }
 HEADLINE = {
     "assigned": L_("headline", "🆕 A new report for you"),
@@ -55,6 +78,8 @@ HEADLINE = {
     "reassigned": L_("headline", "🔁 A report for you (its holder left the staff list)"),
     "updated": L_("headline", "🔄 Report (updated)"),
     "opened": L_("headline", "📄 Report details"),
+    "reopened": L_("headline", "↩️ A report reopened: please handle it"),
+    "application": L_("headline", "📝 A gathering application for you to decide"),
 }
 
 # The report form: a field's name on cards, its question, and the words for its options.
@@ -67,6 +92,22 @@ FIELD = {
     "companions": L_("field", "Travelling with"), "category": L_("field", "Category"),
     "parties": L_("field", "Parties"), "place": L_("field", "Place"),
     "description": L_("field", "What happened"), "urgency": L_("field", "Urgency"),
+    "temperature": L_("field", "Temperature"), "checkin_day": L_("field", "Check-in day"),
+    "arrival": L_("field", "From report"), "method": L_("field", "Checked by"), "household": L_("field", "Household"),
+    "subject": L_("field", "About"),
+    "where": L_("field", "Where"),
+    "when": L_("field", "When"),
+    "anonymous": L_("field", "Anonymous"),
+    "from_tip": L_("field", "From tip"),
+    "occasion": L_("field", "Occasion"),
+    "date": L_("field", "Date"),
+    "hours": L_("field", "From–to"),
+    "people": L_("field", "Expected people"),
+    "organizer": L_("field", "Organizer"),
+    "organizer_phone": L_("field", "Organizer's phone"),
+    "measures": L_("field", "Measures"),
+    "violation_of": L_("field", "Breaks approval"),
+    "checked_note": L_("field", "Found on site"),
 }
 QUESTION = {
     "kind": L_("question", "What do you want to report?"),
@@ -87,6 +128,10 @@ QUESTION = {
     "place": L_("question", "Where:"),
     "description": L_("question", "What happened (up to 500 characters):"),
     "urgency": L_("question", "How urgent?"),
+    "subject": L_("question", "What is the tip about?"),
+    "where": L_("question", "Where? Type the address (estate, building, door, or street), or share a place with 📎:"),
+    "when": L_("question", "When did you notice it? e.g. this morning, the evening of 8 April"),
+    "anonymous": L_("question", "Stay anonymous? Staff then see neither your name, phone nor account, and can still ask you questions through the bot."),
 }
 BEHALF = {"self": L_("behalf", "For myself"), "other": L_("behalf", "For someone else")}
 TRAVEL = {"car": L_("travel", "Car"), "train": L_("travel", "Train"), "plane": L_("travel", "Plane"),
@@ -101,9 +146,33 @@ CATEGORY = {
     "epidemic": L_("category", "Epidemic-related"), "other": L_("category", "Other"),
 }
 URGENCY = {"normal": L_("urgency", "Normal"), "urgent": L_("urgency", "Urgent")}
+
+# Tips, gatherings and attachments (issue 11).
+GATHERING_QUESTION = {
+    "occasion": L_("gathering_question", "What are you applying for?"),
+    "date": L_("gathering_question", "On which day? YYYY-MM-DD, or today/tomorrow"),
+    "place": L_("gathering_question", "Where (an address, or share a place with 📎):"),
+    "hours": L_("gathering_question", "From when to when? e.g. 11:00-14:00"),
+    "people": L_("gathering_question", "How many people are expected (a number):"),
+    "organizer": L_("gathering_question", "The organizer's name:"),
+    "organizer_phone": L_("gathering_question", "The organizer's mobile number (11-digit mainland number):"),
+    "other": L_("gathering_question", "Your answer:"),
+    "measures": L_("gathering_question", "Measures (limits on numbers, temperature checks, ventilation, separate servings…):"),
+}
+SUBJECT = {"arrival": L_("subject", "An unreported arrival"), "gathering": L_("subject", "A gathering without approval"), "risk": L_("subject", "A risk"), "other": L_("subject", "Something else")}
+ANONYMOUS = {"yes": L_("anonymous", "Anonymous (identity withheld)"), "no": L_("anonymous", "With my name")}
+MEDIA = {"done": L_("media", "Done (skip)")}
+OCCASION = {"wedding": L_("occasion", "Wedding"), "funeral": L_("occasion", "Funeral"), "temple_fair": L_("occasion", "Temple fair"), "market": L_("occasion", "Market day"), "banquet": L_("occasion", "Banquet"), "other": L_("occasion", "Other")}
+KEPT = {"kept": L_("kept", "Kept to the approval"), "not_kept": L_("kept", "Not kept to the approval")}
+CONDITIONS = {"none": L_("conditions", "No conditions")}
+ATTACHED = {"photo": L_("attached", "photo %(n)s"), "video": L_("attached", "video %(n)s"), "voice": L_("attached", "voice note %(n)s"), "audio": L_("attached", "audio %(n)s"), "document": L_("attached", "document %(n)s"), "location": L_("attached", "place %(n)s")}
+REWARD_STATUS = {"proposed": L_("reward_status", "awaiting approval"), "approved": L_("reward_status", "unpaid"), "paid": L_("reward_status", "paid"), "refused": L_("reward_status", "not approved")}
+SENT_KIND = {"photo": L_("sent_kind", "a photo"), "voice": L_("sent_kind", "a voice note"), "video": L_("sent_kind", "a video"), "document": L_("sent_kind", "a document"), "location": L_("sent_kind", "a place"), "venue": L_("sent_kind", "a place"), "other": L_("sent_kind", "something")}
+APPROVER = {"1": L_("approver", "the grid leader"), "2": L_("approver", "the community admin"), "3": L_("approver", "the town admin")}
 # The fields answered with a button: their tables are named after the field.
 OPTIONS = {"kind": KIND, "behalf": BEHALF, "travel": TRAVEL, "health": HEALTH, "test_result": TEST_RESULT,
-           "category": CATEGORY, "urgency": URGENCY}
+           "category": CATEGORY, "urgency": URGENCY, "subject": SUBJECT, "anonymous": ANONYMOUS,
+           "media": MEDIA, "occasion": OCCASION, "kept": KEPT, "conditions": CONDITIONS}
 
 BUTTON = {
     "acc": L_("button", "✅ Accept"), "note": L_("button", "📝 Add note"), "res": L_("button", "🏁 Resolve"),
@@ -114,6 +183,23 @@ BUTTON = {
     "share_contact": L_("button", "📱 Share my phone number"),
     "prev": L_("button", "◀️ Previous"), "next": L_("button", "Next ▶️"),
     "open_report": L_("button", "📄 %(number)s"), "up": L_("button", "⬆️ %(name)s"),
+    "household": L_("button", "🏠 Add household"), "monitor": L_("button", "🩺 Home monitoring"),
+    "ask_again": L_("button", "💬 Ask again"),
+    "ask_applicant": L_("button", "💬 Ask the applicant"),
+    "ask_tipster": L_("button", "💬 Ask the tipster"),
+    "gathering_approve": L_("button", "✅ Approve"),
+    "gathering_checked": L_("button", "📋 Checked on site"),
+    "gathering_refuse": L_("button", "❎ Refuse"),
+    "relay_reply": L_("button", "✍️ Reply"),
+    "reward_no": L_("button", "❎ No reward"),
+    "reward_no_of": L_("button", "❎ No reward %(number)s"),
+    "reward_ok": L_("button", "✅ Approve the reward"),
+    "reward_ok_of": L_("button", "✅ Approve %(number)s"),
+    "reward_paid": L_("button", "💰 Mark paid"),
+    "reward_paid_of": L_("button", "💰 Paid %(claim_code)s"),
+    "tip_to_arrival": L_("button", "➡️ Make it an arrival report"),
+    "tip_unfounded": L_("button", "❎ Unfounded"),
+    "tip_verify": L_("button", "✅ Verified"),
 }
 PIN = {"yes": L_("pin", "📌 Pin"), "no": L_("pin", "Don't pin")}
 TOAST = {"stale": L_("toast", "This button is no longer current; see the latest message."),
@@ -131,6 +217,9 @@ COMMAND = {
     "ledger": L_("command", "Export the report ledger (Excel/CSV)"),
     "export": L_("command", "Export the report ledger (as /ledger)"),
     "assessment": L_("command", "Monthly assessment and commendation"),
+    "apply": L_("command", "Apply for a gathering (wedding, funeral, fair, market, banquet)"),
+    "gatherings": L_("command", "Upcoming approved gatherings"),
+    "rewards": L_("command", "The tip reward ledger"),
 }
 
 # Broadcasts: the notice templates, the fields they ask for, schedules and states.
@@ -218,6 +307,22 @@ CARD_OUTCOME = {"sent": L_("card_outcome", "The report is on its way."),
                 "forbidden": L_("card_outcome", "You may not act on this report."),
                 "not_found": L_("card_outcome", "There is no such report."),
                 "unreachable": L_("card_outcome", "I cannot message you; press Start in our private chat first.")}
+# Service tasks' buttons and options (issue 12).
+CAMPAIGN_BUTTON = {"door": L_("campaign_button", "%(address)s ✅"), "issue": L_("campaign_button", "⚠️"),
+                   "nobody": L_("campaign_button", "🚪"), "nobody_again": L_("campaign_button", "🚪 %(attempts)s")}
+CAMPAIGN_ISSUE = {"health": L_("campaign_issue", "Health"), "dispute": L_("campaign_issue", "Dispute"),
+                  "other": L_("campaign_issue", "Other")}
+CHECKIN_ANSWER = {"normal": L_("checkin_answer", "Normal"), "fever": L_("checkin_answer", "Fever"),
+                  "cough": L_("checkin_answer", "Cough"), "other": L_("checkin_answer", "Other discomfort")}
+CHECK_METHOD = {"phone": L_("check_method", "By phone"), "doorstep": L_("check_method", "At the door"),
+                "normal": L_("check_method", "Normal"), "fever": L_("check_method", "Fever"),
+                "cough": L_("check_method", "Cough"), "other": L_("check_method", "Other discomfort")}
+REMIND_ANSWER = {"done": L_("remind_answer", "✅ Done"), "cannot": L_("remind_answer", "❌ Can't go")}
+REMIND_SOURCE = {"monitoring": L_("remind_source", "People under home monitoring"),
+                 "building": L_("remind_source", "A building's households")}
+SATISFACTION = {"satisfied": L_("satisfaction", "😊 Satisfied"), "unsatisfied": L_("satisfaction", "😞 Not satisfied"),
+                "skipped": L_("satisfaction", "Skip")}
+VISIT_OUTCOME = {"ok": L_("visit_outcome", "✅ Settled"), "no": L_("visit_outcome", "❌ Not settled (reopen)")}
 
 # How a locale writes the punctuation around words: an area, an aside, a detail after a colon, a list,
 # two sentences in a row. Asides and details start with their own space (or none) for that reason.
@@ -234,4 +339,8 @@ TABLES: dict[str, dict[str, Msg]] = {
     "schedule_question": SCHEDULE_QUESTION, "broadcast_status": BROADCAST_STATUS, "run_status": RUN_STATUS,
     "undelivered": UNDELIVERED, "received": RECEIVED, "file_format": FILE_FORMAT, "format": FORMAT,
     "preset": PRESET, "column": COLUMN, "month": MONTH, "score": SCORE, "rated": RATED, "card_outcome": CARD_OUTCOME,
+    "campaign_button": CAMPAIGN_BUTTON, "campaign_issue": CAMPAIGN_ISSUE, "checkin_answer": CHECKIN_ANSWER,
+    "check_method": CHECK_METHOD, "remind_answer": REMIND_ANSWER, "remind_source": REMIND_SOURCE,
+    "satisfaction": SATISFACTION, "visit_outcome": VISIT_OUTCOME,
+    "subject": SUBJECT, "anonymous": ANONYMOUS, "media": MEDIA, "occasion": OCCASION, "kept": KEPT, "conditions": CONDITIONS, "attached": ATTACHED, "reward_status": REWARD_STATUS, "sent_kind": SENT_KIND, "approver": APPROVER, "gathering_question": GATHERING_QUESTION,
 }

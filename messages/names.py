@@ -23,6 +23,17 @@ LABEL_NAMES: dict[str, tuple[str, str]] = {
     "broadcast/notice_name": ("notice", "{notice}"),
     "broadcast/when_name": ("schedule", "{schedule}"),
     "report/option": ("{key}", "{value}"),
+    "tasks/campaign/door": ("campaign_button", "door"),
+    "tasks/campaign/issue": ("campaign_button", "issue"),
+    "tasks/campaign/nobody": ("campaign_button", "nobody"),
+    "tasks/campaign/nobody_again": ("campaign_button", "nobody_again"),
+    "tasks/campaign/issue/option": ("campaign_issue", "{value}"),
+    "tasks/checkin/option": ("checkin_answer", "{value}"),
+    "tasks/checkin/check/option": ("check_method", "{value}"),
+    "tasks/remind/answer": ("remind_answer", "{value}"),
+    "tasks/remind/option": ("remind_source", "{value}"),
+    "tasks/satisfaction/option": ("satisfaction", "{value}"),
+    "tasks/visit/outcome_button": ("visit_outcome", "{value}"),
 }
 
 

@@ -23,6 +23,8 @@ from bot.services.ledger.assessment import Assessment, Scorecard
 from bot.services.ledger.tasks import AreaTasks
 from db.ledger import OpenItem
 from messages import LOCALES, environment, locale_for, render, template_names
+from tests.tasks_samples import TASKS_SAMPLES
+from tests.tips_samples import TIPS_SAMPLES
 
 EVIL = '<b>张三</b> & "李四" <script>'
 AREA = Area(1, "G0101", EVIL, "grid", 2)
@@ -90,6 +92,8 @@ SAMPLES = {
     "last": "2026-04-30", "preset": "month", "tasks": AREA_TASKS, "outcome": "forbidden", "number": "G0101-1",
     "result": "rated", "score": "4", "file": "JH-2026-04.xlsx", "table": EVIL, "month_start": date(2026, 3, 1), "pad": lambda value, columns, right=False: str(value), "a": ASSESSMENT, "cards": [ASSESSMENT.workers[0]], "send": False, "report_kind": "dispute", "what": "travel",
     "month": "2026年3月", "honours": EVIL,
+    **TASKS_SAMPLES,
+    **TIPS_SAMPLES,
 }
 
 

@@ -17,7 +17,7 @@ async def test_the_general_menus_hide_staff_and_admin_commands(bot, driver):
     shown = await menus(driver)
 
     for locale in ("", "en"):
-        assert shown[f"all_private_chats:{locale}"] == {"report", "my", "whoami", "cancel", "help"}
+        assert shown[f"all_private_chats:{locale}"] == {"report", "apply", "my", "whoami", "cancel", "help"}
         assert shown[f"all_group_chats:{locale}"] == {"report", "help"}
         assert shown[f"all_chat_administrators:{locale}"] == {"report", "bind", "unbind", "help"}
 
@@ -28,7 +28,8 @@ async def test_a_worker_who_links_gets_the_menu_of_their_roles(bot, driver, cloc
     async def worker_menu():
         return (await menus(driver)).get(f"chat:{worker.id}:")
 
-    assert await eventually(worker_menu) == {"report", "my", "tasks", "duty", "stats", "ledger", "whoami", "cancel",
+    assert await eventually(worker_menu) == {"report", "apply", "my", "tasks", "gatherings", "duty", "stats", "ledger",
+                                             "whoami", "cancel",
                                              "help"}
 
 
@@ -39,8 +40,8 @@ async def test_a_linked_leader_gets_their_menu_on_start_and_a_resident_none(bot,
     async def leader_menu():
         return (await menus(driver)).get(f"chat:{LEADER_G0101}:")
 
-    assert await eventually(leader_menu) == {"report", "my", "tasks", "broadcast", "broadcasts", "stats", "ledger",
-                                             "assessment", "whoami", "cancel", "help"}
+    assert await eventually(leader_menu) == {"report", "apply", "my", "tasks", "gatherings", "broadcast", "broadcasts",
+                                             "rewards", "stats", "ledger", "assessment", "whoami", "cancel", "help"}
     await resident.says(resident.private, "/help")
     await driver.expect(resident.private)
     assert f"chat:{resident.id}:" not in await menus(driver)

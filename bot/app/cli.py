@@ -15,7 +15,7 @@ from typing import Any, Sequence
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.clock import SystemClock, stamp
-from bot.app import cli_broadcast, production
+from bot.app import cli_broadcast, field_cli, production, tasks_cli
 from bot.app.cli_common import UserError, open_db
 from bot.app.logs import LEVELS, add_secrets, setup_logging
 from bot.core.config import ConfigError, Settings, load_settings
@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--base-url", help="Bot API server, e.g. https://api.telegram.org or a sandbox URL")
     production.add_run_arguments(run)
     production.add_commands(sub, common)
+    tasks_cli.add_commands(sub, common)
+    field_cli.add_commands(sub, common)
 
     sub.add_parser("migrate", parents=[common], help="apply database migrations")
 
@@ -276,7 +278,7 @@ def _messages(args: argparse.Namespace, settings: Settings) -> int:
 
 COMMANDS = {"run": _run, "migrate": _migrate, "import": _import, "invites": _invites, "unlink": _unlink,
             "sandbox": _sandbox, "demo": _demo, "messages": _messages, **cli_broadcast.COMMANDS,
-            **production.COMMANDS}
+            **production.COMMANDS, **tasks_cli.COMMANDS, **field_cli.COMMANDS}
 
 
 if __name__ == "__main__":

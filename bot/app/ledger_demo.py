@@ -32,6 +32,6 @@ async def finish(db: Database, settings: Settings, now: datetime, folder: Path,
     book: Any = openpyxl.load_workbook(path)
     rows = sum(sheet.max_row - 1 for sheet in book.worksheets)
     book.close()
-    check(rows == result.rows == 2, "the exported ledger does not hold the demo's two reports")
+    check(rows == result.rows >= 2, "the exported ledger does not hold the demo's reports")      # its own and the later scenes
     table = render("cli/stats", settings.locale, fig=await db.read(figures, town, period, now), pad=pad)
     step("ledger", file=path.name, sheets=result.sheets, table=table)

@@ -17,6 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 OFFICIAL_BASE_URL = "https://api.telegram.org/bot"
 LOCALES = ("zh_CN", "en")
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4")
+# Settings that are TOML tables of whole numbers of days, and the keys each may have.
+TABLES = {"monitor_days_by_priority": ("normal", "high"),
+          "visit_days_by_kind": ("arrival", "dispute", "tip", "gathering", "health")}
+ZERO_ALLOWED = ("campaign_revisits",)
+HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 class ConfigError(GridbotError):
@@ -68,6 +73,25 @@ class Settings:
     digest_cron: str = "0 8 * * mon"
     assessment_formula: str = ("40 * accept_on_time + 40 * resolve_on_time + 20 * satisfaction"
                                " - 2 * overdue - 5 * escalated_away")
+    # Service tasks (README "Service tasks"): tables are TOML tables, e.g. monitor_days_by_priority = {high = 7}.
+    monitor_days_by_priority: tuple[tuple[str, int], ...] = ()   # monitoring started when an arrival is accepted
+    checkin_time: str = "09:00"             # local time of the daily check-in
+    checkin_grace_minutes: float = 120.0    # unanswered this long: the worker checks by phone or at the door
+    reminder_grace_minutes: float = 120.0   # a test reminder unanswered this long reaches the worker
+    campaign_list_time: str = "08:00"       # local time of each day's door-knocking lists
+    campaign_revisits: int = 2              # nobody home: back on the next day's list this many times (0: never)
+    visit_days_by_kind: tuple[tuple[str, int], ...] = ()         # follow-up visit after resolving, e.g. {dispute = 7}
+    # Tips, gatherings and attachments (README "Tips, gatherings, photos and places").
+    tips_per_day: int = 3                   # tips one person may send a day
+    tip_reward_by_type: tuple[tuple[str, int], ...] = (("arrival", 200), ("gathering", 100), ("risk", 100),
+                                                       ("other", 50))   # yuan per verified tip; TOML: a table
+    gathering_grid_max: int = 50            # up to this many people the grid leader approves
+    gathering_community_max: int = 200      # up to this many the community admin; above, the town admin
+    gathering_decide_hours: float = 24.0    # an application undecided this long is escalated
+    gathering_remind_hour: int = 8          # local hour of the reminders the day before and on the day
+    attachments_max: int = 10               # photos, files and places one report may carry
+    map_url: str = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    grid_match_km: float = 5.0              # a shared location picks the nearest grid centre within this
 
     @property
     def tz(self) -> ZoneInfo:
@@ -78,6 +102,16 @@ class Settings:
 
     def resolve_window(self, priority: str) -> timedelta:
         return timedelta(hours=self.resolve_hours_high if priority == "high" else self.resolve_hours_normal)
+
+    def monitor_days(self, priority: str) -> int:
+        return dict(self.monitor_days_by_priority).get(priority, 0)
+
+    def visit_days(self, kind: str) -> int:
+        return dict(self.visit_days_by_kind).get(kind, 0)
+
+    def tip_reward(self, subject: str) -> int:
+        """The reward for a verified tip about `subject` (0: none)."""
+        return dict(self.tip_reward_by_type).get(subject, 0)
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the non-empty values applied and validated."""
@@ -114,10 +148,30 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("config_bad_value", name="database", value=settings.database)
     for field in fields(settings):                       # every number a setting holds must be positive
         value = getattr(settings, field.name)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0 and not (
+                value == 0 and field.name in ZERO_ALLOWED):
             raise ConfigError("config_bad_value", name=field.name, value=value)
+    for name, keys in TABLES.items():
+        table = getattr(settings, name)
+        if not all(k in keys and isinstance(v, int) and 0 <= v <= 366 for k, v in table):
+            raise ConfigError("config_bad_value", name=name, value=dict(table))
+    for name in ("checkin_time", "campaign_list_time"):
+        if not HH_MM.fullmatch(getattr(settings, name)):
+            raise ConfigError("config_bad_value", name=name, value=getattr(settings, name))
     validate_production(settings)
+    validate_tips(settings)
     return replace(settings, base_url=normalize_base_url(settings.base_url))
+
+
+def validate_tips(settings: Settings) -> None:
+    if settings.gathering_community_max < settings.gathering_grid_max:
+        raise ConfigError("config_bad_value", name="gathering_community_max", value=settings.gathering_community_max)
+    if not 0 < settings.gathering_remind_hour < 24:
+        raise ConfigError("config_bad_value", name="gathering_remind_hour", value=settings.gathering_remind_hour)
+    if any(amount < 0 for _, amount in settings.tip_reward_by_type):
+        raise ConfigError("config_bad_value", name="tip_reward_by_type", value=settings.tip_reward_by_type)
+    if "{lat}" not in settings.map_url or "{lon}" not in settings.map_url:
+        raise ConfigError("config_bad_value", name="map_url", value=settings.map_url)
 
 
 def split_host_port(value: str) -> tuple[str, int]:
@@ -157,7 +211,14 @@ def validate_production(settings: Settings) -> None:
 
 def _coerce(key: str, value: Any, default: Any) -> Any:
     """Check a TOML value against the type of the setting's default."""
-    if isinstance(default, tuple):
+    if key in TABLES:
+        if isinstance(value, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+            return tuple(sorted(value.items()))
+    elif isinstance(default, tuple) and default and isinstance(default[0], tuple):
+        # A table of names to whole numbers (tip_reward_by_type), kept as pairs so that Settings stays hashable.
+        if isinstance(value, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+            return tuple((str(k), int(v)) for k, v in value.items())
+    elif isinstance(default, tuple):
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
     elif isinstance(default, float):

@@ -18,6 +18,7 @@ from telegram.ext import ExtBot
 
 from bot.core.config import Settings
 from bot.core.telegram_html import split_html
+from bot.delivery.media import send_media
 from bot.delivery.limiter import PATIENT, PERMANENT, GridRateLimiter, Patience, backoff
 from bot.delivery.ratelimit import ChatLimits
 from bot.delivery.settle import FailureHook, Settler, SenderStats
@@ -215,6 +216,8 @@ class OutboxSender:
 
     async def _send(self, message: Outgoing, patience: Patience) -> tuple[int, str | None]:
         """Send (in parts if long); (id of the last part, a note if pinning failed)."""
+        if message.method != "sendMessage":
+            return await send_media(self.bot, message, patience), None
         parts = split_html(message.text)
         markup = InlineKeyboardMarkup.de_json(message.reply_markup, self.bot) if message.reply_markup else None
         message_id, note = 0, None

@@ -11,7 +11,7 @@ from datetime import datetime
 from collections.abc import Set
 from typing import Any
 
-from bot.services import notify, refusals
+from bot.services import media, notify, refusals
 from bot.services.ledger import satisfaction
 from bot.core.clock import stamp
 from bot.core.config import Settings
@@ -60,7 +60,7 @@ def submit(conn: sqlite3.Connection, settings: Settings, user_id: int, form: dic
     if grid is None:
         raise Vanished("unknown_grid", code=form["grid"])
     answers = dict(form["answers"])
-    kind, behalf = answers.pop("kind"), answers.pop("behalf")
+    kind, behalf = answers.pop("kind"), answers.pop("behalf", "self")
     level_priority = priority_of(kind, answers, settings.risk_areas)
     ts = stamp(now)
     number = reports_db.next_number(conn, grid.id, grid.code, notify.local_day(now, settings))
@@ -70,6 +70,7 @@ def submit(conn: sqlite3.Connection, settings: Settings, user_id: int, form: dic
         accept_due_at=stamp(now + settings.accept_window(level_priority)),
         resolve_due_at=stamp(now + settings.accept_window(level_priority) + settings.resolve_window(level_priority)))
     reports_db.add_event(conn, report_id, ts, user_id, "created", priority=level_priority)
+    media.record(conn, report_id, answers, ts)
     report = load(conn, report_id)
     notify.to_reporter(conn, settings, report, "report/submitted", ts)
     assign(conn, settings, report, ts)
@@ -162,6 +163,9 @@ def accept(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id
     timers_db.arm(conn, "resolve", report.id, resolve_due)
     report = load(conn, report.id)
     notify.to_reporter(conn, settings, report, "report/status_accepted", ts)
+    from bot.services.monitoring import on_accepted          # the rules: an arrival may start home monitoring
+
+    on_accepted(conn, settings, report, person.id, now)
     return Outcome("accepted", report)
 
 
@@ -185,7 +189,11 @@ def resolve(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     reports_db.add_event(conn, report.id, ts, user_id, "resolved", outcome=result)
     timers_db.cancel(conn, report.id)
     report = load(conn, report.id)
-    notify.to_reporter(conn, settings, report, "report/status_resolved", ts)
+    from bot.services.visits import after_resolve          # a follow-up visit, and the resident's satisfaction
+
+    asking = after_resolve(conn, settings, report, user_id, now)
+    notify.to_reporter(conn, settings, report, "report/status_resolved", ts, reply_markup=asking,
+                       satisfaction=asking is not None)
     if report is not None:
         satisfaction.ask(conn, settings, report, ts)
     return Outcome("resolved", report)
@@ -253,6 +261,10 @@ def escalate(conn: sqlite3.Connection, settings: Settings, report_id: int, user_
 
 def fire_timer(conn: sqlite3.Connection, settings: Settings, timer: timers_db.Timer, now: datetime) -> str:
     """A due time passed: remind the assignee first, then escalate one level at each further window."""
+    if timer.kind not in ("accept", "resolve"):           # a service task's (check-ins, campaigns, visits…)
+        from bot.services.task_timers import fire
+
+        return fire(conn, settings, timer, now)
     if not timers_db.claim(conn, timer.id):
         return "stale"
     report = reports_db.get(conn, timer.report_id) if timer.report_id is not None else None

@@ -25,13 +25,13 @@ PUBLISHERS = frozenset({"grid_leader", *ADMIN_ROLES})
 def private_commands(roles: Iterable[str]) -> tuple[str, ...]:
     """The private-chat commands for someone holding `roles` (none: a resident), in menu order."""
     held = set(roles)
-    names = ["report", "my"]
+    names = ["report", "apply", "my"]
     if held:
-        names.append("tasks")
+        names += ["tasks", "gatherings"]
     if "grid_worker" in held:
         names.append("duty")
     if held & PUBLISHERS:
-        names += ["broadcast", "broadcasts"]
+        names += ["broadcast", "broadcasts", "rewards"]
     names += [view for view in ("stats", "ledger", "assessment") if held & ALLOWED[view]]
     return (*names, "whoami", "cancel", "help")
 

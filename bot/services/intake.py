@@ -14,6 +14,7 @@ from bot.services.views import Screen, notice
 from bot.services.areas import echo, find_area
 
 typed = engine.typed
+attached = engine.attached
 pressed = engine.pressed
 contact_shared = engine.contact_shared
 current_view = engine.waiting_screen

@@ -8,6 +8,8 @@ from typing import Any
 
 from bot.core.clock import parse_stamp
 from bot.core.config import Settings
+from bot.services import media
+from bot.services.flows.attachments import counts
 from bot.services.flows.kinds import REPORT_KINDS
 from db import accounts as accounts_db
 from db import areas as areas_db
@@ -21,6 +23,7 @@ from db.reports import Report
 from messages import locale_for, render
 
 ACTIONS = ("acc", "note", "res", "xfer", "esc")
+WITH_ATTACHMENTS = ("assign", "escalate")        # a card that reaches someone new brings the photos and place
 
 
 def local_time(moment: str | None, settings: Settings) -> str:
@@ -28,8 +31,11 @@ def local_time(moment: str | None, settings: Settings) -> str:
 
 
 def detail_rows(report: Report) -> list[tuple[str, Any]]:
-    """The answers in the form's order, for display."""
-    order = [step.key for step in REPORT_KINDS[report.kind].steps]
+    """The answers in the form's order (and what the kind shows besides), for display."""
+    kind = REPORT_KINDS.get(report.kind)
+    if kind is None:                                # a report no form files (a health alert): as it was stored
+        return list(report.details.items())
+    order = [step.key for step in kind.steps if step.into == "answers"] + list(kind.shown)
     return [(key, report.details[key]) for key in order if key in report.details]
 
 
@@ -38,10 +44,15 @@ def detail_rows(report: Report) -> list[tuple[str, Any]]:
 CONTACT_KEYS = ("reporter_phone", "contact_phone", "contact")
 
 
+def anonymous(report: Report) -> bool:
+    """The reporter chose not to be named (a tip's "yes"; True where a form stores a flag)."""
+    return report.details.get("anonymous") in (True, "yes")
+
+
 def reporter_of(conn: sqlite3.Connection, report: Report) -> dict[str, Any]:
     """Who filed the report, for staff: their roster name and phone when they are staff, else their Telegram
     name and the contact they gave; `anonymous` when the form let them stay unnamed."""
-    if report.details.get("anonymous"):
+    if anonymous(report):
         return {"anonymous": True, "name": "", "username": "", "phone": ""}
     staff = people_db.by_telegram_id(conn, report.reporter_user)
     seen = accounts_db.telegram_user(conn, report.reporter_user)
@@ -58,9 +69,11 @@ def report_view(conn: sqlite3.Connection, report: Report, settings: Settings) ->
     grid = areas_db.by_id(conn, report.grid_id)
     names = {}
     history = []
+    hidden = anonymous(report)
     for event in reports_db.events(conn, report.id):
         actor = ""
-        if event.actor_user is not None:
+        # An anonymous reporter stays unnamed in the history too, also when they happen to be staff.
+        if event.actor_user is not None and not (hidden and event.actor_user == report.reporter_user):
             if event.actor_user not in names:
                 person = people_db.by_telegram_id(conn, event.actor_user)
                 names[event.actor_user] = person.name if person else ""
@@ -70,11 +83,17 @@ def report_view(conn: sqlite3.Connection, report: Report, settings: Settings) ->
     assignee = people_db.by_id(conn, report.assignee_id) if report.assignee_id else None
     return {"report": report, "grid": grid, "rows": detail_rows(report), "history": history,
             "reporter": reporter_of(conn, report), "assignee": assignee.name if assignee else "",
+            "place": media.place_of(settings, report.details),
+            "attached": counts(report.details.get("media") or [], report.details.get("location")),
             "accept_due": local_time(report.accept_due_at, settings),
             "resolve_due": local_time(report.resolve_due_at, settings)}
 
 
 def staff_buttons(report: Report, locale: str) -> dict[str, Any] | None:
+    kind = REPORT_KINDS.get(report.kind)
+    if kind is not None and kind.buttons is not None and (own := kind.buttons(report)) is not None:
+        return {"inline_keyboard": [[{"text": render(f"buttons/{name}", locale), "callback_data": data}
+                                     for data, name in row] for row in own]} if own else None
     if report.status == "resolved":
         return None
 
@@ -83,6 +102,9 @@ def staff_buttons(report: Report, locale: str) -> dict[str, Any] | None:
 
     rows = [[button("acc")]] if report.status == "open" else []
     rows += [[button("note"), button("res")], [button("xfer"), button("esc")]]
+    if report.kind == "arrival":                    # the service tasks that follow an arrival (handlers/tasks_*)
+        rows.append([{"text": render("buttons/monitor", locale), "callback_data": f"mo|{report.id}|panel"},
+                     {"text": render("buttons/household", locale), "callback_data": f"ha|{report.id}"}])
     return {"inline_keyboard": rows}
 
 
@@ -102,8 +124,11 @@ def card_to_staff(conn: sqlite3.Connection, settings: Settings, report: Report, 
     text, buttons = card(conn, settings, report, staff.locale, headline, **extra)
     audit.record(conn, now, None, "report_disclosed", f"report:{report.id}", to_person=staff.person_id,
                  why=purpose)
-    return outbox.add(conn, now, chat_id=staff.telegram_user_id, text=text, purpose=purpose, priority=priority,
-                      reply_markup=buttons, person_id=staff.person_id, report_id=report.id)
+    card_id = outbox.add(conn, now, chat_id=staff.telegram_user_id, text=text, purpose=purpose, priority=priority,
+                         reply_markup=buttons, person_id=staff.person_id, report_id=report.id)
+    if purpose in WITH_ATTACHMENTS:
+        media.to_staff(conn, settings, report, staff, priority, now)
+    return card_id
 
 
 def to_user(conn: sqlite3.Connection, settings: Settings, user_id: int, template: str, purpose: str, now: str,

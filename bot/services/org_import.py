@@ -18,9 +18,10 @@ from bot.services.org import LEVEL_ALIASES, LEVELS, ROLE_ALIASES, ROLE_LEVEL, pa
 from db import areas as areas_db
 from db.kinds import AreaLevel, Role
 from bot.services.spreadsheet import SheetError, read_table
-from db import audit, invites as invites_db, people as people_db
+from db import audit, invites as invites_db, people as people_db, places
 
 AREA_COLUMNS = ("code", "name", "level", "parent_code")
+AREA_OPTIONAL = ("lat", "lon")              # a grid's centre point: a place shared in /report picks the nearest
 STAFF_COLUMNS = ("area_code", "role", "name", "phone", "telegram_user_id")
 # Header spellings accepted besides our own names (compared ignoring case, spaces, `_` and full width).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -32,6 +33,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "role": ("职务", "角色", "岗位"),
     "phone": ("电话", "手机", "手机号", "手机号码", "联系电话", "mobile"),
     "telegram_user_id": ("Telegram ID", "TelegramID", "TG ID", "telegram"),
+    "lat": ("纬度", "latitude"),
+    "lon": ("经度", "longitude", "lng"),
 }
 CODE_COLUMNS = ("code", "parent_code", "area_code")
 FOLDED_COLUMNS = ("level", "role", "telegram_user_id")       # names keep their own punctuation
@@ -57,6 +60,7 @@ class AreaRow:
     name: str
     level: AreaLevel
     parent_code: str | None
+    centre: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,13 @@ def normalize_phone(raw: str) -> str:
     return phone
 
 
-def read_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+def read_rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+              ) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     """Rows as (line number, {column: stripped value}) from a CSV (UTF-8, GBK/GB18030, UTF-16) or an .xlsx
     file, headers in English or Chinese; full-width letters and digits are folded in codes, levels, roles and
     ids, and codes are upper-cased."""
     try:
-        raw = read_table(path, {c: HEADER_ALIASES.get(c, ()) for c in columns}, columns)
+        raw = read_table(path, {c: HEADER_ALIASES.get(c, ()) for c in (*columns, *optional)}, columns)
     except SheetError as exc:
         return [], [RowError(path.name, exc.line, exc.key, dict(exc.context))]
     rows = []
@@ -138,7 +143,12 @@ def validate_areas(file: str, raw: list[tuple[int, dict[str, str]]], existing: d
         if code in existing and existing[code] != level:
             errors.append(RowError(file, line, "level_changed", {"code": code, "old": existing[code], "new": level}))
             continue
-        parsed.append(AreaRow(line, code, name, level, parent))
+        try:
+            centre = _centre(row.get("lat", ""), row.get("lon", ""))
+        except ValueError:
+            errors.append(RowError(file, line, "bad_centre", {"lat": row.get("lat", ""), "lon": row.get("lon", "")}))
+            continue
+        parsed.append(AreaRow(line, code, name, level, parent, centre))
     levels = dict(existing) | {a.code: a.level for a in parsed}
     good = []
     for area in parsed:
@@ -157,6 +167,16 @@ def validate_areas(file: str, raw: list[tuple[int, dict[str, str]]], existing: d
         else:
             good.append(area)
     return good, errors
+
+
+def _centre(lat: str, lon: str) -> tuple[float, float] | None:
+    """Both empty: None; two numbers within range: the point; raises ValueError for anything else."""
+    if not lat.strip() and not lon.strip():
+        return None
+    point = float(unicodedata.normalize("NFKC", lat)), float(unicodedata.normalize("NFKC", lon))
+    if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+        raise ValueError(point)
+    return point
 
 
 def validate_staff(
@@ -232,7 +252,7 @@ def import_org(
     area_rows: list[AreaRow] = []
     existing = areas_db.levels_by_code(conn)
     if areas_path is not None:
-        raw, errs = read_rows(areas_path, AREA_COLUMNS)
+        raw, errs = read_rows(areas_path, AREA_COLUMNS, AREA_OPTIONAL)
         area_rows, more = validate_areas(areas_path.name, raw, existing)
         errors += errs + more
     staff_rows: list[StaffRow] = []
@@ -248,6 +268,8 @@ def import_org(
     result = ImportResult()
     for area in sorted(area_rows, key=lambda a: LEVELS.index(a.level)):
         result.areas[areas_db.upsert(conn, area.code, name=area.name, level=area.level, parent_code=area.parent_code, now=stamp)] += 1
+        if area.centre is not None:
+            places.set_centre(conn, area.code, *area.centre)
     if staff_path is not None:
         wanted: set[tuple[int, int, Role]] = set()
         person_ids: dict[str, int] = {}

@@ -44,12 +44,14 @@ class Runtime:
         the number of report timers fired."""
         from bot.services.broadcasting import finish_runs, fire_due
         from bot.services.casework import fire_timer
+        from bot.services.gathering_checks import fire_due as remind_gatherings
 
         now = self.clock.now()
         fired = 0
         for timer in await self.db.read(timers_db.due, stamp(now)):
             outcome = await self.change(fire_timer, self.settings, timer, now)
             fired += outcome != "stale"
+        await self.change(remind_gatherings, self.settings, now)
         await self.change(fire_due, self.settings, now)
         await self.change(finish_runs, self.settings, now)
         return fired

@@ -13,6 +13,8 @@ from bot.core.clock import parse_stamp, stamp
 from bot.core.config import Settings
 from bot.services.binding import canonical_phone
 from bot.services.flows import choosing, registry
+from bot.services.flows import attachments, registry
+from bot.services.flows.attachments import Attachment
 from bot.services.flows.model import ConversationState, Env, Flow, Invalid, Prompt, Refused, Step
 from bot.services.flows.sequence import CONFIRM, answer, back, can_back, current, position
 from bot.services.views import STALE, Button, Message, Screen, notice
@@ -197,6 +199,38 @@ def _typed(flow: Flow, step: Step, text: str, env: Env) -> ConversationState:
     if step.check is not None:
         step.check(env, value)
     return answer(flow, env.state, step, value, env.settings)
+
+
+def attached(conn: sqlite3.Connection, settings: Settings, user_id: int, item: Attachment, now: datetime
+             ) -> Screen | None:
+    """A photo, video, voice note, document or place sent in private: kept with the form when the step waiting
+    takes it, or at the confirmation (answering the step when it does: a caption, a shared place); None when
+    nothing waits for one, for the caller to answer as for any other message."""
+    found = load(conn, settings, user_id, now)
+    if not isinstance(found, ConversationState):
+        return None
+    flow = registry.get(found.flow)
+    if flow is None or not flow.attachments:
+        return None
+    step = current(flow, found, settings)
+    if (step is None and flow.confirm is None) or (step is not None and item.kind not in step.field.takes):
+        return None
+    env = Env(conn, settings, user_id, now, found)
+    try:
+        kept = env.at(attachments.add(found, item, settings.attachments_max))
+        state, value = step.field.attach(step, item, kept) if step is not None else (kept.state, None)
+        if step is not None and value is not None and step.check is not None:
+            step.check(env.at(state), value)
+    except Invalid as exc:
+        return show(flow, env, error=flow.error(exc))
+    except Refused as exc:
+        return _refused(env, exc)
+    if step is not None and value is not None:
+        return _advance(flow, env, answer(flow, state, step, value, settings))
+    save(conn, user_id, state, now)
+    files, place = attachments.held(state.context)
+    return show(flow, env.at(state), error=Message(flow.template("attached"),
+                                                   {"counts": attachments.counts(files, place)}))
 
 
 def _pressed_input(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime,

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
-from typing import Any, Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Sequence
 
-from bot.services.flows.model import Env, FieldType, Invalid, Option, Step
+from bot.services.flows.model import ConversationState, Env, FieldType, Invalid, Option, Step
 from bot.services.org_import import normalize_phone
 from bot.services.spoken import read_date
+
+if TYPE_CHECKING:
+    from bot.services.flows.attachments import Attachment
+
+# What a free-text step takes besides text (attachments.KINDS, repeated: that module builds on this one).
+ATTACHABLE = frozenset({"photo", "video", "voice", "audio", "document", "location", "venue"})
 
 MAX_NAME = 50
 TELEGRAM = "telegram"                   # the button value of "my Telegram name"
@@ -90,11 +96,23 @@ class Choice(FieldType):
 
 
 class Text(FieldType):
+    """Typed text. A photo, file or place sent instead joins the form; a file's caption answers the step when
+    it would as typed text."""
+
     name = "text"
     single_line = False
+    takes = ATTACHABLE
 
     def parse(self, step: Step, raw: str, env: Env) -> Any:
         return parse_text(raw, max_len=step.max_len, single_line=self.single_line)
+
+    def attach(self, step: Step, item: Attachment, env: Env) -> tuple[ConversationState, Any]:
+        if not item.caption:
+            return env.state, None
+        try:
+            return env.state, self.parse(step, item.caption, env)
+        except Invalid:
+            return env.state, None
 
 
 class Line(Text):

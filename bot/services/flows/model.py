@@ -5,11 +5,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Literal, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence, Union
 
 from bot.core.config import Settings
 from bot.core.errors import GridbotError
 from bot.services.views import Message
+
+if TYPE_CHECKING:
+    from bot.services.flows.attachments import Attachment
 
 Values = Mapping[str, Any]
 MAX_TEXT = 500
@@ -110,6 +113,7 @@ class FieldType:
     name = "field"
     pressable = False
     actions: tuple[str, ...] = ()      # other button words this type takes on its step (the community of a grid)
+    takes: frozenset[str] = frozenset()    # attachments its step takes (photo, location…), in a flow that keeps them
 
     def parse(self, step: Step, raw: str, env: Env) -> Any:
         raise Invalid("use_buttons")
@@ -133,6 +137,10 @@ class FieldType:
     def offers_contact(self, step: Step, env: Env) -> bool:
         """Whether Telegram's share-contact button is offered: its contact is then answered with `parse`."""
         return False
+    def attach(self, step: Step, item: Attachment, env: Env) -> tuple[ConversationState, Any]:
+        """An attachment sent at this step (one it `takes`), already kept with the form: the state to go on
+        from, and the answer it gives to the step (None: it answers nothing, the step is asked again)."""
+        return env.state, None
 
     def position(self, step: Step, state: ConversationState) -> str:
         """What a back button on this step's screen names (so that a second tap on it is stale)."""
@@ -202,6 +210,7 @@ class Flow:
     navigation: bool = True                  # back and cancel buttons (an aside is cancelled with /cancel)
     aside: bool = False                      # a short interruption (a note) that keeps the conversation under it
     templates: Mapping[str, str] = field(default_factory=dict)
+    attachments: bool = False                # photos, files and places sent at its steps are kept with the form
 
     def template(self, name: str) -> str:
         return self.templates.get(name, f"{self.texts}/{name}")

@@ -1,15 +1,20 @@
-"""Field types answered with a place: an area by code (pressed or typed), and a grid chosen community first."""
+"""Field types answered with a place: an area by code (pressed or typed), and a grid chosen community first (or
+suggested from a shared location, the nearest grid centre)."""
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.services.areas import echo, find_area, first_grid_code
 from bot.services.flows.fields import field_type, normalize_code
 from bot.services.flows.model import ConversationState, Env, FieldType, Invalid, Option, Prompt, Step
 from db import areas as areas_db
+from db import places
 from db.areas import Area
+
+if TYPE_CHECKING:
+    from bot.services.flows.attachments import Attachment
 
 
 class AreaCode(FieldType):
@@ -33,14 +38,26 @@ class AreaCode(FieldType):
 
 class GridPicker(FieldType):
     """A grid: a community's button, then one of its grids' (`<prefix>|com|<code>`, `<prefix>|grid|<code>`),
-    or a grid code typed at either list. The community chosen is kept in the context as `community`."""
+    or a grid code typed at either list. The community chosen is kept in the context as `community`. A location
+    shared instead suggests the grid whose centre is nearest (within `grid_match_km`), kept as `suggested`, to
+    confirm with its button (Back: the lists)."""
 
     name = "grid"
     pressable = True
     actions = ("com",)
+    takes = frozenset({"location", "venue"})
 
-    def __init__(self, ask_community: str, ask_grid: str) -> None:
-        self.ask_community, self.ask_grid = ask_community, ask_grid
+    def __init__(self, ask_community: str, ask_grid: str, ask_suggested: str = "report/ask_suggested_grid") -> None:
+        self.ask_community, self.ask_grid, self.ask_suggested = ask_community, ask_grid, ask_suggested
+
+    def attach(self, step: Step, item: Attachment, env: Env) -> tuple[ConversationState, Any]:
+        from bot.services.flows.attachments import distance_km
+
+        near = sorted((distance_km(item.latitude, item.longitude, c.lat, c.lon), c.code)
+                      for c in places.grid_centres(env.conn))
+        if not near or near[0][0] > env.settings.grid_match_km:
+            raise Invalid("no_grid_near", km=env.settings.grid_match_km)
+        return env.state.with_context(suggested=near[0][1], suggested_km=round(near[0][0], 1)), None
 
     def parse(self, step: Step, raw: str, env: Env) -> Any:
         code = normalize_code(raw)
@@ -64,6 +81,11 @@ class GridPicker(FieldType):
         return env.state.with_context(community=community.code)
 
     def prompt(self, step: Step, env: Env) -> Prompt | None:
+        suggested = env.state.context.get("suggested")
+        grid = areas_db.by_code(env.conn, suggested) if isinstance(suggested, str) else None
+        if grid is not None:
+            return Prompt(self.ask_suggested, {"suggested": grid, "km": env.state.context.get("suggested_km")},
+                          [Option(grid.code, grid.name)], step.key)
         chosen = env.state.context.get("community")
         community = areas_db.by_code(env.conn, chosen) if isinstance(chosen, str) else None
         if community is None:
@@ -73,13 +95,17 @@ class GridPicker(FieldType):
         return Prompt(self.ask_grid, {"community": community}, options, step.key)
 
     def position(self, step: Step, state: ConversationState) -> str:
+        if state.context.get("suggested"):
+            return "suggested"
         return step.key if state.context.get("community") else "community"
 
     def back(self, step: Step, state: ConversationState) -> ConversationState | None:
-        if not state.context.get("community"):
+        """A suggestion goes back to the lists; a community chosen, to the communities."""
+        undone = ("suggested", "suggested_km") if state.context.get("suggested") else ("community",)
+        if not state.context.get(undone[0]):
             return None
         return ConversationState(state.flow, state.answers, state.trail,
-                                 {k: v for k, v in state.context.items() if k != "community"}, state.resume)
+                                 {k: v for k, v in state.context.items() if k not in undone}, state.resume)
 
 
 AREA = field_type(AreaCode())

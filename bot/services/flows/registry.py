@@ -33,9 +33,9 @@ def prefixes() -> list[str]:
 
 
 def _builtins() -> None:
-    from bot.services.flows import broadcast, report, worker
+    from bot.services.flows import asides, broadcast, report, worker
 
-    for flow in (report.FLOW, broadcast.FLOW, *worker.FLOWS):
+    for flow in (report.FLOW, broadcast.FLOW, *worker.FLOWS, *asides.FLOWS):
         register(flow)
 
 

@@ -28,4 +28,4 @@ ARRIVAL = register(ReportKind("arrival", (
     Step("test_result", CHOICE, ("negative", "positive", "none")),
     Step("test_date", DATE, when=lambda a: a.get("test_result") != "none", past_only=True),
     Step("companions", TEXT),
-), priority))
+), priority, shown=("description", "from_tip")))          # an arrival made from a tip (bot.services.tips)

@@ -1,0 +1,64 @@
+"""Gatherings: an application's card buttons and the check on site (`g|`), /apply in private, and /gatherings —
+upcoming approved gatherings for staff in private, or for the grid in its group (never a phone number there)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.services import gatherings
+from bot.services.accounts import remembering
+from bot.services.groups import grid_of_chat
+from bot.services.views import STALE
+from handlers.common import Context, answer, is_private, once, runtime
+from handlers.conversation import show
+from handlers.presses import answer_press, parse_press
+
+
+async def gathering_button(update: Update, context: Context) -> None:
+    rt, query, user = runtime(context), update.callback_query, update.effective_user
+    pressed = parse_press(query.data if query else None)
+    if user is None or pressed is None:
+        await answer_press(update, context, STALE)
+        return
+    screen = await once(update, context, gatherings.pressed, rt.settings, user.id, *pressed, rt.now())
+    await answer_press(update, context, screen)
+
+
+async def apply_command(update: Update, context: Context) -> None:
+    rt, user = runtime(context), update.effective_user
+    if user is None:
+        return
+    seen = (user.id, user.first_name, user.username, user.language_code, rt.stamp(), False)
+    screen = await once(update, context, remembering, seen, gatherings.begin_application, rt.settings, user.id,
+                        rt.now())
+    await show(update, context, screen)
+
+
+async def gatherings_command(update: Update, context: Context) -> None:
+    rt, user, chat = runtime(context), update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    if is_private(update):
+        listed = await rt.db.read(gatherings.for_staff, rt.settings, user.id, rt.now())
+        if listed is None:
+            await answer(update, context, "gatherings/not_staff")
+            return
+        await answer(update, context, "gatherings/list", listed=listed, private=True)
+        return
+    grid = await rt.db.read(grid_of_chat, chat.id)
+    if grid is None:
+        await answer(update, context, "report/group_not_bound")
+        return
+    listed = await rt.db.read(gatherings.for_group, rt.settings, grid.id, rt.now())
+    await answer(update, context, "gatherings/list", listed=listed, private=False)
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [
+        CallbackQueryHandler(gathering_button, pattern=r"^g\|"),
+        CommandHandler("apply", apply_command, filters=filters.ChatType.PRIVATE),
+        CommandHandler("gatherings", gatherings_command),
+    ]
