@@ -34,8 +34,8 @@ LEVEL = {"city": L_("level", "city"), "town": L_("level", "town"), "community": 
 ESCALATION = {"0": L_("escalation", "grid worker"), "1": L_("escalation", "grid leader"),
               "2": L_("escalation", "community"), "3": L_("escalation", "town")}
 
-KIND = {"arrival": L_("kind", "Arrival"), "dispute": L_("kind", "Dispute"), "health": L_("kind", "Health alert")}
-KIND = {"arrival": L_("kind", "Arrival"), "dispute": L_("kind", "Dispute"), "tip": L_("kind", "Tip"), "gathering": L_("kind", "Gathering application"), "health": L_("kind", "Health check")}
+KIND = {"arrival": L_("kind", "Arrival"), "dispute": L_("kind", "Dispute"), "tip": L_("kind", "Tip"),
+        "gathering": L_("kind", "Gathering application"), "health": L_("kind", "Health alert")}
 PRIORITY = {"high": L_("priority", "high"), "normal": L_("priority", "normal")}
 STATUS = {"open": L_("status", "waiting"), "accepted": L_("status", "in hand"),
           "resolved": L_("status", "resolved")}

@@ -1,6 +1,6 @@
 """Bad input while sending a tip: a sticker at a typed question is answered and the question asked again with the
 form unchanged; a location posted in the group is neither taken nor echoed; a typed word where buttons are
-wanted is refused."""
+wanted is refused (the button's own word is taken as its press)."""
 
 from __future__ import annotations
 
@@ -31,9 +31,15 @@ async def test_a_sticker_at_a_typed_question_changes_nothing(bot, driver, clock)
     await resident.says(resident.private, "没有报备")
     media = await driver.expect(resident.private)
     media = await driver.expect(resident.private)
-    await resident.says(resident.private, "完成")                       # typed at the photo step
+    at_media = await form(bot, resident.id)
+    await resident.says(resident.private, "好的谢谢")                   # typed at the photo step: not its button word
     refused = await driver.expect(resident.private)
     assert datas(refused) == datas(media) and "f|media|done" in datas(refused)
+    assert await form(bot, resident.id) == at_media
+
+    await resident.says(resident.private, "完成")                       # the button's own word counts as the press
+    anonymous = await driver.expect(resident.private)
+    assert "f|anonymous|yes" in datas(anonymous)
 
 
 async def test_a_location_posted_in_the_group_is_not_taken(bot, driver, clock):
