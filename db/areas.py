@@ -44,6 +44,12 @@ def levels_by_code(conn: sqlite3.Connection) -> dict[str, str]:
     return {row["code"]: row["level"] for row in conn.execute("SELECT code, level FROM areas")}
 
 
+def ids_and_levels_by_code(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
+    """Every area's id and level by its code (an import checks whole files against it)."""
+    return {row["code"]: (int(row["id"]), str(row["level"]))
+            for row in conn.execute("SELECT code, id, level FROM areas")}
+
+
 def ancestors(conn: sqlite3.Connection, area_id: int) -> list[Area]:
     """The area itself, then its parent, up to the city."""
     rows = conn.execute(

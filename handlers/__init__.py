@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
@@ -28,7 +29,10 @@ log = logging.getLogger(__name__)
 
 async def private_only(update: Update, context: Context) -> None:
     """A private command sent in a group: say where it works (and nothing personal)."""
-    command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
     await answer(update, context, "groups/private_only", command=command, username=context.bot.username)
 
 
@@ -69,7 +73,7 @@ async def on_error(update: object, context: Context) -> None:
             log.warning("could not tell chat %s that update %s failed: %s", chat, update_id, exc)
 
 
-def register(application: Application) -> None:
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for module in (start, binding, groups, whoami, report, casework, broadcast, pages, tips, gatherings, attachments,
                    stats, ledger, area_tasks, rating, tasks_arrival, tasks_service, tasks_campaigns):
         application.add_handlers(module.handlers())

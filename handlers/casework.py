@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.services import cards, casework, intake, listing
 from bot.services.cards import CardEdit
@@ -112,17 +112,19 @@ async def _tasks_page(update: Update, context: Context, number: int) -> None:
 
 
 async def duty(update: Update, context: Context) -> None:
-    rt = runtime(context)
+    rt, user = runtime(context), update.effective_user
+    if user is None:
+        return
     arg = (context.args or [""])[0].lower()
     if arg not in ("on", "off"):
-        state = await rt.db.read(duty_state, update.effective_user.id)
+        state = await rt.db.read(duty_state, user.id)
         if state in ("not_staff", "not_worker"):
             name = "casework/not_staff" if state == "not_staff" else "casework/duty_not_worker"
         else:
             name = "casework/duty_usage" if context.args else "casework/duty_state"
         await answer(update, context, name, on=state == "on")
         return
-    result = await once(update, context, casework.set_duty, update.effective_user.id, arg == "on")
+    result = await once(update, context, casework.set_duty, user.id, arg == "on")
     await answer(update, context, "casework/not_staff" if result == "not_staff" else f"casework/duty_{result}",
                  on=arg == "on")
 
@@ -152,7 +154,7 @@ async def page_button(update: Update, context: Context) -> None:
     await (_tasks_page if name == "tasks" else _my_page)(update, context, number)
 
 
-def handlers() -> list:
+def handlers() -> list[BaseHandler[Update, Context, None]]:
     private = filters.ChatType.PRIVATE
     return [
         CallbackQueryHandler(card_button, pattern=r"^r\|"),

@@ -8,6 +8,8 @@ Layout
                                `.txt` is plain text (button toasts, the command line).
   labels.py                    the words for stored values (roles, statuses, options, buttons, commands…),
                                one table per kind; templates use `{{ r.role|label("role") }}`.
+  labels_field.py              the same for the field work (tips, gatherings, service tasks); labels.TABLES
+                               lists both. `msgid.py` holds `Msg` and the `L_` mark.
   locale/gridbot.pot           every msgid, extracted; never edited by hand.
   locale/<locale>/LC_MESSAGES/gridbot.po
                                the translations; msgids are English, `en` repeats them (so English wording

@@ -14,7 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedErro
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from messages.labels import OPTIONS, TABLES, Msg
+from messages.labels import OPTIONS, TABLES
+from messages.msgid import Msg
 
 ROOT = Path(__file__).parent
 TEMPLATES = ROOT / "templates"

@@ -20,7 +20,7 @@ from messages.names import EXTENSIONS
 KEYWORDS: dict[str, Any] = {"_": None, "gettext": None, "ngettext": (1, 2), "L_": ((1, "c"), 2)}
 COMMENT_TAGS = ("Translators:",)
 HEADER = ("# gridbot's texts. Translators: edit msgstr; a fuzzy entry is not shown.\n"
-          "# After editing templates or labels.py: python -m bot messages extract\n#")
+          "# After editing templates or labels*.py: python -m bot messages extract\n#")
 # Lines write_po stamps with the time: left out when deciding whether a file changed.
 STAMPS = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
 
@@ -33,7 +33,7 @@ class Stats:
 
 
 def sources() -> list[Path]:
-    return sorted(p for p in TEMPLATES.rglob("*") if p.suffix in EXTENSIONS) + [ROOT / "labels.py"]
+    return sorted(p for p in TEMPLATES.rglob("*") if p.suffix in EXTENSIONS) + [ROOT / "labels.py", ROOT / "labels_field.py"]
 
 
 def collect() -> Catalog:

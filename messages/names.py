@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from jinja2 import Environment, TemplateNotFound
 
 from messages.catalog import TEMPLATES, lookup
-from messages.labels import Msg
+from messages.msgid import Msg
 
 EXTENSIONS = (".html", ".txt")
 # Names from the time every label was a one-line template, kept so call sites need not change:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from bot.core.clock import ManualClock, SystemClock, stamp
 from bot.core.config import Settings
@@ -33,7 +34,7 @@ class Transcript:
         self.locale, self.quiet = locale, quiet
         self.chat_names: dict[int, str] = {}
 
-    def step(self, name: str, **values) -> None:
+    def step(self, name: str, **values: Any) -> None:
         self._print("\n" + render(f"demo/step_{name}", self.locale, **values))
 
     def said(self, who: Person, chat_id: int, text: str) -> None:
@@ -51,7 +52,8 @@ class Transcript:
         self._print(render("demo/bot_sent_line", self.locale, chat=self.chat_names[chat_id], kind=kind))
 
     def bot(self, message: BotMessage) -> None:
-        self._print(render("demo/bot_line", self.locale, chat=self.chat_names[message.chat_id], text=message.text))
+        self._print(render("demo/bot_line", self.locale, chat=self.chat_names.get(message.chat_id or 0, ""),
+                           text=message.text))
 
     def _print(self, text: str) -> None:
         if not self.quiet:
@@ -127,7 +129,7 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
             await li_na.shares_contact("13806320012")
             reply = await drv.expect(li_na.private)
             out.bot(reply)
-            check("G0101" in reply.text, "the invite did not link 李娜 to grid G0101")
+            check("G0101" in (reply.text or ""), "the invite did not link 李娜 to grid G0101")
             await say(li_na, li_na.private, "/whoami")
 
             # The grid leader binds the grid's group chat.
@@ -153,7 +155,8 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
             await say(stranger, other, "/bind G0101")
             refused = await db.read(chats_db.get, other)
             check(refused is None or refused.area_id is None, "a stranger's /bind changed the binding")
-            check((await db.read(chats_db.get, group)).area_id == bound.area_id, "the grid lost its group")
+            kept = await db.read(chats_db.get, group)
+            check(kept is not None and kept.area_id == (bound.area_id if bound else None), "the grid lost its group")
 
             async def press(person: Person, message: BotMessage, data: str) -> None:
                 button = next((b for b in message.buttons if b.get("callback_data") == data), None)
@@ -193,7 +196,7 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
                 await press(person, question, "f|submit")
                 receipt = await expect(person.private)
                 check("G0101-" in (receipt.text or ""), "the resident got no report number")
-                return receipt.text
+                return receipt.text or ""
 
             # A resident reports an arrival; the worker on duty accepts and resolves it.
             out.step("arrival")
@@ -204,7 +207,7 @@ async def _scenario(settings: Settings, out: Transcript, rendered: Recording) ->
                 ("press", "f|travel|train"), ("press", "f|health|normal"), ("press", "f|test_result|negative"),
                 ("say", "昨天"), ("say", "无")])
             card = await expect(li_na.private)
-            check("赵小满" in card.text, "the worker's card lacks the report")
+            check("赵小满" in (card.text or ""), "the worker's card lacks the report")
             await press(li_na, card, action(card, "acc"))
             await expect(zhang.private)
             await press(li_na, card, action(card, "res"))

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.app import backup as backups
 from bot.app.webhook import Listener, leave_webhook_mode, set_webhook, webhook_path, webhook_secret
-from bot.app.wiring import ALLOWED_UPDATES, receive_by_polling, start_bot, stop_polling
+from bot.app.wiring import ALLOWED_UPDATES, GridApplication, receive_by_polling, start_bot, stop_polling
 from bot.core.config import Settings
 from bot.services.retention import Purged, purge_batch
 from bot.services.runtime import Runtime
@@ -71,7 +71,7 @@ def schedule_maintenance(application: AnyApplication, settings: Settings) -> Non
                                                                            timezone=settings.tz)}, name="backup")
 
 
-async def serve(application: AnyApplication, settings: Settings, stop: asyncio.Event,
+async def serve(application: GridApplication, settings: Settings, stop: asyncio.Event,
                 on_started: Callable[[Listener | None], None] | None = None) -> None:
     """Start the bot, then receive updates until `stop` is set: by webhook if `webhook_url` is set, else by long
     polling (removing a webhook an earlier run left). Always shuts down cleanly, the listener first, also when

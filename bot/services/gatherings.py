@@ -271,10 +271,10 @@ def for_area(conn: sqlite3.Connection, settings: Settings, area_code: str, start
 
 def begin_application(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime) -> Screen:
     """/apply in private: the report form with its kind already a gathering (the grid asked first)."""
-    from bot.services.flows import engine, registry  # imported when used: the registry loads flows calling here
+    from bot.services.flows import engine, registry, stored  # imported when used: the registry loads flows calling here
     from bot.services.flows.model import ConversationState
 
     state = ConversationState("report", {"kind": "gathering"})
-    engine.save(conn, user_id, state, now)
+    stored.save(conn, user_id, state, now)
     return engine.show(registry.load("report"), Env(conn, settings, user_id, now, state))
 

@@ -16,6 +16,7 @@ from bot.services import casework
 from bot.services.areas import normalize_code
 from bot.services.org_import import MAX_NAME, PHONE_RE, ImportRejected, RowError, normalize_phone
 from bot.services.spreadsheet import SheetError, read_table
+from db import areas as areas_db
 from db import audit
 from db import households as households_db
 from db import reports as reports_db
@@ -108,7 +109,7 @@ def import_households(conn: sqlite3.Connection, path: Path, now: datetime) -> Ho
         raw = read_table(path, ALIASES, REQUIRED)
     except SheetError as exc:
         raise ImportRejected([RowError(path.name, exc.line, exc.key, dict(exc.context))]) from None
-    grids = {r[0]: (int(r[1]), str(r[2])) for r in conn.execute("SELECT code, id, level FROM areas")}
+    grids = areas_db.ids_and_levels_by_code(conn)
     errors: list[RowError] = []
     good: list[HouseholdRow] = []
     seen: dict[tuple[int, str, str, str], int] = {}

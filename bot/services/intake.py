@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.core.config import Settings
 from bot.services import casework
-from bot.services.flows import engine, registry
+from bot.services.flows import engine, registry, stored
 from bot.services.flows.model import Env
 from bot.services.views import Screen, notice
 from bot.services.areas import echo, find_area
@@ -24,7 +24,7 @@ def begin(conn: sqlite3.Connection, settings: Settings, user_id: int, grid_code:
           telegram_name: str = "") -> Screen:
     """/report (grid unknown) or the group's deep link (grid known); an unfinished report is resumed.
     `telegram_name` (the person's first and last name) is offered as the name in their own report."""
-    state = engine.resumed(conn, settings, user_id, now)
+    state = stored.resumed(conn, settings, user_id, now)
     if state is not None and state.flow == "report" and grid_code in (None, state.context.get("grid")):
         return engine.show(registry.load("report"), Env(conn, settings, user_id, now, state))
     own = {"telegram_name": telegram_name} if telegram_name else {}

@@ -5,65 +5,22 @@ returning the `Screen` to show."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any, Mapping
 
-from bot.core.clock import parse_stamp, stamp
 from bot.core.config import Settings
 from bot.services.binding import canonical_phone
-from bot.services.flows import choosing, registry
-from bot.services.flows import attachments, registry
+from bot.services.flows import attachments, choosing, registry
 from bot.services.flows.attachments import Attachment
 from bot.services.flows.model import ConversationState, Env, Flow, Invalid, Prompt, Refused, Step
+from bot.services.flows.stored import Expired, going_on, load, peek, resumed, save, stored
 from bot.services.flows.sequence import CONFIRM, answer, back, can_back, current, position
 from bot.services.views import STALE, Button, Message, Screen, notice
 from db import conversations as conv_db
 
 NO_FORM = "report/no_form"
 BACK, CANCEL, SUBMIT = Message("buttons/back"), Message("buttons/cancel"), Message("buttons/submit")
-
-
-@dataclass(frozen=True)
-class Expired:
-    """A conversation left idle past `conversation_idle_minutes`: it has been dropped."""
-
-    flow: str
-
-
-def load(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime
-         ) -> ConversationState | Expired | None:
-    """The person's conversation; an idle one past its time (or one this code cannot read) is dropped."""
-    return _going_on(conn, settings, user_id, now, _stored(conn, user_id))
-
-
-def _stored(conn: sqlite3.Connection, user_id: int) -> tuple[ConversationState, str] | None:
-    """The stored conversation and when it last moved; None when there is none (one this code cannot read is
-    dropped)."""
-    found = conv_db.get(conn, user_id)
-    if found is None:
-        return None
-    try:
-        return ConversationState.from_json(found[0]), found[1]
-    except ValueError:
-        conv_db.drop(conn, user_id)
-        return None
-
-
-def _going_on(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime,
-              stored: tuple[ConversationState, str] | None) -> ConversationState | Expired | None:
-    """`stored`, unless it went idle past its time (then it is dropped and reported as expired)."""
-    if stored is None:
-        return None
-    state, updated = stored
-    if parse_stamp(updated) + timedelta(minutes=settings.conversation_idle_minutes) < now:
-        conv_db.drop(conn, user_id)
-        return Expired(state.flow)
-    return state
-
-
-def save(conn: sqlite3.Connection, user_id: int, state: ConversationState, now: datetime) -> None:
-    conv_db.put(conn, user_id, state.to_json(), stamp(now))
 
 
 def start(conn: sqlite3.Connection, settings: Settings, user_id: int, flow_name: str, now: datetime, *,
@@ -79,22 +36,12 @@ def start(conn: sqlite3.Connection, settings: Settings, user_id: int, flow_name:
     return show(flow, Env(conn, settings, user_id, now, state))
 
 
-def resumed(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime) -> ConversationState | None:
-    """The person's conversation if one is going on."""
-    found = load(conn, settings, user_id, now)
-    return found if isinstance(found, ConversationState) else None
-
-
 def waiting_screen(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime) -> Screen | None:
     """The screen the conversation going on waits at, to ask it again after an input it cannot take (a photo,
     a sticker); None when there is none or it went idle. Reads only: an expired one is dropped by the next
     input, not here."""
-    found = conv_db.get(conn, user_id)
-    if found is None or parse_stamp(found[1]) + timedelta(minutes=settings.conversation_idle_minutes) < now:
-        return None
-    try:
-        state = ConversationState.from_json(found[0])
-    except ValueError:
+    state = peek(conn, settings, user_id, now)
+    if state is None:
         return None
     flow = registry.get(state.flow)
     return show(flow, Env(conn, settings, user_id, now, state)) if flow is not None else None
@@ -102,17 +49,17 @@ def waiting_screen(conn: sqlite3.Connection, settings: Settings, user_id: int, n
 
 def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str, now: datetime) -> Screen:
     """A text message in private: the answer to the current step."""
-    stored = _stored(conn, user_id)                      # read once: before the input changes it, and for it
+    stored = stored(conn, user_id)                      # read once: before the input changes it, and for it
     offered = _offers_contact(conn, settings, user_id, now, stored)
-    found = _going_on(conn, settings, user_id, now, stored)
+    found = going_on(conn, settings, user_id, now, stored)
     return _keyboard(_typed_input(conn, settings, user_id, text, now, found), offered)
 
 
 def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime) -> Screen:
     """A button `<prefix>|…`: checked against the state, so a stale, repeated or forged press does nothing."""
-    stored = _stored(conn, user_id)
+    stored = stored(conn, user_id)
     offered = _offers_contact(conn, settings, user_id, now, stored)
-    found = _going_on(conn, settings, user_id, now, stored)
+    found = going_on(conn, settings, user_id, now, stored)
     return _keyboard(_pressed_input(conn, settings, user_id, data, now, found), offered)
 
 
@@ -159,7 +106,7 @@ def _keyboard(screen: Screen, offered: bool) -> Screen:
 def _typed_input(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str, now: datetime,
                  found: ConversationState | Expired | None) -> Screen:
     if not isinstance(found, ConversationState):
-        return _not_going_on(found)
+        return _notgoing_on(found)
     flow = registry.get(found.flow)
     if flow is None:
         conv_db.drop(conn, user_id)
@@ -237,7 +184,7 @@ def _pressed_input(conn: sqlite3.Connection, settings: Settings, user_id: int, d
                    found: ConversationState | Expired | None) -> Screen:
     prefix, *args = data.split("|")
     if not isinstance(found, ConversationState):
-        return _not_going_on(found) if isinstance(found, Expired) else STALE
+        return _notgoing_on(found) if isinstance(found, Expired) else STALE
     flow = registry.get(found.flow)
     if flow is None or flow.prefix != prefix or not args:
         return STALE
@@ -355,7 +302,7 @@ def _finish(env: Env) -> None:
         conv_db.drop(env.conn, env.user_id)
 
 
-def _not_going_on(found: Expired | None) -> Screen:
+def _notgoing_on(found: Expired | None) -> Screen:
     if found is None:
         return notice(NO_FORM)
     flow = registry.get(found.flow)

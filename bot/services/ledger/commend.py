@@ -12,7 +12,7 @@ from bot.services.broadcasting import Draft
 from bot.services.ledger.assessment import Assessment, assess, top
 from bot.services.ledger.periods import Period
 from bot.services.ledger.screens import Refusal, target
-from bot.services.flows import engine, registry
+from bot.services.flows import engine, registry, stored
 from bot.services.flows.model import ConversationState, Env
 from bot.services.views import Screen
 from db import audit
@@ -47,7 +47,7 @@ def begin(conn: sqlite3.Connection, settings: Settings, user_id: int, area_id: i
     # The template and its fields count as answered (◀️ Back can still change them): the flow asks the audience.
     answers = {"tpl": TEMPLATE, **{f"field.{k}": v for k, v in fields(assessment, count, settings.locale).items()}}
     state = ConversationState("broadcast", answers, tuple(answers))
-    engine.save(conn, user_id, state, now)
+    stored.save(conn, user_id, state, now)
     audit.record(conn, stamp(now), user_id, "commendation_drafted", f"area:{found.area.code}",
                  month=period.day_from[:7], top=count)
     return engine.show(registry.load("broadcast"), Env(conn, settings, user_id, now, state))

@@ -57,8 +57,8 @@ def access(conn: sqlite3.Connection, user_id: int | None, area_id: int, view: Vi
     """The scope that lets this person see `area_id` (the command line, user None, sees everything with
     personal data); None when nothing does."""
     if user_id is None:
-        row = conn.execute("SELECT id, code, name, level, parent_id FROM areas WHERE id = ?", (area_id,)).fetchone()
-        return Scope(Area(*row), True) if row else None
+        area = areas_db.by_id(conn, area_id)
+        return Scope(area, True) if area else None
     best: Scope | None = None
     for scope in scopes(conn, user_id, view):
         if ledger_db.within(conn, area_id, scope.area.id) and (best is None or scope.personal and not best.personal):
