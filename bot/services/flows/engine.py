@@ -14,7 +14,7 @@ from bot.services.binding import canonical_phone
 from bot.services.flows import attachments, choosing, registry
 from bot.services.flows.attachments import Attachment
 from bot.services.flows.model import ConversationState, Env, Flow, Invalid, Prompt, Refused, Step
-from bot.services.flows.stored import Expired, going_on, load, peek, resumed, save, stored
+from bot.services.flows.stored import Expired, going_on, load, peek, read, resumed, save
 from bot.services.flows.sequence import CONFIRM, answer, back, can_back, current, position
 from bot.services.views import STALE, Button, Message, Screen, notice
 from db import conversations as conv_db
@@ -49,7 +49,7 @@ def waiting_screen(conn: sqlite3.Connection, settings: Settings, user_id: int, n
 
 def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str, now: datetime) -> Screen:
     """A text message in private: the answer to the current step."""
-    stored = stored(conn, user_id)                      # read once: before the input changes it, and for it
+    stored = read(conn, user_id)                      # read once: before the input changes it, and for it
     offered = _offers_contact(conn, settings, user_id, now, stored)
     found = going_on(conn, settings, user_id, now, stored)
     return _keyboard(_typed_input(conn, settings, user_id, text, now, found), offered)
@@ -57,7 +57,7 @@ def typed(conn: sqlite3.Connection, settings: Settings, user_id: int, text: str,
 
 def pressed(conn: sqlite3.Connection, settings: Settings, user_id: int, data: str, now: datetime) -> Screen:
     """A button `<prefix>|…`: checked against the state, so a stale, repeated or forged press does nothing."""
-    stored = stored(conn, user_id)
+    stored = read(conn, user_id)
     offered = _offers_contact(conn, settings, user_id, now, stored)
     found = going_on(conn, settings, user_id, now, stored)
     return _keyboard(_pressed_input(conn, settings, user_id, data, now, found), offered)

@@ -23,10 +23,10 @@ class Expired:
 def load(conn: sqlite3.Connection, settings: Settings, user_id: int, now: datetime
          ) -> ConversationState | Expired | None:
     """The person's conversation; an idle one past its time (or one this code cannot read) is dropped."""
-    return going_on(conn, settings, user_id, now, stored(conn, user_id))
+    return going_on(conn, settings, user_id, now, read(conn, user_id))
 
 
-def stored(conn: sqlite3.Connection, user_id: int) -> tuple[ConversationState, str] | None:
+def read(conn: sqlite3.Connection, user_id: int) -> tuple[ConversationState, str] | None:
     """The stored conversation and when it last moved; None when there is none (one this code cannot read is
     dropped)."""
     found = conv_db.get(conn, user_id)
