@@ -62,6 +62,24 @@ def context_of(message: BotMessage, name: str) -> dict:
     return dict(found[0])
 
 
+async def expect_from(driver, chat_id: int | None, name: str) -> BotMessage:
+    """The next message in the chat, which must be template `name`'s (a test names the message, not its words)."""
+    message = await driver.expect(chat_id)
+    assert template_of(None, message) == name, (name, names_in(message), message.text)
+    return message
+
+
+async def next_from(driver, chat_id: int | None, name: str, limit: int = 8) -> BotMessage:
+    """The next message in the chat that holds a render of template `name`, past up to `limit` others."""
+    seen = []
+    for _ in range(limit):
+        message = await driver.expect(chat_id)
+        if name in names_in(message):
+            return message
+        seen.append(names_in(message) or message.text)
+    raise AssertionError(f"no {name} in the next {limit} messages: {seen}")
+
+
 def asked(message: BotMessage) -> str | None:
     """The step a report form question (`report/ask`) asks, as its key ("phone")."""
     return next((r.context["step"] for r in records_in(message) if r.name == "report/ask"), None)
@@ -75,6 +93,17 @@ def back_data(message: BotMessage) -> str:
 def card_action(card: BotMessage, action: str) -> str:
     """The callback data of a report card's button (`acc`, `res`, `note`, `xfer`, `esc`)."""
     return next(b["callback_data"] for b in card.buttons if b.get("callback_data", "").endswith(f"|{action}"))
+
+
+def history_of(card: BotMessage) -> list[tuple[str, str]]:
+    """A report card's history as (action, who) pairs, oldest first ("" for the reporter or the system)."""
+    return [(h["action"], h["actor"]) for h in context_of(card, "report/card")["history"]]
+
+
+async def worker_data(bot, choices: BotMessage, name: str) -> str:
+    """The callback data of the transfer list's button for staff member `name` (it carries their id)."""
+    person_id = await bot.db.read(lambda conn: conn.execute("SELECT id FROM people WHERE name = ?", (name,)).fetchone()[0])
+    return next(b["callback_data"] for b in choices.buttons if b.get("callback_data", "").endswith(f"|to|{person_id}"))
 
 
 async def press_data(person: Person, message: BotMessage, data: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from db import reports as reports_db
 from tests.scenario import (ARRIVAL, DISPUTE, assigned_dispute, card_action, context_of, link, press_data, report_from_group, team,
-                            template_of)
+                            template_of, worker_data)
 
 
 async def snapshot(bot, number):
@@ -117,7 +117,8 @@ async def test_note_transfer_and_manual_escalation_are_in_the_history(bot, drive
 
     await press_data(li_na, card, card_action(card, "xfer"))
     choices = await driver.expect(li_na.private)
-    await li_na.press(choices, "张伟")
+    assert template_of(bot, choices) == "casework/choose_worker"
+    await press_data(li_na, choices, await worker_data(bot, choices, "张伟"))
     transferred = await driver.expect(zhang_wei.private)
     shown = context_of(transferred, "report/card")
     assert (shown["report"].number, shown["headline"]) == (number, "transferred")

@@ -12,7 +12,9 @@ import httpx
 import pytest
 
 from bot.app.cli import main
+from messages import DEFAULT_LOCALE, render
 from sandbox.server import DEFAULT_TOKEN
+from tests.scenario import RECORDING, names_in
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -43,7 +45,7 @@ def no_env(monkeypatch):
 def test_run_without_a_token(tmp_path, capsys):
     code, _, err = run(capsys, "run", "--db", str(tmp_path / "g.sqlite3"))
     assert code == 2
-    assert "没有设置机器人 token" in one_line_error(err)
+    assert names_in(one_line_error(err)) == {"cli/error", "cli/no_token"}
 
 
 def test_config_problems_are_named(tmp_path, capsys):
@@ -55,15 +57,17 @@ def test_config_problems_are_named(tmp_path, capsys):
         'tokne = "x"\n': "tokne",
         'invite_ttl_days = "soon"\n': "invite_ttl_days",
         'send_concurrency = 0\n': "send_concurrency",
-        'token = \n': "无法读取配置文件",
     }
     for body, named in cases.items():
         config.write_text(body)
         code, _, err = run(capsys, "migrate", "--config", str(config), "--db", str(tmp_path / "g.sqlite3"))
         assert code == 2, body
         assert named in one_line_error(err)
+    config.write_text('token = \n')
+    code, _, err = run(capsys, "migrate", "--config", str(config), "--db", str(tmp_path / "g.sqlite3"))
+    assert code == 2 and "cli/config_unreadable" in names_in(one_line_error(err))
     code, _, err = run(capsys, "migrate", "--config", str(tmp_path / "nope.toml"))
-    assert code == 2 and "找不到配置文件" in one_line_error(err)
+    assert code == 2 and "cli/config_not_found" in names_in(one_line_error(err))
 
 
 def test_environment_overrides_the_config(tmp_path, monkeypatch):
@@ -85,15 +89,27 @@ def test_a_server_that_is_not_there(tmp_path, capsys):
     code, _, err = run(capsys, "run", "--token", "1:x", "--base-url", url, "--db", str(tmp_path / "g.sqlite3"))
     assert code == 2
     line = one_line_error(err)
-    assert "无法连接" in line and url in line
+    assert "cli/server_unreachable" in names_in(line) and url in line
 
 
 def test_migrate_applies_once(tmp_path, capsys):
     db = str(tmp_path / "g.sqlite3")
     code, out, _ = run(capsys, "migrate", "--db", db)
-    assert code == 0 and "0001_org.sql" in out
+    assert code == 0 and "0001_org.sql" in out and "0001_org.sql" in applied(out)
     code, out, _ = run(capsys, "migrate", "--db", db)
-    assert code == 0 and "已是最新" in out
+    assert code == 0 and applied(out) == []                                # told it is up to date
+
+
+def applied(out: str) -> list[str]:
+    """The migrations `gridbot migrate` said it applied (its one line, `cli/migrated`, rendered with them)."""
+    [record] = [r for r in RECORDING.inside(out) if r.name == "cli/migrated"]
+    return list(record.context["names"])
+
+
+def delivered(out: str) -> list[tuple[int, int]]:
+    """(delivered, total) of each broadcast run `gridbot broadcasts` listed (`cli/broadcasts` was rendered with them)."""
+    [record] = [r for r in RECORDING.inside(out) if r.name == "cli/broadcasts"]
+    return [(run.delivered, run.total) for runs in record.context["runs"].values() for run in runs]
 
 
 @pytest.fixture
@@ -119,7 +135,7 @@ def test_a_token_the_server_rejects(tmp_path, capsys, sandbox_process):
     code, _, err = run(capsys, "run", "--token", "123:wrong", "--base-url", sandbox_process,
                        "--db", str(tmp_path / "g.sqlite3"))
     assert code == 2
-    assert "拒绝了这个 token" in one_line_error(err)
+    assert "cli/token_rejected" in names_in(one_line_error(err))
 
 
 def test_run_serves_a_separate_sandbox_until_stopped(tmp_path, sandbox_process):
@@ -139,7 +155,9 @@ def test_run_serves_a_separate_sandbox_until_stopped(tmp_path, sandbox_process):
         bot.terminate()
         out, err = bot.communicate(timeout=20)
     assert bot.returncode == 0, err
-    assert "已启动" in out and "已停止" in out
+    # The bot ran in its own process, so its renders are not recorded here: render the same lines to compare.
+    running = render("cli/running", DEFAULT_LOCALE, username="gridbot_sandbox_bot", url=sandbox_process, db=str(db))
+    assert out.splitlines()[0] == running and out.splitlines()[-1] == render("cli/stopped", DEFAULT_LOCALE)
 
 
 def test_a_running_bot_picks_up_a_broadcast_scheduled_from_the_command_line(tmp_path, capsys, sandbox_process):
@@ -169,7 +187,7 @@ def test_a_running_bot_picks_up_a_broadcast_scheduled_from_the_command_line(tmp_
         assert time.monotonic() - started < 5
         capsys.readouterr()
         deadline = time.monotonic() + 10                               # the run is closed at the next tick
-        while main(["broadcasts", "--db", db]) == 0 and "送达 1/1" not in capsys.readouterr().out:
+        while main(["broadcasts", "--db", db]) == 0 and (1, 1) not in delivered(capsys.readouterr().out):
             assert time.monotonic() < deadline
             time.sleep(0.2)
     finally:

@@ -8,7 +8,20 @@ from bot.app.harness import running_bot
 from sandbox import SandboxDriver
 from db import reports as reports_db
 from db import timers as timers_db
-from tests.scenario import DISPUTE, report_from_group, team
+from tests.scenario import (DISPUTE, card_action, context_of, expect_from, press_data, report_from_group, team,
+                            worker_data)
+
+
+def headline(card) -> tuple[str, str | None]:
+    """Why a report card was sent: its headline, and for an escalation the reason."""
+    shown = context_of(card, "report/card")
+    return shown["headline"], shown.get("reason")
+
+
+async def escalated_to(driver, resident) -> int:
+    """The level the resident is told their report went up to."""
+    told = await expect_from(driver, resident.private, "report/status_escalated")
+    return context_of(told, "report/status_escalated")["report"].level
 
 
 async def test_an_unaccepted_report_climbs_the_chain(bot, driver, clock, settings):
@@ -25,19 +38,19 @@ async def test_an_unaccepted_report_climbs_the_chain(bot, driver, clock, setting
     clock.advance(minutes=2)
     assert await bot.runtime.tick() == 1
     reminder = await driver.expect(li_na.private)
-    assert "超时提醒" in reminder.text and number in reminder.text
+    assert headline(reminder) == ("overdue_accept", None) and number in reminder.text
     assert await bot.runtime.tick() == 0
 
     clock.advance(window)
     await bot.runtime.tick()
     to_leader = await driver.expect(crew.leader.private)
-    assert "上报" in to_leader.text and number in to_leader.text and "超时提醒" in to_leader.text
-    assert "上报至网格长" in (await driver.expect(resident.private)).text
+    assert headline(to_leader) == ("escalated", "overdue_accept") and number in to_leader.text
+    assert await escalated_to(driver, resident) == 1
 
     clock.advance(window)
     await bot.runtime.tick()
     assert number in (await driver.expect(crew.community_admin.private)).text
-    assert "上报至社区" in (await driver.expect(resident.private)).text
+    assert await escalated_to(driver, resident) == 2
 
     clock.advance(window)
     await bot.runtime.tick()
@@ -52,9 +65,9 @@ async def test_an_unaccepted_report_climbs_the_chain(bot, driver, clock, setting
         "created", "assigned", "reminded", "escalated", "escalated", "escalated"]
 
     # The town admin has the power to reassign: back to a worker of the grid.
-    await crew.town_admin.press(to_town, "转派")
-    choices = await driver.expect(crew.town_admin.private)
-    await crew.town_admin.press(choices, "张伟")
+    await press_data(crew.town_admin, to_town, card_action(to_town, "xfer"))
+    choices = await expect_from(driver, crew.town_admin.private, "casework/choose_worker")
+    await press_data(crew.town_admin, choices, await worker_data(bot, choices, "张伟"))
     assert number in (await driver.expect(crew.workers[1].private)).text
 
 
@@ -63,13 +76,13 @@ async def test_an_accepted_but_unresolved_report_escalates_too(bot, driver, cloc
     li_na = crew.workers[0]
     number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
     card = await driver.expect(li_na.private)
-    await driver.answer(await li_na.press(card, "接单"))
+    await driver.answer(await press_data(li_na, card, card_action(card, "acc")))
     clock.advance(timedelta(minutes=settings.accept_minutes_normal * 3))
     assert await bot.runtime.tick() == 0
 
     clock.advance(timedelta(hours=settings.resolve_hours_normal))
     await bot.runtime.tick()
-    assert "仍未办结" in (await driver.expect(li_na.private)).text
+    assert headline(await driver.expect(li_na.private)) == ("overdue_resolve", None)
     clock.advance(timedelta(hours=settings.resolve_hours_normal))
     await bot.runtime.tick()
     assert number in (await driver.expect(crew.leader.private)).text
@@ -82,10 +95,10 @@ async def test_acting_in_time_stops_the_timers(bot, driver, clock, settings):
     li_na = crew.workers[0]
     number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
     card = await driver.expect(li_na.private)
-    await li_na.press(card, "办结")
-    await driver.expect(li_na.private)
+    await press_data(li_na, card, card_action(card, "res"))
+    await expect_from(driver, li_na.private, "casework/ask_resolve")
     await li_na.says(li_na.private, "已解决")
-    await driver.expect(li_na.private)
+    await expect_from(driver, li_na.private, "casework/outcome/resolved")
 
     clock.advance(timedelta(days=30))
     assert await bot.runtime.tick() == 0
@@ -104,7 +117,7 @@ async def test_a_restart_neither_loses_nor_repeats_a_timer(settings, clock, db, 
 
     async with running_bot(settings, clock, sandbox=sandbox, db=db):
         reminder = await driver.expect(li_na.private)                        # fired at start-up
-        assert "超时提醒" in reminder.text and number in reminder.text
+        assert headline(reminder) == ("overdue_accept", None) and number in reminder.text
     async with running_bot(settings, clock, sandbox=sandbox, db=db) as bot:
         assert await bot.runtime.tick() == 0
         assert await driver.nothing_new(li_na.private)

@@ -13,7 +13,7 @@ from bot.services.binding import canonical_phone
 from db import audit
 from db import invites as invites_db
 from db import people as people_db
-from tests.scenario import link, started
+from tests.scenario import context_of, expect_from, link, press_data, started, template_of
 
 CHEN_JING_PHONE = "13806320015"                   # a building head of G0101, not linked yet
 
@@ -36,7 +36,13 @@ async def linked_to(bot, user_id: int) -> str | None:
 async def approval_card(driver, admin, timeout: float | None = None):
     card = await driver.expect(admin.private, timeout)
     assert {b["callback_data"].split("|")[2] for b in card.buttons} == {"ok", "no"}, card.text
+    assert template_of(None, card) == "binding/request"
     return card
+
+
+def decision(card, verdict: str) -> str:
+    """The callback data of the approval card's button: `ok` approves, `no` refuses."""
+    return next(b["callback_data"] for b in card.buttons if b["callback_data"].split("|")[2] == verdict)
 
 
 @pytest.mark.parametrize("phone", ["+86 138 0632 0015", "8613806320015", "138-0632-0015", "１３８０６３２００１５",
@@ -55,20 +61,21 @@ async def test_a_stranger_with_the_link_is_not_bound(bot, driver, clock):
     assert asks_for_contact(ask) and await linked_to(bot, stranger.id) is None
 
     await stranger.shares_contact("13900000000")                     # their own, but not the roster's phone
-    pending = await driver.expect(stranger.private)
-    assert "管理员批准" in pending.text and await linked_to(bot, stranger.id) is None
+    await expect_from(driver, stranger.private, "binding/pending")
+    assert await linked_to(bot, stranger.id) is None
     card = await approval_card(driver, community_admin)
     assert "陈静" in card.text and "13900000000" in card.text and CHEN_JING_PHONE in card.text
+    assert context_of(card, "binding/request")["own"] is True
 
     chen_jing = await driver.user("陈静")                            # the real one comes along
     await chen_jing.start(f"inv_{code}")
     assert asks_for_contact(await driver.expect(chen_jing.private))
     await chen_jing.shares_contact("+86 138-0632-0015")
-    assert "绑定成功" in (await driver.expect(chen_jing.private)).text
+    await expect_from(driver, chen_jing.private, "start/invite_linked")
     assert await linked_to(bot, chen_jing.id) == "陈静"
 
-    late = await driver.answer(await community_admin.press(card, "批准"))  # the stranger's claim is moot now
-    assert "已经处理过" in late.text
+    late = await driver.answer(await press_data(community_admin, card, decision(card, "ok")))  # moot now
+    assert template_of(bot, late) == "binding/decision/decided"
     assert await linked_to(bot, stranger.id) is None
     person = await bot.db.read(people_db.by_telegram_id, chen_jing.id)
     redeemed = await bot.db.read(audit.entries, f"person:{person.id}", "invite_redeemed")
@@ -86,17 +93,19 @@ async def test_someone_elses_contact_waits_for_an_admin_who_may_approve(bot, dri
     await driver.expect(helper.private)
 
     await helper.shares_contact(CHEN_JING_PHONE, own=False)          # the right phone, on someone else's card
-    assert "管理员批准" in (await driver.expect(helper.private)).text
+    await expect_from(driver, helper.private, "binding/pending")
     card = await approval_card(driver, community_admin)
-    assert "不是其本人" in card.text
+    assert context_of(card, "binding/request")["own"] is False
     assert await driver.nothing_new(leader.private)
 
     forged = await driver.answer(await leader.press_data(card.chat_id, card.message_id, card.buttons[0]["callback_data"],
                                                          forge=True))
     assert forged.data["show_alert"] and await linked_to(bot, helper.id) is None
+    assert template_of(bot, forged) == "binding/decision/forbidden"
 
-    await driver.answer(await community_admin.press(card, "批准"))
-    assert "绑定成功" in (await driver.expect(helper.private)).text
+    approved = await driver.answer(await press_data(community_admin, card, decision(card, "ok")))
+    assert template_of(bot, approved) == "binding/decision/approved"
+    await expect_from(driver, helper.private, "start/invite_linked")
     assert await linked_to(bot, helper.id) == "陈静"
     person = await bot.db.read(people_db.by_telegram_id, helper.id)
     redeemed = await bot.db.read(audit.entries, f"person:{person.id}", "invite_redeemed")
@@ -112,9 +121,11 @@ async def test_an_admin_may_refuse(bot, driver, clock):
     await stranger.shares_contact("13900000001")
     await driver.expect(stranger.private)
 
-    await driver.answer(await community_admin.press(await approval_card(driver, community_admin), "拒绝"))
+    card = await approval_card(driver, community_admin)
+    refused = await driver.answer(await press_data(community_admin, card, decision(card, "no")))
 
-    assert "没有批准" in (await driver.expect(stranger.private)).text
+    assert template_of(bot, refused) == "binding/decision/refused"
+    await expect_from(driver, stranger.private, "binding/refused")
     assert await linked_to(bot, stranger.id) is None
     assert code in [p.code for p in await bot.db.read(invites_db.pending, stamp(clock.now()))]
     refusals = await bot.db.read(audit.entries, None, "binding_refused")
@@ -138,20 +149,20 @@ async def test_an_admin_above_unlinks_an_account_and_it_is_told(bot, driver, clo
 
     for refused in (zhang_wei, leader):                              # a colleague, the grid's leader: not admins
         await refused.says(refused.private, "/unlink 13806320012")
-        assert "无权" in (await driver.expect(refused.private)).text
+        await expect_from(driver, refused.private, "binding/unlink/forbidden")
     assert await linked_to(bot, li_na.id) == "李娜"
 
     await community_admin.says(community_admin.private, "/unlink 138 0632 0012")
-    reply = await driver.expect(community_admin.private)
+    reply = await expect_from(driver, community_admin.private, "binding/unlink/unlinked")
     assert "李娜" in reply.text and "start=inv_" in reply.text
     assert await linked_to(bot, li_na.id) is None
-    assert "解除" in (await driver.expect(li_na.private)).text
+    await expect_from(driver, li_na.private, "binding/unlinked")
     person = await bot.db.read(people_db.by_phone, "13806320012")
     unlinked = await bot.db.read(audit.entries, f"person:{person.id}", "account_unlinked")
     assert [(e["actor_user"], e["detail"]["user"]) for e in unlinked] == [(community_admin.id, li_na.id)]
 
     await community_admin.says(community_admin.private, "/unlink 李娜")
-    assert "没有绑定" in (await driver.expect(community_admin.private)).text
+    await expect_from(driver, community_admin.private, "binding/unlink/not_linked")
     relinked = await link(bot, driver, clock, "李娜")                # with the fresh invite
     assert await linked_to(bot, relinked.id) == "李娜"
 

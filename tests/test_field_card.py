@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 from db import reports as reports_db
-from tests.scenario import ARRIVAL, DISPUTE, eventually, report_from_group, team
+from tests.scenario import (ARRIVAL, DISPUTE, card_action, context_of, eventually, expect_from, history_of, press_data,
+                            report_from_group, team, worker_data)
 
 
 async def test_a_dispute_card_names_the_reporter(bot, driver, clock):
@@ -45,12 +46,13 @@ async def test_an_anonymous_report_names_nobody(bot, driver, clock):
         conn.execute("UPDATE reports SET details = ? WHERE id = ?",
                      (json.dumps(report.details | {"anonymous": True}), report.id))
     await bot.db.write(anonymous)
-    await li_na.press(card, "转派")
-    await li_na.press(await driver.expect(li_na.private), "张伟")
+    await press_data(li_na, card, card_action(card, "xfer"))
+    choices = await expect_from(driver, li_na.private, "casework/choose_worker")
+    await press_data(li_na, choices, await worker_data(bot, choices, "张伟"))
 
-    card = await driver.expect(zhang_wei.private)
-    assert number in card.text and "匿名" in card.text
-    assert "钱阿姨" not in card.text.split("处理记录")[0] and "qian_ayi" not in card.text
+    card = await expect_from(driver, zhang_wei.private, "report/card")
+    assert number in card.text and context_of(card, "report/card")["reporter"]["anonymous"]
+    assert "钱阿姨" not in card.text and "qian_ayi" not in card.text
 
 
 async def edits_of(driver, card, count: int = 1):
@@ -62,6 +64,14 @@ async def edits_of(driver, card, count: int = 1):
     return await eventually(found) or []
 
 
+def status(card) -> str:
+    return context_of(card, "report/card")["report"].status
+
+
+def holder(card) -> str:
+    return context_of(card, "report/card")["assignee"]
+
+
 def actions(message) -> set[str]:
     return {b["callback_data"].split("|")[2] for b in message.buttons}
 
@@ -71,25 +81,26 @@ async def test_the_card_is_updated_in_place_when_the_report_changes(bot, driver,
     li_na, zhang_wei = crew.workers
     number = await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
     card = await driver.expect(li_na.private)
-    assert "待接单" in card.text and actions(card) == {"acc", "note", "res", "xfer", "esc"}
+    assert status(card) == "open" and actions(card) == {"acc", "note", "res", "xfer", "esc"}
 
-    await driver.answer(await li_na.press(card, "接单"))
+    await driver.answer(await press_data(li_na, card, card_action(card, "acc")))
     [accepted] = await edits_of(driver, card)
-    assert number in accepted.text and "处理中" in accepted.text and "待接单" not in accepted.text
-    assert "处理人：李娜" in accepted.text and "接单（李娜）" in accepted.text
+    assert number in accepted.text and status(accepted) == "accepted"
+    assert holder(accepted) == "李娜" and ("accepted", "李娜") in history_of(accepted)
     assert actions(accepted) == {"note", "res", "xfer", "esc"}
 
-    await driver.answer(await li_na.press(accepted, "上报"))
+    await driver.answer(await press_data(li_na, accepted, card_action(accepted, "esc")))
     escalated = (await edits_of(driver, card, 2))[-1]
-    assert "上报（李娜）" in escalated.text and actions(escalated) == {"note", "res", "xfer", "esc"}
+    assert ("escalated", "李娜") in history_of(escalated) and actions(escalated) == {"note", "res", "xfer", "esc"}
     leader_card = await driver.expect(crew.leader.private)
     assert await bot.runtime.sender.drained()                    # his card is recorded as delivered
 
-    await driver.answer(await crew.leader.press(leader_card, "转派"))
-    await crew.leader.press(await driver.expect(crew.leader.private), "张伟")
+    await driver.answer(await press_data(crew.leader, leader_card, card_action(leader_card, "xfer")))
+    choices = await expect_from(driver, crew.leader.private, "casework/choose_worker")
+    await press_data(crew.leader, choices, await worker_data(bot, choices, "张伟"))
     assert number in (await driver.expect(zhang_wei.private)).text
     moved = (await edits_of(driver, leader_card))[-1]
-    assert "处理人：张伟" in moved.text and "转派（王强）" in moved.text
+    assert holder(moved) == "张伟" and ("transferred", "王强") in history_of(moved)
     gone = (await edits_of(driver, card, 3))[-1]                 # 李娜 no longer holds it: buttons off, nothing new
     assert gone.buttons == [] and gone.text is None
     report = await bot.db.read(reports_db.by_number, number)
@@ -102,11 +113,11 @@ async def test_an_escalation_by_the_worker_takes_her_buttons_off(bot, driver, cl
     await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
     card = await driver.expect(li_na.private)
 
-    await driver.answer(await li_na.press(card, "上报"))             # open: the leader holds it now
+    await driver.answer(await press_data(li_na, card, card_action(card, "esc")))   # open: the leader holds it now
 
     [edit] = await edits_of(driver, card)
     assert edit.buttons == []
     leader_card = await driver.expect(crew.leader.private)
-    await driver.answer(await crew.leader.press(leader_card, "接单"))
+    await driver.answer(await press_data(crew.leader, leader_card, card_action(leader_card, "acc")))
     [leader_edit] = await edits_of(driver, leader_card)
-    assert "处理中" in leader_edit.text and "处理人：王强" in leader_edit.text
+    assert status(leader_edit) == "accepted" and holder(leader_edit) == "王强"

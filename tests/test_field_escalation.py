@@ -11,7 +11,7 @@ import pytest
 from bot.core.clock import stamp
 from db import people as people_db
 from db import reports as reports_db
-from tests.scenario import DISPUTE, new_group, report_from_group
+from tests.scenario import DISPUTE, context_of, names_in, new_group, report_from_group
 
 STAFF = {"worker": ("李娜", 800012), "other_worker": ("张伟", 800013), "leader": ("王强", 900011),
          "community": ("孙丽", 900003), "town": ("钱文华", 900002)}
@@ -75,12 +75,11 @@ async def test_an_unreachable_level_is_skipped_upward(bot, driver, clock, settin
     assigned_after = [e.detail.get("to") for e in history if e.action == "assigned"]
     assert STAFF["worker"][0] not in assigned_after[1:]               # never handed back down to a worker
 
-    to_resident = texts(await driver.sent(resident.private))
-    escalations = [t for t in to_resident if "上报至" in t]
-    assert [("网格长" in t, "社区" in t, "镇街" in t) for t in escalations] == [
-        (True, False, False), (False, True, False), (False, False, True)]
+    to_resident = [m for m in await driver.sent(resident.private) if "report/status_escalated" in names_in(m)]
+    assert [context_of(m, "report/status_escalated")["report"].level for m in to_resident] == [1, 2, 3]
 
-    notices = [t for t in texts(await driver.sent(people["leader"].private)) if t.startswith("⚠️")]
+    notices = [m.text for m in await driver.sent(people["leader"].private)
+               if m.text and "report/worker_unreachable" in names_in(m)]
     unreachable_name = STAFF[unreachable][0]
     if unreachable == "leader":
         assert notices == []

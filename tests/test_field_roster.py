@@ -11,7 +11,8 @@ from bot.services.org_import import import_org
 from db import areas as areas_db
 from db import people as people_db
 from db import reports as reports_db
-from tests.scenario import DISPUTE, assigned_dispute, report_from_group, team
+from tests.scenario import (DISPUTE, assigned_dispute, card_action, context_of, names_in, press_data, report_from_group,
+                            team, template_of)
 
 ACTIONS = ("acc", "note", "res", "esc", "xfer")
 
@@ -26,7 +27,7 @@ async def refused_everything(bot, driver, worker, card, report_id) -> None:
         pressed = await worker.press_data(card.chat_id, card.message_id, f"r|{report_id}|{action}", forge=True)
         answer = await driver.answer(pressed)
         assert answer.data["show_alert"], (action, answer.text)
-        assert "无权操作" in answer.text, (action, answer.text)
+        assert template_of(bot, answer) == "casework/outcome/forbidden", (action, answer.text)
 
 
 async def test_a_worker_whose_role_is_gone_cannot_use_her_old_card(bot, driver, clock):
@@ -53,7 +54,7 @@ async def test_a_reimport_without_her_hands_her_reports_on_and_tells_the_leader(
     resident = await driver.user("居民")
     first = await report_from_group(driver, resident, crew.group, DISPUTE)
     card = await driver.expect(li_na.private)
-    await li_na.press(card, "接单")                                   # one she accepted…
+    await press_data(li_na, card, card_action(card, "acc"))          # one she accepted…
     await driver.expect(resident.private)
     second = await report_from_group(driver, resident, crew.group, DISPUTE)
     await driver.expect(zhang_wei.private)
@@ -78,8 +79,11 @@ async def test_a_reimport_without_her_hands_her_reports_on_and_tells_the_leader(
         assert history[-1].action == "assigned" and history[-1].detail["reason"] == "off_roster"
     zhang_cards = [m.text for m in await driver.sent(zhang_wei.private) if m.text]
     assert any(first in t for t in zhang_cards) and any(third in t for t in zhang_cards)
-    notices = [m.text for m in await driver.sent(crew.leader.private) if m.text and m.text.startswith("⚠️")]
-    assert len(notices) == 2 and all("李娜" in t and "张伟" in t for t in notices)
+    told = [m for m in await driver.sent(crew.leader.private) if m.text and "report/reassigned_removed" in names_in(m)]
+    notices = [m.text for m in told]
+    assert [(context_of(m, "report/reassigned_removed")["name"], context_of(m, "report/reassigned_removed")["assignee"])
+            for m in told] == [("李娜", "张伟")] * 2
+    assert all("李娜" in t and "张伟" in t for t in notices)
     assert {first, third} == {n for n in (first, third) if any(n in t for t in notices)}
     assert second not in " ".join(notices)
 

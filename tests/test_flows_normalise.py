@@ -5,7 +5,7 @@ from __future__ import annotations
 from db import conversations as conv_db
 from db import reports as reports_db
 from messages import render
-from tests.scenario import ARRIVAL, answer_step, fill, team
+from tests.scenario import ARRIVAL, answer_step, fill, press_data, team
 from tests.test_intake import open_form
 
 INVISIBLE = ("\u200b\u200c\u200d", "\u200f\u200e\u202e", "\x00\x01", "\u2066\u2069 \ufeff", "\u3164")
@@ -31,7 +31,7 @@ async def test_invisible_names_and_addresses_are_refused_and_marks_are_stripped(
     reply = await answer_step(driver, resident, question, "address", "\u200f\u200e")
     assert render("report/invalid/empty", "zh_CN") in reply.text
     confirm = await fill(driver, resident, question, rest)
-    await resident.press(confirm, "确认提交")
+    await press_data(resident, confirm, "f|submit")
     await driver.expect(resident.private)
     (report,) = await bot.db.read(reports_db.all_reports)
     assert report.details["name"] == "赵小满" and report.details["address"] == ARRIVAL["address"]

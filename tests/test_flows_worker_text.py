@@ -6,7 +6,7 @@ from db import conversations as conv_db
 from db import reports as reports_db
 from bot.core.telegram_html import parse_html
 from messages import render as render_html
-from tests.scenario import DISPUTE, link, report_from_group, team
+from tests.scenario import DISPUTE, card_action, link, press_data, report_from_group, team
 
 
 def render(name: str, locale: str, **context) -> str:
@@ -24,7 +24,7 @@ async def english_worker_with_a_card(bot, driver, clock):
 
 async def test_an_over_long_or_empty_note_is_asked_again_in_english(bot, driver, clock):
     worker, card, report = await english_worker_with_a_card(bot, driver, clock)
-    await worker.press(card, "Add note")
+    await press_data(worker, card, card_action(card, "note"))
     await driver.expect(worker.private)
 
     await worker.says(worker.private, "x" * 501)
@@ -50,7 +50,7 @@ async def test_an_over_long_outcome_does_not_resolve_and_the_form_underneath_sur
     await driver.expect(worker.private)
     await worker.says(worker.private, "G0101")
     await driver.expect(worker.private)
-    await worker.press(card, "Resolve")
+    await press_data(worker, card, card_action(card, "res"))
     await driver.expect(worker.private)
 
     await worker.says(worker.private, "y" * 501)
@@ -71,7 +71,7 @@ async def test_cancel_drops_the_note_and_takes_up_the_form_underneath(bot, drive
     await driver.expect(worker.private)
     await worker.says(worker.private, "G0101")
     await driver.expect(worker.private)
-    await worker.press(card, "Add note")
+    await press_data(worker, card, card_action(card, "note"))
     await driver.expect(worker.private)
 
     await worker.says(worker.private, "/cancel")
@@ -85,7 +85,7 @@ async def test_a_note_typed_long_after_the_button_is_not_recorded(bot, driver, c
     from datetime import timedelta
 
     worker, card, report = await english_worker_with_a_card(bot, driver, clock)
-    await worker.press(card, "Add note")
+    await press_data(worker, card, card_action(card, "note"))
     await driver.expect(worker.private)
     clock.advance(timedelta(minutes=settings.conversation_idle_minutes + 1))
 

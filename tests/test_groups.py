@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db import audit
-from tests.scenario import eventually, new_group
+from tests.scenario import context_of, eventually, expect_from, new_group, template_of
 from db import chats as chats_db
 
 LEADER_G0101 = 900011
@@ -26,8 +26,8 @@ async def test_grid_leader_binds_the_group_and_the_group_is_told(bot, driver):
 
     await leader.says(group, "/bind G0101")
 
-    reply = await driver.expect(group)
-    assert "府前社区第一网格（G0101）" in reply.text
+    reply = await expect_from(driver, group, "groups/bind_bound")
+    assert context_of(reply, "groups/bind_bound")["area"].code == "G0101" and "府前社区第一网格" in reply.text
     assert "/report" in reply.text
     assert await grid_of(bot, group) == "G0101"
     entries = await bot.db.read(audit.entries, f"chat:{group}", "group_bound")
@@ -43,8 +43,8 @@ async def test_admins_above_the_grid_may_bind_it(bot, driver):
     await community_admin.says(g1, "/bind G0102")
     await town_admin.says(g2, "/bind G0201")
 
-    assert "G0102" in (await driver.expect(g1)).text
-    assert "G0201" in (await driver.expect(g2)).text
+    assert context_of(await expect_from(driver, g1, "groups/bind_bound"), "groups/bind_bound")["area"].code == "G0102"
+    assert context_of(await expect_from(driver, g2, "groups/bind_bound"), "groups/bind_bound")["area"].code == "G0201"
     assert await grid_of(bot, g1) == "G0102"
     assert await grid_of(bot, g2) == "G0201"
 
@@ -57,8 +57,7 @@ async def test_those_without_authority_are_refused_and_nothing_changes(bot, driv
 
     for person, code in ((stranger, "G0101"), (other_leader, "G0101"), (community_admin, "G0201")):
         await person.says(group, f"/bind {code}")
-        reply = await driver.expect(group)
-        assert "无权" in reply.text
+        await expect_from(driver, group, "groups/bind_forbidden")
     assert await grid_of(bot, group) is None
     refusals = await bot.db.read(audit.entries, f"chat:{group}", "bind_refused")
     assert [e["actor_user"] for e in refusals] == [stranger.id, LEADER_G0102, COMMUNITY_ADMIN_JH01]
@@ -77,7 +76,7 @@ async def test_a_linked_grid_worker_is_not_a_leader(bot, driver, clock):
 
     await worker.says(group, "/bind G0101")
 
-    assert "无权" in (await driver.expect(group)).text
+    await expect_from(driver, group, "groups/bind_forbidden")
     assert await grid_of(bot, group) is None
 
 
@@ -86,15 +85,16 @@ async def test_bad_bind_commands_get_clear_answers(bot, driver):
     group = await new_group(driver, "群", [leader], added_by=leader)
 
     await leader.says(group, "/bind")
-    assert "用法" in (await driver.expect(group)).text
+    await expect_from(driver, group, "groups/bind_usage")
     await leader.says(group, "/bind G9999")
-    assert "G9999" in (await driver.expect(group)).text
+    unknown = await expect_from(driver, group, "groups/bind_unknown_grid")
+    assert context_of(unknown, "groups/bind_unknown_grid")["code"] == "G9999" and "G9999" in unknown.text
     await leader.says(group, "/bind JH01")
-    assert "不是网格" in (await driver.expect(group)).text
+    assert context_of(await expect_from(driver, group, "groups/bind_not_a_grid"), "groups/bind_not_a_grid")["area"].code == "JH01"
     await leader.says(leader.private, "/start")
     await driver.expect(leader.private)
     await leader.says(leader.private, "/bind G0101")
-    assert "群里" in (await driver.expect(leader.private)).text
+    assert template_of(bot, await driver.expect(leader.private)) == "groups/only_in_group"
     assert await grid_of(bot, group) is None
 
 
@@ -107,11 +107,11 @@ async def test_one_group_per_grid(bot, driver):
     await driver.expect(first)
     await leader.says(second, "/bind G0101")
 
-    assert "/unbind" in (await driver.expect(second)).text
+    assert "/unbind" in (await expect_from(driver, second, "groups/bind_grid_taken")).text
     assert await grid_of(bot, first) == "G0101"
     assert await grid_of(bot, second) is None
     await leader.says(first, "/bind G0101")
-    assert "无需重复" in (await driver.expect(first)).text
+    await expect_from(driver, first, "groups/bind_already_bound")
 
 
 async def test_unbind_is_for_the_leader_and_admins_only(bot, driver):
@@ -122,14 +122,14 @@ async def test_unbind_is_for_the_leader_and_admins_only(bot, driver):
     await driver.expect(group)
 
     await resident.says(group, "/unbind")
-    assert "无权" in (await driver.expect(group)).text
+    await expect_from(driver, group, "groups/unbind_forbidden")
     assert await grid_of(bot, group) == "G0101"
 
     await leader.says(group, "/unbind")
-    assert "解除绑定" in (await driver.expect(group)).text
+    await expect_from(driver, group, "groups/unbind_unbound")
     assert await grid_of(bot, group) is None
     await leader.says(group, "/unbind")
-    assert "没有绑定" in (await driver.expect(group)).text
+    await expect_from(driver, group, "groups/unbind_not_bound")
 
 
 async def test_the_binding_follows_a_migration_to_a_supergroup(bot, driver):
@@ -145,7 +145,7 @@ async def test_the_binding_follows_a_migration_to_a_supergroup(bot, driver):
     old = await bot.db.read(chats_db.get, group)
     assert old.migrated_to == supergroup
     await leader.says(supergroup, "/unbind")
-    assert "解除绑定" in (await driver.expect(supergroup)).text
+    await expect_from(driver, supergroup, "groups/unbind_unbound")
 
 
 async def test_removal_from_a_group_and_readding_are_recorded(bot, driver):
@@ -177,7 +177,7 @@ async def test_a_removed_group_frees_its_grid_for_a_new_group(bot, driver):
 
     await leader.says(new, "/bind G0101")
 
-    assert "已绑定到网格" in (await driver.expect(new)).text
+    await expect_from(driver, new, "groups/bind_bound")
     assert await grid_of(bot, new) == "G0101"
     assert await grid_of(bot, old) is None
 
@@ -186,20 +186,23 @@ async def test_whoami_shows_roles_in_private_only(bot, driver):
     leader = await driver.user("王强", user_id=LEADER_G0101)
     group = await new_group(driver, "群", [leader], added_by=leader)
     await leader.says(group, "/whoami")
-    in_group = await driver.expect(group)
-    assert "王强" not in in_group.text and "网格长" not in in_group.text
+    in_group = await expect_from(driver, group, "whoami/private_only")
+    assert "王强" not in in_group.text and "G0101" not in in_group.text
 
     await leader.start()
     await driver.expect(leader.private)
     await leader.says(leader.private, "/whoami")
-    reply = await driver.expect(leader.private)
-    assert "王强" in reply.text and "网格长" in reply.text and "G0101" in reply.text
+    reply = await expect_from(driver, leader.private, "whoami/roles")
+    roles = context_of(reply, "whoami/roles")["roles"]
+    assert "王强" in reply.text and "G0101" in reply.text
+    assert [(r.area_code, r.role) for r in roles] == [("G0101", "grid_leader")]
 
     resident = await driver.user("居民", language_code="en")
     await resident.start()
     await driver.expect(resident.private)
     await resident.says(resident.private, "/whoami")
-    assert "not linked" in (await driver.expect(resident.private)).text
+    unlinked = await expect_from(driver, resident.private, "whoami/roles")
+    assert context_of(unlinked, "whoami/roles")["person"] is None
 
 
 async def test_a_redelivered_update_is_handled_once(bot, driver):
@@ -221,8 +224,8 @@ async def test_private_commands_in_a_group_point_to_the_private_chat(bot, driver
     group = await new_group(driver, "群", [leader], added_by=leader)
     for command in ("/tasks", "/broadcast@gridbot_sandbox_bot", "/my"):
         await leader.says(group, command)
-        reply = await driver.expect(group)
-        assert "请私聊 @gridbot_sandbox_bot" in reply.text and command.split("@")[0] in reply.text
+        reply = await expect_from(driver, group, "groups/private_only")
+        assert context_of(reply, "groups/private_only") == {"command": command.split("@")[0][1:], "username": "gridbot_sandbox_bot"}
 
 
 async def _equals(read, expected) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.cli import main
+from tests.scenario import RECORDING
 
 AREAS = """code,name,level,parent_code
 TZ,滕州市,市,
@@ -40,6 +41,19 @@ def snapshot(db_path: str) -> list:
     return [rows(db_path, f"SELECT * FROM {t} ORDER BY 1") for t in ("areas", "people", "roles", "invites")]
 
 
+def imported(out: str):
+    """The counts `gridbot import` printed (`cli/import_done` was rendered with them)."""
+    [record] = [r for r in RECORDING.inside(out) if r.name == "cli/import_done"]
+    return record.context["r"]
+
+
+def rejected(err: str, locale: str = "zh_CN") -> list[tuple]:
+    """The bad rows `gridbot import` listed: (file, line, what is wrong, its values), from `cli/import_rejected`."""
+    [record] = [r for r in RECORDING.inside(err) if r.name == "cli/import_rejected"]
+    assert record.locale == locale
+    return [(e.file, e.line, e.key, dict(e.context)) for e in record.context["errors"]]
+
+
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out = capsys.readouterr()
@@ -53,7 +67,8 @@ def test_a_good_import_creates_the_tree_staff_and_invite_links(tmp_path, capsys)
     code, out, err = run(capsys, "import", str(areas), str(staff), "--db", db, "--bot-username", "tz_grid_bot")
 
     assert code == 0, err
-    assert "区域 新增 5" in out and "人员 新增 4" in out and "职务 新增 5" in out
+    result = imported(out)
+    assert (result.areas["created"], result.people["created"], result.roles_added) == (5, 4, 5)
     assert rows(db, "SELECT a.code, p.code FROM areas a LEFT JOIN areas p ON p.id = a.parent_id ORDER BY a.id") == [
         ("TZ", None), ("JH", "TZ"), ("JH01", "JH"), ("G0101", "JH01"), ("G0102", "JH01")]
     assert rows(db, "SELECT name, phone FROM people WHERE name = '李娜'") == [("李娜", "13806320012")]
@@ -76,7 +91,9 @@ def test_reimporting_the_same_files_changes_nothing(tmp_path, capsys):
     code, out, _ = run(capsys, "import", str(areas), str(staff), "--db", db)
 
     assert code == 0
-    assert "区域 新增 0、更新 0、未变 5" in out and "职务 新增 0、移除 0" in out
+    result = imported(out)
+    assert result.areas == {"created": 0, "updated": 0, "unchanged": 5}
+    assert (result.roles_added, result.roles_removed) == (0, 0)
     assert snapshot(db) == before
 
 
@@ -97,18 +114,19 @@ def test_an_edited_file_updates_in_place(tmp_path, capsys):
     assert rows(db, "SELECT name FROM people WHERE phone = '13806320011'") == [("王刚",)]
     assert rows(db, "SELECT count(*) FROM people") == [(4,)]
     assert rows(db, "SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.name = '陈静'") == [(0,)]
-    assert "移除 1" in out
+    assert imported(out).roles_removed == 1
 
 
 BAD_AREAS = [
-    ("dup", "TZ,滕州,市,\nTZ,又一个,市,\n", 3, "编码 TZ 重复（第 2 行已有）"),
-    ("unknown parent", "TZ,滕州,市,\nG1,网格,网格,NOPE\n", 3, "上级编码 NOPE 不存在"),
-    ("out of order", "TZ,滕州,市,\nG1,网格,网格,TZ\n", 3, "层级顺序错误"),
-    ("unknown level", "TZ,滕州,省,\n", 2, "未知的层级 省"),
-    ("city with parent", "TZ,滕州,市,\nTY,另一市,市,TZ\n", 3, "市级区域 TY 不能有上级"),
-    ("missing parent", "TZ,滕州,市,\nJH,街道,镇街,\n", 3, "区域 JH 缺少上级编码"),
-    ("bad code", "T Z,滕州,市,\n", 2, "编码 T Z 无效"),
-    ("missing name", "TZ,,市,\n", 2, "缺少必填项：name"),
+    ("dup", "TZ,滕州,市,\nTZ,又一个,市,\n", 3, ("duplicate_code", {"code": "TZ", "first": 2})),
+    ("unknown parent", "TZ,滕州,市,\nG1,网格,网格,NOPE\n", 3, ("unknown_parent", {"parent": "NOPE"})),
+    ("out of order", "TZ,滕州,市,\nG1,网格,网格,TZ\n", 3,
+     ("level_out_of_order", {"level": "grid", "parent": "TZ", "parent_level": "city"})),
+    ("unknown level", "TZ,滕州,省,\n", 2, ("unknown_level", {"level": "省"})),
+    ("city with parent", "TZ,滕州,市,\nTY,另一市,市,TZ\n", 3, ("city_has_parent", {"code": "TY"})),
+    ("missing parent", "TZ,滕州,市,\nJH,街道,镇街,\n", 3, ("missing_parent", {"code": "JH"})),
+    ("bad code", "T Z,滕州,市,\n", 2, ("bad_code", {"code": "T Z"})),
+    ("missing name", "TZ,,市,\n", 2, ("missing_field", {"columns": "name"})),
 ]
 
 
@@ -122,20 +140,20 @@ def test_each_bad_area_row_is_reported_and_nothing_changes(tmp_path, capsys, cas
                          "--db", db)
 
     assert code == 1
-    assert f"bad.csv 第 {line} 行：{reason}" in err
-    assert "未做任何更改" in err
+    assert rejected(err) == [("bad.csv", line, *reason)]            # the refusal says nothing was changed
     assert snapshot(db) == before
 
 
 BAD_STAFF = [
-    ("unknown role", "G0101,保安,甲,13800000001,", "未知的职务 保安"),
-    ("unknown area", "G9999,网格员,甲,13800000001,", "区域编码 G9999 不存在"),
-    ("bad phone", "G0101,网格员,甲,1234567,", "手机号 1234567 无效"),
-    ("role at wrong level", "JH01,网格长,甲,13800000001,", "职务「网格长」应设在网格级"),
-    ("bad telegram id", "G0101,网格员,甲,13800000001,abc", "telegram_user_id abc 无效"),
-    ("duplicate row", "G0101,网格长,王强,13806320011,900011", "与第 2 行重复"),
-    ("same phone two names", "G0102,网格员,王五,13806320011,", "同一手机号在第 2 行对应另一个姓名"),
-    ("telegram id of another", "G0102,网格员,赵六,13800000009,900011", "与第 2 行的手机号/telegram_user_id 不一致"),
+    ("unknown role", "G0101,保安,甲,13800000001,", ("unknown_role", {"role": "保安"})),
+    ("unknown area", "G9999,网格员,甲,13800000001,", ("unknown_area", {"code": "G9999"})),
+    ("bad phone", "G0101,网格员,甲,1234567,", ("bad_phone", {"phone": "1234567"})),
+    ("role at wrong level", "JH01,网格长,甲,13800000001,",
+     ("role_level_mismatch", {"role": "grid_leader", "code": "JH01", "level": "community", "expected": "grid"})),
+    ("bad telegram id", "G0101,网格员,甲,13800000001,abc", ("bad_telegram_id", {"value": "abc"})),
+    ("duplicate row", "G0101,网格长,王强,13806320011,900011", ("duplicate_row", {"first": 2})),
+    ("same phone two names", "G0102,网格员,王五,13806320011,", ("phone_name_conflict", {"first": 2})),
+    ("telegram id of another", "G0102,网格员,赵六,13800000009,900011", ("telegram_id_conflict", {"first": 2})),
 ]
 
 
@@ -151,7 +169,7 @@ def test_each_bad_staff_row_is_reported_and_nothing_changes(tmp_path, capsys, ca
     code, out, err = run(capsys, "import", str(areas), str(staff), "--db", db)
 
     assert code == 1
-    assert f"staff.csv 第 3 行：{reason}" in err
+    assert rejected(err) == [("staff.csv", 3, *reason)]
     assert snapshot(db) == before
 
 
@@ -163,8 +181,8 @@ def test_every_bad_row_is_listed_at_once(tmp_path, capsys):
     code, _, err = run(capsys, "import", str(write(tmp_path, "a.csv", AREAS)), str(staff), "--db", db)
 
     assert code == 1
-    assert "发现 3 处错误" in err
-    assert [l.split("：")[0] for l in err.splitlines()[1:]] == ["staff.csv 第 2 行", "staff.csv 第 3 行", "staff.csv 第 5 行"]
+    assert [(file, line) for file, line, *_ in rejected(err)] == [("staff.csv", 2), ("staff.csv", 3), ("staff.csv", 5)]
+    assert len(err.splitlines()) == 4                                # the count, then one line per bad row
     assert rows(db, "SELECT count(*) FROM areas") == [(0,)]
 
 
@@ -176,22 +194,22 @@ def test_a_telegram_id_linked_to_someone_else_is_refused(tmp_path, capsys):
 
     code, _, err = run(capsys, "import", str(areas), str(write(tmp_path, "s.csv", taken)), "--db", db)
 
-    assert code == 1 and "与第 6 行的手机号/telegram_user_id 不一致" in err
+    assert code == 1 and rejected(err) == [("s.csv", 7, "telegram_id_conflict", {"first": 6})]
 
 
 def test_header_and_encoding_problems(tmp_path, capsys):
     db = str(tmp_path / "g.sqlite3")
     no_level = write(tmp_path, "a.csv", "code,name,parent_code\nTZ,滕州,\n")
     code, _, err = run(capsys, "import", str(no_level), "--db", db)
-    assert code == 1 and "a.csv 第 1 行：表头缺少列：level" in err
+    assert code == 1 and rejected(err) == [("a.csv", 1, "missing_columns", {"columns": "level"})]
 
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\x00\x01\x02\xff" * 10)
     code, _, err = run(capsys, "import", str(binary), "--db", db)
-    assert code == 1 and "二进制" in err
+    assert code == 1 and rejected(err) == [("binary.csv", 0, "file_format", {"kind": "binary"})]
 
     code, _, err = run(capsys, "import", str(tmp_path / "missing.csv"), "--db", db)
-    assert code == 1 and "找不到文件" in err
+    assert code == 1 and rejected(err) == [("missing.csv", 0, "file_not_found", {})]
 
 
 def test_english_aliases_and_english_messages(tmp_path, capsys):
@@ -203,4 +221,4 @@ def test_english_aliases_and_english_messages(tmp_path, capsys):
 
     code, _, err = run(capsys, "import", str(areas), str(staff), "--db", db, "--config", str(config))
 
-    assert code == 1 and "s.csv line 2: bad phone number 1380632001" in err
+    assert code == 1 and rejected(err, "en") == [("s.csv", 2, "bad_phone", {"phone": "1380632001"})]

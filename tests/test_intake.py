@@ -115,15 +115,19 @@ async def test_private_report_chooses_community_then_grid_or_takes_a_code(bot, d
     await driver.expect(resident.private)
     await resident.says(resident.private, "/report")
     communities = await driver.expect(resident.private)
-    assert {b["text"] for b in communities.buttons} >= {"府前社区", "龙泉社区"}
-    await resident.press(communities, "府前社区")
+    assert template_of(bot, communities) == "report/ask_community"
+    assert {b["callback_data"] for b in communities.buttons} >= {"f|com|JH01", "f|com|JH02"}
+    await press_data(resident, communities, "f|com|JH01")
     grids = await driver.expect(resident.private)
-    await resident.press(grids, "府前社区第二网格")
+    assert template_of(bot, grids) == "report/ask_grid"
+    await press_data(resident, grids, "f|grid|G0102")
     question = await driver.expect(resident.private)
-    assert "府前社区第二网格" in question.text
+    assert asked(question) == "kind" and "府前社区第二网格" in question.text
+    assert (await bot.db.read(conv_db.get, resident.id))[0]["grid"] == "G0102"
     await press_data(resident, question, back_data(question))
     grids = await driver.expect(resident.private)
-    await resident.press(grids, "府前社区第二网格")
+    assert template_of(bot, grids) == "report/ask_grid"
+    await press_data(resident, grids, "f|grid|G0102")
     question = await driver.expect(resident.private)
     await press_data(resident, question, "f|cancel")
     await driver.expect(resident.private)
@@ -134,7 +138,9 @@ async def test_private_report_chooses_community_then_grid_or_takes_a_code(bot, d
     unknown = await driver.expect(resident.private)
     assert "report/invalid/unknown_grid" in names_in(unknown) and "G9999" in unknown.text
     await resident.says(resident.private, "g0201")
-    assert "龙泉社区第一网格" in (await driver.expect(resident.private)).text
+    question = await driver.expect(resident.private)
+    assert asked(question) == "kind" and "龙泉社区第一网格" in question.text
+    assert (await bot.db.read(conv_db.get, resident.id))[0]["grid"] == "G0201"
 
 
 async def test_reporting_for_someone_else(bot, driver, clock):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.scenario import new_group, started
+from tests.scenario import expect_from, new_group, press_data, started
 
 LEADER_G0101 = 900011
 
@@ -38,17 +38,17 @@ async def test_a_very_long_unknown_command_gets_an_answer(bot, driver):
 async def test_a_very_long_broadcast_time_is_quoted_shortened(bot, driver):
     admin = await started(driver, "钱文华", 900002)
     await admin.says(admin.private, "/broadcast")
-    message = await driver.expect(admin.private)
-    await admin.press(message, "自由文本")
-    message = await driver.expect(admin.private)
+    message = await expect_from(driver, admin.private, "broadcast/ask_template")
+    await press_data(admin, message, "b|tpl|free")
+    await expect_from(driver, admin.private, "broadcast/ask_text")
     await admin.says(admin.private, "今晚停水")
-    message = await driver.expect(admin.private)
-    await admin.press(message, "荆河街道")
-    message = await driver.expect(admin.private)
-    await admin.press(message, "指定时间")
-    await driver.expect(admin.private)
+    message = await expect_from(driver, admin.private, "broadcast/ask_audience")
+    await press_data(admin, message, "b|aud|JH")
+    message = await expect_from(driver, admin.private, "broadcast/ask_when")
+    await press_data(admin, message, "b|when|at")
+    await expect_from(driver, admin.private, "broadcast/ask_when_value")
 
     await admin.says(admin.private, "9" * 4000)
 
-    reply = await driver.expect(admin.private)
+    reply = await expect_from(driver, admin.private, "broadcast/error/bad_time")
     assert "9" * 40 + "…" in reply.text and "9" * 41 not in reply.text

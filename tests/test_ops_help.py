@@ -7,7 +7,7 @@ import re
 
 from bot.services.help import greeting_for
 from messages import render
-from tests.scenario import link, new_group, started
+from tests.scenario import context_of, expect_from, link, new_group, started
 
 LEADER_G0101 = 900011
 
@@ -64,8 +64,9 @@ async def test_start_greets_a_linked_leader_by_role_not_with_the_invite_link_adv
 
     greeting = await driver.expect(leader.private)
     assert greeting.text == render("start/welcome", "zh_CN", name="王强", **await bot.db.read(greeting_for, leader.id))
-    assert "G0101" in greeting.text and "邀请链接" not in greeting.text
-    assert "邀请链接" in (await driver.expect(resident.private)).text
+    assert "G0101" in greeting.text and context_of(greeting, "start/welcome")["roles"]
+    advised = context_of(await expect_from(driver, resident.private, "start/welcome"), "start/welcome")
+    assert advised["person"] is None and not advised["roles"]              # the invite link advice
 
 
 async def test_the_bot_introduces_itself_in_a_new_group_and_says_how_to_bind(bot, driver):

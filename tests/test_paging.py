@@ -14,7 +14,7 @@ from db import broadcasts as broadcasts_db
 from db import people as people_db
 from db import reports as reports_db
 from sandbox.driver import BotMessage
-from tests.scenario import link, started
+from tests.scenario import link, press_data, started
 
 NUMBER = re.compile(r"G0101-\d{8}-\d{4}")
 DETAILS = {"category": "neighbours", "parties": "甲与乙", "place": "楼道", "description": "争吵",
@@ -61,7 +61,7 @@ async def test_a_worker_pages_through_485_open_reports(bot, driver, clock):
     message = await driver.expect(li_na.private)
     shown, buttons = [NUMBER.findall(message.text)], [data_of(message)]
     while "pg|tasks|" + str(len(shown) + 1) in data_of(message):
-        await li_na.press(message, "▶️")
+        await press_data(li_na, message, "pg|tasks|" + str(len(shown) + 1))
         message = await driver.expect(li_na.private, kinds=("edit",))
         shown.append(NUMBER.findall(message.text))
         buttons.append(data_of(message))
@@ -72,7 +72,7 @@ async def test_a_worker_pages_through_485_open_reports(bot, driver, clock):
     assert buttons[0] == ["pg|tasks|2"] and buttons[1] == ["pg|tasks|1", "pg|tasks|3"]
     assert buttons[-1] == ["pg|tasks|48"]
 
-    await li_na.press(message, "◀️")
+    await press_data(li_na, message, "pg|tasks|48")
     back = await driver.expect(li_na.private, kinds=("edit",))
     assert NUMBER.findall(back.text) == numbers[470:480]
 
@@ -112,7 +112,7 @@ async def test_my_pages_a_residents_reports_newest_first(bot, driver, clock):
     await resident.says(resident.private, "/my")
     first = await driver.expect(resident.private)
     assert NUMBER.findall(first.text) == numbers[::-1][:10] and data_of(first) == ["pg|my|2"]
-    await resident.press(first, "▶️")
+    await press_data(resident, first, "pg|my|2")
     await driver.expect(resident.private, kinds=("edit",))
     await resident.press_data(resident.private, first.message_id, "pg|my|3")
     third = await driver.expect(resident.private, kinds=("edit",))
@@ -139,7 +139,7 @@ async def test_broadcasts_page_with_their_buttons_and_long_names_are_cut(bot, dr
     seen = []
     for number in (1, 2, 3):
         if number > 1:
-            await leader.press(message, "▶️")
+            await press_data(leader, message, f"pg|bc|{number}")
             message = await driver.expect(leader.private, kinds=("edit",))
         actions = [d for d in data_of(message) if d.startswith("bl|")]
         page_ids = sorted({int(d.split("|")[1]) for d in actions})

@@ -15,6 +15,7 @@ from bot.app.cli import main
 from bot.app.instance_lock import InstanceLock
 from db import open_database
 from tests.prod_helpers import serving
+from tests.scenario import names_in
 
 
 def rows(path: str, table: str) -> tuple[int, int]:
@@ -66,7 +67,7 @@ async def test_backup_under_write_load_then_restore(tmp_path, capsys):
     with InstanceLock(path):
         assert await asyncio.to_thread(main, ["restore", out, "--db", path]) == 2
     err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1 and "已有机器人在运行" in err
+    assert len(err.strip().splitlines()) == 1 and "cli/instance_running" in names_in(err), names_in(err)
     assert rows(path, "audit_log")[0] == committed
 
     assert await asyncio.to_thread(main, ["restore", out, "--db", path]) == 0

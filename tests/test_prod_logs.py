@@ -18,7 +18,7 @@ from telegram.ext import MessageHandler, filters
 from sandbox.server import DEFAULT_TOKEN
 from bot.app.logs import setup_logging
 from tests.prod_helpers import free_port
-from tests.scenario import ARRIVAL, DISPUTE, PERSONAL, eventually, report_from_group, team
+from tests.scenario import ARRIVAL, DISPUTE, PERSONAL, card_action, eventually, press_data, report_from_group, team
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
@@ -48,8 +48,8 @@ async def test_a_full_run_logs_nothing_personal_and_refusals_on_one_line(capture
     worker = next(w for w in crew.workers if w.first_name == "李娜")
     card = await driver.expect(worker.private)
     await resident.block_bot()
-    await worker.press(card, "接单")                                # the resident's notice is refused
-    await worker.press(card, "办结")
+    await press_data(worker, card, card_action(card, "acc"))        # the resident's notice is refused
+    await press_data(worker, card, card_action(card, "res"))
     await driver.expect(worker.private)
     await worker.says(worker.private, "已上门登记 13800001111 赵小满")
     await driver.expect(worker.private)

@@ -13,7 +13,7 @@ import pytest
 from bot.app.cli import main
 from bot.core.clock import ManualClock
 from db import reports as reports_db
-from tests.scenario import ARRIVAL, DISPUTE, report_from_group, team
+from tests.scenario import ARRIVAL, DISPUTE, RECORDING, card_action, expect_from, press_data, report_from_group, team
 
 NOTE = "已电话联系赵小满家属，身份证370481199001011234"
 OUTCOME = "已上门登记，联系人孙某某13700001111"
@@ -52,6 +52,12 @@ STATISTICS = ("SELECT id, number, grid_id, kind, priority, status, on_behalf, as
               " accepted_at, resolved_at, accept_due_at, resolve_due_at FROM reports ORDER BY id")
 
 
+def purge_printed(out: str) -> dict:
+    """What `gridbot purge` printed its summary (`cli/purge_result`) with: `dry`, `purged` (the counts)."""
+    [record] = [r for r in RECORDING.inside(out) if r.name == "cli/purge_result"]
+    return dict(record.context)
+
+
 def statistics(path: str) -> tuple[list[tuple], list[tuple]]:
     with sqlite3.connect(path) as conn:
         return (conn.execute(STATISTICS).fetchall(),
@@ -64,14 +70,14 @@ async def test_purge_erases_personal_details_of_old_resolved_reports_only(bot, d
     resident = await driver.user(TOURIST)
     number = await report_from_group(driver, resident, crew.group, ARRIVAL)
     card = await driver.expect(worker.private)
-    await worker.press(card, "备注")
+    await press_data(worker, card, card_action(card, "note"))
     await driver.expect(worker.private)
     await worker.says(worker.private, NOTE)
-    await driver.expect(worker.private)
-    await worker.press(card, "办结")
-    await driver.expect(worker.private)
+    await expect_from(driver, worker.private, "casework/outcome/noted")
+    await press_data(worker, card, card_action(card, "res"))
+    await expect_from(driver, worker.private, "casework/ask_resolve")
     await worker.says(worker.private, OUTCOME)
-    await driver.expect(worker.private)
+    await expect_from(driver, worker.private, "casework/outcome/resolved")
     await driver.expect(resident.private)                        # resolved, and (issue 13) asked to rate it:
     await driver.expect(resident.private)                        # both sent before the dumps below
     neighbour = await driver.user("居民钱")
@@ -86,7 +92,7 @@ async def test_purge_erases_personal_details_of_old_resolved_reports_only(bot, d
     contents = dump(path)
     assert await asyncio.to_thread(main, ["purge", "--dry-run", "--db", path]) == 0
     printed = capsys.readouterr().out
-    assert "演练" in printed and number in printed and still_open not in printed
+    assert purge_printed(printed)["dry"] and number in printed and still_open not in printed
     assert dump(path) == contents                                # a dry run changes nothing
 
     assert await asyncio.to_thread(main, ["purge", "--db", path]) == 0
@@ -107,7 +113,7 @@ async def test_purge_erases_personal_details_of_old_resolved_reports_only(bot, d
 
     assert await asyncio.to_thread(main, ["purge", "--dry-run", "--db", path]) == 0
     again = capsys.readouterr().out
-    assert "0 条已办结" in again                                   # nothing left to do
+    assert purge_printed(again)["purged"].reports == 0           # nothing left to do
 
 
 async def test_each_kind_is_pruned_after_its_own_setting(db, settings, clock):

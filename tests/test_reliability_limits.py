@@ -12,7 +12,7 @@ from bot.services.broadcasting import Draft, create
 from bot.services.org_import import import_org
 from db import areas as areas_db
 from db import chats as chats_db
-from tests.scenario import DISPUTE, fill, report_from_group, started
+from tests.scenario import DISPUTE, REPORT_NUMBER, fill, press_data, report_from_group, started, template_of
 
 GRIDS = ("G0101", "G0102", "G0201", "G0202")
 GROUPS = 240                                   # 8 s of sending at 30 msg/s
@@ -80,7 +80,7 @@ async def test_residents_fill_in_the_form_during_a_broadcast_to_many_groups(bot,
 async def report_in_private(driver, resident, grid: str) -> str:
     await resident.start(f"r_{grid}")
     confirm = await fill(driver, resident, await driver.expect(resident.private), DISPUTE)
-    await resident.press(confirm, "确认提交")
+    await press_data(resident, confirm, "f|submit")
     receipt = await driver.expect(resident.private)
-    assert "报备已提交" in receipt.text, receipt.text
-    return receipt.text.split("编号 ")[1].split("（")[0]
+    assert template_of(None, receipt) == "report/submitted", receipt.text
+    return REPORT_NUMBER.search(receipt.text)[0]

@@ -7,7 +7,7 @@ import logging
 
 import handlers.start
 from messages import render
-from tests.scenario import DISPUTE, fill, team
+from tests.scenario import DISPUTE, expect_from, fill, press_data, team
 
 
 def tracebacks(caplog) -> list[logging.LogRecord]:
@@ -30,8 +30,8 @@ async def test_a_kicked_group_a_flood_wait_and_a_blocked_worker_are_one_line_eac
         await resident.says(crew.group, "/report")                       # the answer there is refused
         await resident.start("r_G0101")                                  # the form meets flood control once
         confirm = await fill(driver, resident, await driver.expect(resident.private), DISPUTE)
-        await resident.press(confirm, "确认提交")                          # the card to 李娜 is refused
-        assert "报备已提交" in (await driver.expect(resident.private)).text
+        await press_data(resident, confirm, "f|submit")                  # the card to 李娜 is refused
+        await expect_from(driver, resident.private, "report/submitted")
         assert await driver.idle()
         assert await bot.runtime.sender.drained()
     assert lines_about(caplog, str(crew.group), "kicked")
