@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from bot.core.clock import stamp
 from bot.core.config import Settings
-from bot.services import casework, media, notify, rewards
+from bot.services import casework, media, notify, relay, rewards
 from bot.services.flows.model import Env, Refused, Result
 from bot.services.views import Message, Screen
 from db import areas as areas_db
@@ -67,19 +67,22 @@ def submit(env: Env, form: dict[str, Any]) -> Result:
                     address_key=key, linked=False, now=stamp(now))
         return Result("report/toast_submitted", {"report": report}, toast=True)     # the receipt: report/submitted
     report = casework.load(conn, existing)
-    _link(conn, settings, report, answers, now)
     tips_db.add(conn, report_id=report.id, user_id=env.user_id, anonymous=anonymous, subject=subject,
                 address_key=key, linked=True, now=stamp(now))
+    _link(conn, settings, report, answers, env.user_id, now)
     return Result("tips/linked_receipt", {"report": report, "anonymous": anonymous})
 
 
-def _link(conn: sqlite3.Connection, settings: Settings, report: Report, answers: dict[str, Any],
+def _link(conn: sqlite3.Connection, settings: Settings, report: Report, answers: dict[str, Any], user_id: int,
           now: datetime) -> None:
-    """A second tip about the same address joins the first: its words in the history, its photos with the
-    report's, and the assignee told (nothing of who sent it)."""
+    """A further tip about the same address joins the first: its words in the history, its photos with the
+    report's, and the assignee told which tipster it is by number (`relay.tipsters`), named only when they
+    chose to be."""
     ts = stamp(now)
+    number, hidden = next((n, anonymous) for n, (user, anonymous) in enumerate(relay.tipsters(conn, report), start=1)
+                          if user == user_id)
     reports_db.add_event(conn, report.id, ts, None, "linked", text=str(answers.get("description", "")),
-                         when=str(answers.get("when", "")))
+                         when=str(answers.get("when", "")), tipster=number)
     added = media.into(report.details, answers, settings.attachments_max)
     if added:
         reports_db.update(conn, report.id, details=json.dumps(added, ensure_ascii=False))
@@ -89,7 +92,8 @@ def _link(conn: sqlite3.Connection, settings: Settings, report: Report, answers:
     if assignee is not None and assignee.telegram_user_id is not None:
         notify.to_user(conn, settings, assignee.telegram_user_id, "tips/linked_notice", "assign", ts,
                        priority=outbox.ASSIGN, report_id=report.id, report=report,
-                       text=str(answers.get("description", "")))
+                       text=str(answers.get("description", "")), tipster=number,
+                       sender=notify.person_of(conn, user_id, anonymous=hidden))
         media.to_staff(conn, settings, report, assignee, outbox.ASSIGN, ts,
                        only={k: answers[k] for k in ("media", "location") if k in answers})
 
