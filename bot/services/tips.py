@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from bot.core.clock import stamp
 from bot.core.config import Settings
-from bot.services import casework, media, notify, relay, rewards
+from bot.services import casework, geo, media, notify, relay, rewards
 from bot.services.flows.model import Env, Refused, Result
 from bot.services.views import Message, Screen
 from db import areas as areas_db
@@ -31,11 +31,23 @@ from db.reports import Report
 
 Verdict = Literal["verified", "unfounded"]
 VERDICT_FLOWS: dict[str, Verdict] = {"ver": "verified", "unf": "unfounded"}
+SAME_PLACE_M = 30           # two places shared this close are one address (a phone's fix wanders by metres)
 
 
 def address_key(where: str) -> str:
     """An address folded so that the same place typed twice compares equal: width, case, spaces, punctuation."""
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", where).lower())
+
+
+def same_place(conn: sqlite3.Connection, grid_id: int, place: Any) -> int | None:
+    """The report of the unresolved tip in the grid whose shared place is nearest `place`, if within
+    SAME_PLACE_M."""
+    if not isinstance(place, dict) or "latitude" not in place:
+        return None
+    point = (float(place["latitude"]), float(place["longitude"]))
+    near = min(((geo.distance_km(point, (lat, lon)), rid) for rid, lat, lon in tips_db.open_with_place(conn, grid_id)),
+               default=None)
+    return near[1] if near is not None and near[0] * 1000 <= SAME_PLACE_M else None
 
 
 def _day_start(settings: Settings, now: datetime) -> str:
@@ -52,7 +64,8 @@ def admit(env: Env) -> None:
 
 def submit(env: Env, form: dict[str, Any]) -> Result:
     """A finished tip form: opened as a report (routed like any other), or linked to the open tip about the same
-    address in the grid (its assignee is told, without the new tipster's identity)."""
+    address in the grid — typed alike, or places shared within SAME_PLACE_M — (its assignee is told, without the
+    new tipster's identity unless they gave it)."""
     admit(env)
     conn, settings, now = env.conn, env.settings, env.now
     answers = form["answers"]
@@ -60,7 +73,7 @@ def submit(env: Env, form: dict[str, Any]) -> Result:
     if grid is None:
         raise casework.Vanished("unknown_grid", code=form["grid"])
     key, anonymous, subject = address_key(str(answers["where"])), answers.get("anonymous") == "yes", answers["subject"]
-    existing = tips_db.open_at_address(conn, grid.id, key)
+    existing = tips_db.open_at_address(conn, grid.id, key) or same_place(conn, grid.id, answers.get("location"))
     if existing is None:
         report = casework.submit(conn, settings, env.user_id, form, now)
         tips_db.add(conn, report_id=report.id, user_id=env.user_id, anonymous=anonymous, subject=subject,
