@@ -70,3 +70,28 @@ async def test_the_relay_reaches_every_linked_tipster_and_keeps_the_anonymous_on
     for text in await staff_texts(driver, staff):
         for secret in (TIPSTER["first_name"], TIPSTER["username"], str(TIPSTER["user_id"]), "13955556666"):
             assert secret not in text, f"{secret} reached staff: {text}"
+
+
+async def test_someone_who_tips_the_same_address_twice_is_asked_and_told_once(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    li_na = crew.workers[0]
+    tipster = await driver.user("居民甲")
+    await send_tip(driver, tipster, crew.group)
+    card = await expect_buttons(driver, li_na.private)
+    rid = int(card.buttons[0]["callback_data"].split("|")[1])
+    await send_tip(driver, tipster, crew.group)                   # again, linked to their own
+    await driver.expect(li_na.private)
+
+    await press(li_na, card, f"q|{rid}|ask")
+    await driver.expect(li_na.private)
+    await li_na.says(li_na.private, "还在吗？")
+    await driver.expect(li_na.private)
+    await press(li_na, card, f"t|{rid}|unf")
+    await driver.expect(li_na.private)
+    await li_na.says(li_na.private, "查无此事")
+    await driver.expect(li_na.private)
+
+    # Counted where they are queued (with the press that caused them), not as they arrive.
+    queued = await bot.db.read(lambda c: [r[0] for r in c.execute(
+        "SELECT purpose FROM outbox WHERE chat_id = ? AND report_id = ? ORDER BY id", (tipster.id, rid))])
+    assert queued == ["reporter", "relay", "reporter"]                 # the receipt, the question, the verdict

@@ -178,8 +178,8 @@ def verdict(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     if amount > 0:
         rewards.propose(conn, settings, report, subject, amount, now)
     notify.to_reporter(conn, settings, report, f"tips/verdict_{found}", ts, amount=amount, reason=text)
-    for linked in tips_db.linked_to(conn, report.id):
-        notify.to_user(conn, settings, linked.user_id, f"tips/verdict_{found}", "reporter", ts, report_id=report.id,
+    for tipster, _ in relay.tipsters(conn, report)[1:]:        # the linked tipsters, each once
+        notify.to_user(conn, settings, tipster, f"tips/verdict_{found}", "reporter", ts, report_id=report.id,
                        report=report, amount=0, reason=text)
     return casework.Outcome(found, report, {"amount": amount})
 
