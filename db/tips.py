@@ -66,6 +66,16 @@ def open_at_address(conn: sqlite3.Connection, grid_id: int, address_key: str) ->
     return int(row[0]) if row else None
 
 
+def open_with_place(conn: sqlite3.Connection, grid_id: int) -> list[tuple[int, float, float]]:
+    """(report id, lat, lon) of each unresolved tip in the grid that has a shared place (index reports_unresolved)."""
+    rows = conn.execute(
+        "SELECT r.id, json_extract(r.details, '$.location.latitude'), json_extract(r.details, '$.location.longitude')"
+        " FROM reports r JOIN tips t ON t.report_id = r.id AND t.linked = 0"
+        f" WHERE r.grid_id = ? AND r.status IN ({','.join('?' * len(OPEN_STATUSES))}) AND r.kind = 'tip'"
+        " AND json_extract(r.details, '$.location.latitude') IS NOT NULL ORDER BY r.id", (grid_id, *OPEN_STATUSES))
+    return [(int(r[0]), float(r[1]), float(r[2])) for r in rows]
+
+
 def founding(conn: sqlite3.Connection, report_id: int) -> Tip | None:
     """The tip that opened the report."""
     row = conn.execute("SELECT * FROM tips WHERE report_id = ? AND linked = 0", (report_id,)).fetchone()

@@ -30,4 +30,6 @@ TIPS_SAMPLES: dict[str, Any] = {
     "details": {"organizer": EVIL, "organizer_phone": "13800000000", "place": EVIL}, "violation": None,
     "result": "not_kept", "note": EVIL, "suggested": {"code": "G0101", "name": EVIL, "km": 0.4},
     "numbers": {7: "G0101-20260409-0007"}, "lat": "35.1x", "lon": "", "km": 0.4,
+    "inside": False, "feature": 2, "tipster": 2,
+    "sender": {"anonymous": False, "name": EVIL, "username": "evil", "phone": "13800000000"},
 }

@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="import areas.csv and staff.csv")
     imp.add_argument("areas", type=Path, help="areas.csv: code,name,level,parent_code")
     imp.add_argument("staff", type=Path, nargs="?", help="staff.csv: area_code,role,name,phone,telegram_user_id")
+    imp.add_argument("--boundaries", type=Path, metavar="GEOJSON",
+                     help="grids' boundary polygons: a GeoJSON FeatureCollection, each feature's properties.code a grid")
     imp.add_argument("--bot-username", help="bot username for invite links (default: config or getMe)")
 
     inv = sub.add_parser("invites", parents=[common], help="list invite links not used yet")
@@ -177,7 +179,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     async def go() -> tuple[Any, str]:
         db = await open_db(settings)
         try:
-            result = await db.write(partial(import_org, settings=settings), args.areas, args.staff,
+            result = await db.write(partial(import_org, settings=settings, boundaries_path=args.boundaries),
+                                    args.areas, args.staff,
                                     SystemClock().now(), timedelta(days=settings.invite_ttl_days))
             return result, await _invite_lines(db, settings, args.bot_username)
         finally:
@@ -193,6 +196,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
             print(render("cli/import_error_line", loc, file=e.file, line=e.line, reason=reason), file=sys.stderr)
         return 1
     print(render("cli/import_done", settings.locale, r=result))
+    if result.boundaries:
+        print(render("cli/import_boundaries", settings.locale, count=result.boundaries))
     if invites:
         print(invites)
     return 0

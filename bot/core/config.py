@@ -91,7 +91,7 @@ class Settings:
     gathering_remind_hour: int = 8          # local hour of the reminders the day before and on the day
     attachments_max: int = 10               # photos, files and places one report may carry
     map_url: str = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-    grid_match_km: float = 5.0              # a shared location picks the nearest grid centre within this
+    grid_match_km: float = 5.0              # outside every boundary, a shared location picks a grid this near
 
     @property
     def tz(self) -> ZoneInfo:

@@ -53,12 +53,19 @@ def reporter_of(conn: sqlite3.Connection, report: Report) -> dict[str, Any]:
     """Who filed the report, for staff: their roster name and phone when they are staff, else their Telegram
     name and the contact they gave; `anonymous` when the form let them stay unnamed."""
     if anonymous(report):
-        return {"anonymous": True, "name": "", "username": "", "phone": ""}
-    staff = people_db.by_telegram_id(conn, report.reporter_user)
-    seen = accounts_db.telegram_user(conn, report.reporter_user)
+        return person_of(conn, report.reporter_user, anonymous=True)
     phone = next((str(report.details[k]) for k in CONTACT_KEYS if report.details.get(k)), "")
     if not phone and not report.on_behalf and report.details.get("phone"):
         phone = str(report.details["phone"])
+    return person_of(conn, report.reporter_user, anonymous=False, phone=phone)
+
+
+def person_of(conn: sqlite3.Connection, user_id: int, *, anonymous: bool, phone: str = "") -> dict[str, Any]:
+    """A resident as staff may see them (as `reporter_of` has it): nothing at all when `anonymous`."""
+    if anonymous:
+        return {"anonymous": True, "name": "", "username": "", "phone": ""}
+    staff = people_db.by_telegram_id(conn, user_id)
+    seen = accounts_db.telegram_user(conn, user_id)
     return {"anonymous": False, "name": staff.name if staff else (seen.first_name if seen else ""),
             "username": seen.username if seen and seen.username else "",
             "phone": staff.phone if staff and not phone else phone}

@@ -13,7 +13,9 @@ from typing import Any
 
 from bot.core.config import Settings
 from bot.core.errors import GridbotError
+from bot.services import boundaries
 from bot.services.areas import normalize_code
+from bot.services.geo import Shape, box, to_json
 from bot.services.org import LEVEL_ALIASES, LEVELS, ROLE_ALIASES, ROLE_LEVEL, parent_level
 from db import areas as areas_db
 from db.kinds import AreaLevel, Role
@@ -21,7 +23,7 @@ from bot.services.spreadsheet import SheetError, read_table
 from db import audit, invites as invites_db, people as people_db, places
 
 AREA_COLUMNS = ("code", "name", "level", "parent_code")
-AREA_OPTIONAL = ("lat", "lon")              # a grid's centre point: a place shared in /report picks the nearest
+AREA_OPTIONAL = ("lat", "lon")              # a grid's centre point (its boundary: `boundaries.read`'s file)
 STAFF_COLUMNS = ("area_code", "role", "name", "phone", "telegram_user_id")
 # Header spellings accepted besides our own names (compared ignoring case, spaces, `_` and full width).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -79,6 +81,7 @@ class ImportResult:
     people: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
     roles_added: int = 0
     roles_removed: int = 0
+    boundaries: int = 0             # grids given a boundary polygon
     reports_moved: int = 0          # unresolved reports of people dropped from the roster, handed on
     invites: list[tuple[str, str, str]] = field(default_factory=list)  # (name, code, expires_at)
 
@@ -144,7 +147,7 @@ def validate_areas(file: str, raw: list[tuple[int, dict[str, str]]], existing: d
             errors.append(RowError(file, line, "level_changed", {"code": code, "old": existing[code], "new": level}))
             continue
         try:
-            centre = _centre(row.get("lat", ""), row.get("lon", ""))
+            centre = boundaries.centre(row.get("lat", ""), row.get("lon", ""))
         except ValueError:
             errors.append(RowError(file, line, "bad_centre", {"lat": row.get("lat", ""), "lon": row.get("lon", "")}))
             continue
@@ -167,16 +170,6 @@ def validate_areas(file: str, raw: list[tuple[int, dict[str, str]]], existing: d
         else:
             good.append(area)
     return good, errors
-
-
-def _centre(lat: str, lon: str) -> tuple[float, float] | None:
-    """Both empty: None; two numbers within range: the point; raises ValueError for anything else."""
-    if not lat.strip() and not lon.strip():
-        return None
-    point = float(unicodedata.normalize("NFKC", lat)), float(unicodedata.normalize("NFKC", lon))
-    if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
-        raise ValueError(point)
-    return point
 
 
 def validate_staff(
@@ -240,9 +233,10 @@ def validate_staff(
 
 def import_org(
     conn: sqlite3.Connection, areas_path: Path | None, staff_path: Path | None, now: datetime, invite_ttl: timedelta,
-    *, settings: Settings | None = None,
+    *, settings: Settings | None = None, boundaries_path: Path | None = None,
 ) -> ImportResult:
-    """Validate both files against the database, then apply them; raise ImportRejected on any bad row.
+    """Validate the files against the database, then apply them; raise ImportRejected on any bad row (or feature
+    of `boundaries_path`, the grids' boundary polygons as GeoJSON).
 
     The staff file is the whole roster: roles of people not listed in it are removed (the people stay,
     with their history), and the unresolved reports they no longer have power over go to someone who
@@ -261,6 +255,10 @@ def import_org(
         levels = existing | {a.code: a.level for a in area_rows}
         staff_rows, more = validate_staff(staff_path.name, raw, levels, people_db.telegram_owners(conn))
         errors += errs + more
+    shapes: dict[str, Shape] = {}
+    if boundaries_path is not None:
+        shapes, problems = boundaries.read(boundaries_path, existing | {a.code: a.level for a in area_rows})
+        errors += [RowError(boundaries_path.name, line, key, ctx) for line, key, ctx in problems]
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.file, e.line)))
 
@@ -270,6 +268,9 @@ def import_org(
         result.areas[areas_db.upsert(conn, area.code, name=area.name, level=area.level, parent_code=area.parent_code, now=stamp)] += 1
         if area.centre is not None:
             places.set_centre(conn, area.code, *area.centre)
+    for grid_code, shape in shapes.items():
+        places.set_boundary(conn, grid_code, to_json(shape), box(shape))
+    result.boundaries = len(shapes)
     if staff_path is not None:
         wanted: set[tuple[int, int, Role]] = set()
         person_ids: dict[str, int] = {}
@@ -305,7 +306,7 @@ def import_org(
                 invites_db.create(conn, code, person_id, stamp, expires)
             result.invites.append((person.name, code, expires))
     audit.record(conn, stamp, None, "org_import",
-                 files=[p.name for p in (areas_path, staff_path) if p], areas=result.areas, people=result.people,
+                 files=[p.name for p in (areas_path, staff_path, boundaries_path) if p], areas=result.areas, people=result.people,
                  roles_added=result.roles_added, roles_removed=result.roles_removed, reports_moved=result.reports_moved)
     return result
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from bot.core.clock import stamp
 from bot.core.config import Settings
-from bot.services import casework, media, notify, rewards
+from bot.services import casework, geo, media, notify, relay, rewards
 from bot.services.flows.model import Env, Refused, Result
 from bot.services.views import Message, Screen
 from db import areas as areas_db
@@ -31,11 +31,23 @@ from db.reports import Report
 
 Verdict = Literal["verified", "unfounded"]
 VERDICT_FLOWS: dict[str, Verdict] = {"ver": "verified", "unf": "unfounded"}
+SAME_PLACE_M = 30           # two places shared this close are one address (a phone's fix wanders by metres)
 
 
 def address_key(where: str) -> str:
     """An address folded so that the same place typed twice compares equal: width, case, spaces, punctuation."""
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", where).lower())
+
+
+def same_place(conn: sqlite3.Connection, grid_id: int, place: Any) -> int | None:
+    """The report of the unresolved tip in the grid whose shared place is nearest `place`, if within
+    SAME_PLACE_M."""
+    if not isinstance(place, dict) or "latitude" not in place:
+        return None
+    point = (float(place["latitude"]), float(place["longitude"]))
+    near = min(((geo.distance_km(point, (lat, lon)), rid) for rid, lat, lon in tips_db.open_with_place(conn, grid_id)),
+               default=None)
+    return near[1] if near is not None and near[0] * 1000 <= SAME_PLACE_M else None
 
 
 def _day_start(settings: Settings, now: datetime) -> str:
@@ -52,7 +64,8 @@ def admit(env: Env) -> None:
 
 def submit(env: Env, form: dict[str, Any]) -> Result:
     """A finished tip form: opened as a report (routed like any other), or linked to the open tip about the same
-    address in the grid (its assignee is told, without the new tipster's identity)."""
+    address in the grid — typed alike, or places shared within SAME_PLACE_M — (its assignee is told, without the
+    new tipster's identity unless they gave it)."""
     admit(env)
     conn, settings, now = env.conn, env.settings, env.now
     answers = form["answers"]
@@ -60,26 +73,29 @@ def submit(env: Env, form: dict[str, Any]) -> Result:
     if grid is None:
         raise casework.Vanished("unknown_grid", code=form["grid"])
     key, anonymous, subject = address_key(str(answers["where"])), answers.get("anonymous") == "yes", answers["subject"]
-    existing = tips_db.open_at_address(conn, grid.id, key)
+    existing = tips_db.open_at_address(conn, grid.id, key) or same_place(conn, grid.id, answers.get("location"))
     if existing is None:
         report = casework.submit(conn, settings, env.user_id, form, now)
         tips_db.add(conn, report_id=report.id, user_id=env.user_id, anonymous=anonymous, subject=subject,
                     address_key=key, linked=False, now=stamp(now))
         return Result("report/toast_submitted", {"report": report}, toast=True)     # the receipt: report/submitted
     report = casework.load(conn, existing)
-    _link(conn, settings, report, answers, now)
     tips_db.add(conn, report_id=report.id, user_id=env.user_id, anonymous=anonymous, subject=subject,
                 address_key=key, linked=True, now=stamp(now))
+    _link(conn, settings, report, answers, env.user_id, now)
     return Result("tips/linked_receipt", {"report": report, "anonymous": anonymous})
 
 
-def _link(conn: sqlite3.Connection, settings: Settings, report: Report, answers: dict[str, Any],
+def _link(conn: sqlite3.Connection, settings: Settings, report: Report, answers: dict[str, Any], user_id: int,
           now: datetime) -> None:
-    """A second tip about the same address joins the first: its words in the history, its photos with the
-    report's, and the assignee told (nothing of who sent it)."""
+    """A further tip about the same address joins the first: its words in the history, its photos with the
+    report's, and the assignee told which tipster it is by number (`relay.tipsters`), named only when they
+    chose to be."""
     ts = stamp(now)
+    number, hidden = next((n, anonymous) for n, (user, anonymous) in enumerate(relay.tipsters(conn, report), start=1)
+                          if user == user_id)
     reports_db.add_event(conn, report.id, ts, None, "linked", text=str(answers.get("description", "")),
-                         when=str(answers.get("when", "")))
+                         when=str(answers.get("when", "")), tipster=number)
     added = media.into(report.details, answers, settings.attachments_max)
     if added:
         reports_db.update(conn, report.id, details=json.dumps(added, ensure_ascii=False))
@@ -89,7 +105,8 @@ def _link(conn: sqlite3.Connection, settings: Settings, report: Report, answers:
     if assignee is not None and assignee.telegram_user_id is not None:
         notify.to_user(conn, settings, assignee.telegram_user_id, "tips/linked_notice", "assign", ts,
                        priority=outbox.ASSIGN, report_id=report.id, report=report,
-                       text=str(answers.get("description", "")))
+                       text=str(answers.get("description", "")), tipster=number,
+                       sender=notify.person_of(conn, user_id, anonymous=hidden))
         media.to_staff(conn, settings, report, assignee, outbox.ASSIGN, ts,
                        only={k: answers[k] for k in ("media", "location") if k in answers})
 
@@ -161,8 +178,8 @@ def verdict(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     if amount > 0:
         rewards.propose(conn, settings, report, subject, amount, now)
     notify.to_reporter(conn, settings, report, f"tips/verdict_{found}", ts, amount=amount, reason=text)
-    for linked in tips_db.linked_to(conn, report.id):
-        notify.to_user(conn, settings, linked.user_id, f"tips/verdict_{found}", "reporter", ts, report_id=report.id,
+    for tipster, _ in relay.tipsters(conn, report)[1:]:        # the linked tipsters, each once
+        notify.to_user(conn, settings, tipster, f"tips/verdict_{found}", "reporter", ts, report_id=report.id,
                        report=report, amount=0, reason=text)
     return casework.Outcome(found, report, {"amount": amount})
 

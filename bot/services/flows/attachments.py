@@ -5,7 +5,6 @@ conversation's context under `attached` until the form is submitted, then in the
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Mapping, Sequence, get_args
 
@@ -50,13 +49,6 @@ def place_text(place: Mapping[str, Any]) -> str:
     if place.get("title"):
         return " ".join(str(place[k]) for k in ("title", "address") if place.get(k))
     return f"📍{float(place['latitude']):.5f},{float(place['longitude']):.5f}"
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
 def held(values: Values) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:

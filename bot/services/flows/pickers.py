@@ -1,16 +1,15 @@
 """Field types answered with a place: an area by code (pressed or typed), and a grid chosen community first (or
-suggested from a shared location, the nearest grid centre)."""
+suggested from a shared location: the grid whose boundary holds it, else the nearest grid)."""
 
 from __future__ import annotations
 
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from bot.services.areas import echo, find_area, first_grid_code
+from bot.services.areas import echo, find_area, first_grid_code, grid_at
 from bot.services.flows.fields import field_type, normalize_code
 from bot.services.flows.model import ConversationState, Env, FieldType, Invalid, Option, Prompt, Step
 from db import areas as areas_db
-from db import places
 from db.areas import Area
 
 if TYPE_CHECKING:
@@ -39,8 +38,9 @@ class AreaCode(FieldType):
 class GridPicker(FieldType):
     """A grid: a community's button, then one of its grids' (`<prefix>|com|<code>`, `<prefix>|grid|<code>`),
     or a grid code typed at either list. The community chosen is kept in the context as `community`. A location
-    shared instead suggests the grid whose centre is nearest (within `grid_match_km`), kept as `suggested`, to
-    confirm with its button (Back: the lists)."""
+    shared instead suggests the grid whose boundary holds it, else the nearest grid (within `grid_match_km`), kept
+    as `suggested` (`suggested_km`, and `suggested_inside` for a boundary that holds it), to confirm with its
+    button (Back: the lists)."""
 
     name = "grid"
     pressable = True
@@ -51,13 +51,11 @@ class GridPicker(FieldType):
         self.ask_community, self.ask_grid, self.ask_suggested = ask_community, ask_grid, ask_suggested
 
     def attach(self, step: Step, item: Attachment, env: Env) -> tuple[ConversationState, Any]:
-        from bot.services.flows.attachments import distance_km
-
-        near = sorted((distance_km(item.latitude, item.longitude, c.lat, c.lon), c.code)
-                      for c in places.grid_centres(env.conn))
-        if not near or near[0][0] > env.settings.grid_match_km:
+        found = grid_at(env.conn, (item.latitude, item.longitude), env.settings.grid_match_km)
+        if found is None:
             raise Invalid("no_grid_near", km=env.settings.grid_match_km)
-        return env.state.with_context(suggested=near[0][1], suggested_km=round(near[0][0], 1)), None
+        return env.state.with_context(suggested=found.code, suggested_km=round(found.km, 1),
+                                      suggested_inside=found.inside), None
 
     def parse(self, step: Step, raw: str, env: Env) -> Any:
         code = normalize_code(raw)
@@ -84,7 +82,8 @@ class GridPicker(FieldType):
         suggested = env.state.context.get("suggested")
         grid = areas_db.by_code(env.conn, suggested) if isinstance(suggested, str) else None
         if grid is not None:
-            return Prompt(self.ask_suggested, {"suggested": grid, "km": env.state.context.get("suggested_km")},
+            return Prompt(self.ask_suggested, {"suggested": grid, "km": env.state.context.get("suggested_km"),
+                                               "inside": bool(env.state.context.get("suggested_inside"))},
                           [Option(grid.code, grid.name)], step.key)
         chosen = env.state.context.get("community")
         community = areas_db.by_code(env.conn, chosen) if isinstance(chosen, str) else None
@@ -101,7 +100,7 @@ class GridPicker(FieldType):
 
     def back(self, step: Step, state: ConversationState) -> ConversationState | None:
         """A suggestion goes back to the lists; a community chosen, to the communities."""
-        undone = ("suggested", "suggested_km") if state.context.get("suggested") else ("community",)
+        undone = ("suggested", "suggested_km", "suggested_inside") if state.context.get("suggested") else ("community",)
         if not state.context.get(undone[0]):
             return None
         return ConversationState(state.flow, state.answers, state.trail,

@@ -1,0 +1,41 @@
+"""What the users rely on around tips: /report's kind buttons carry the words 举报 and 聚集/申报; /rewards is for
+the grid leader and the admins above (a worker or a resident is refused, an admin sees the grids below), only in
+private — a claim code never reaches a group."""
+
+from __future__ import annotations
+
+from tests.scenario import names_in, team
+from tests.tips_helpers import datas, rewarded_tip, start_from_group
+
+
+async def test_the_kind_buttons_of_report_say_tip_and_gathering(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    kinds = await start_from_group(driver, await driver.user("居民"), crew.group)
+    labels = {b["callback_data"]: b["text"] for b in kinds.buttons}
+    assert {"f|kind|arrival", "f|kind|dispute", "f|kind|tip", "f|kind|gathering"} <= set(datas(kinds))
+    assert "举报" in labels["f|kind|tip"]
+    assert "聚集" in labels["f|kind|gathering"] or "申报" in labels["f|kind|gathering"]
+
+
+async def test_rewards_is_for_leaders_and_admins_above_and_only_in_private(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    code = await rewarded_tip(driver, crew, await driver.user("居民"))
+    for person in (crew.leader, crew.community_admin, crew.town_admin, *crew.workers):
+        await driver.skip(person.private)
+
+    for admin in (crew.leader, crew.community_admin, crew.town_admin):
+        await admin.says(admin.private, "/rewards")
+        ledger = await driver.expect(admin.private)
+        assert code in ledger.text and "rewards/ledger" in names_in(ledger)
+    resident = await driver.user("居民乙")
+    await resident.start()
+    await driver.expect(resident.private)
+    for person in (crew.workers[0], resident):
+        await person.says(person.private, "/rewards")
+        refused = await driver.expect(person.private)
+        assert code not in refused.text and "rewards/not_allowed" in names_in(refused)
+
+    await crew.leader.says(crew.group, "/rewards")
+    await crew.leader.says(crew.group, "/gatherings")             # a later command the group does answer
+    await driver.expect(crew.group)
+    assert all(code not in (e.text or "") for e in await driver.events(0, crew.group, kinds=None))
