@@ -170,15 +170,17 @@ class WorkRow:
     resolved_at: str | None
     accept_due_at: str
     resolve_due_at: str
-    score: int | None
+    answered: int                         # residents' answers 满意 or 不满意 to its resolutions
+    satisfied: int                        # of them, 满意
 
 
 def work_rows(conn: sqlite3.Connection, area_id: int, since: str, until: str) -> Iterator[WorkRow]:
     rows = conn.execute(
         "SELECT r.grid_id, r.assignee_id, r.status, r.created_at, r.accepted_at, r.resolved_at, r.accept_due_at,"
-        " r.resolve_due_at, x.score FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id"
-        " LEFT JOIN report_ratings x ON x.report_id = r.id"
-        " WHERE l.ancestor_id = ? AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until))
+        " r.resolve_due_at, count(x.id), coalesce(sum(x.answer = 'satisfied'), 0)"
+        " FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id"
+        " LEFT JOIN satisfaction x ON x.report_id = r.id AND x.answer IN ('satisfied', 'unsatisfied')"
+        " WHERE l.ancestor_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY r.id", (area_id, since, until))
     while batch := rows.fetchmany(FETCH):
         yield from (WorkRow(*row) for row in batch)
 
@@ -218,12 +220,6 @@ def grids_in(conn: sqlite3.Connection, area_id: int) -> list[Area]:
                         " JOIN areas a ON a.id = l.area_id WHERE l.ancestor_id = ? AND a.level = 'grid'"
                         " ORDER BY a.code", (area_id,))
     return [Area(*row) for row in rows]
-
-
-def rate(conn: sqlite3.Connection, report_id: int, score: int, now: str) -> bool:
-    """Record a resident's rating of a report; False when it was rated before."""
-    return conn.execute("INSERT OR IGNORE INTO report_ratings (report_id, score, at) VALUES (?, ?, ?)",
-                        (report_id, score, now)).rowcount == 1
 
 
 def people_names(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str]:
