@@ -79,6 +79,7 @@ HEADLINE = {
 # The report form: a field's name on cards, its question, and the words for its options.
 FIELD = {
     "kind": L_("field", "Type"), "behalf": L_("field", "Reported by"), "name": L_("field", "Name"),
+    "media": L_("field", "Attachments"),
     "phone": L_("field", "Phone"), "origin": L_("field", "Coming from"),
     "arrival_date": L_("field", "Arrival date"), "address": L_("field", "Address in the grid"),
     "travel": L_("field", "Travelled by"), "health": L_("field", "Health now"),

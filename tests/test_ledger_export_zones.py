@@ -18,6 +18,7 @@ from bot.core.config import Settings
 from bot.services import casework
 from bot.services.ledger import export
 from bot.services.ledger.columns import HEAD, TAIL, Column
+from bot.services.ledger.labels import header
 from bot.services.ledger.layout import Layout
 from bot.services.org_import import import_org
 from db import areas as areas_db
@@ -71,6 +72,17 @@ def test_times_are_local_at_each_ones_offset_and_formulas_stay_text(berlin, tmp_
     assert rows[1]["当事人"] == "'=HYPERLINK(1)"
 
 
+def test_files_sent_with_a_report_show_as_how_many_under_a_header_of_their_own(berlin):
+    _, settings = berlin
+    columns = [*HEAD[:1], Column("media", "text", "answer")]
+    source = ExportRows(["number", "grid_id", "assignee_id", "created_text", "accepted_text", "resolved_text"],
+                        iter(()), {}, {})
+    layout = Layout(columns, source, settings, locale="zh_CN", personal=False, strings=None)
+    files = [{"kind": "photo", "file_id": "AgAD1"}, {"kind": "voice", "file_id": "AwAD2"}]
+    assert layout.csv_row(["G0101-1", 1, None, "", "", ""], {"media": files}) == ["G0101-1", "2"]
+    assert header("media", "zh_CN") == "附件数" and header("media", "en") == "Attachments"
+
+
 def test_an_identity_number_is_masked_for_staff(berlin):
     _, settings = berlin
     columns = [*HEAD[:1], Column("id_number", "id_number", "answer"), *TAIL[:1]]
@@ -80,5 +92,5 @@ def test_an_identity_number_is_masked_for_staff(berlin):
     answers = {"id_number": "110101199003071234"}
     for personal, shown in ((True, "110101199003071234"), (False, "110***********1234")):
         layout = Layout(columns, source, replace(settings, timezone="Asia/Shanghai"), locale="zh_CN",
-                        personal=personal, xlsx=False)
+                        personal=personal, strings=None)
         assert layout.csv_row(row, answers) == ["G0101-1", shown, "李娜"]

@@ -21,7 +21,7 @@ from bot.services.ledger.columns import all_columns, kinds, sheet_columns
 from bot.services.ledger.layout import Layout, answers_in, fixed_offset, mask
 from bot.services.ledger.periods import Period
 from bot.services.ledger.scope import Scope
-from bot.services.ledger.xlsx import Rows, Workbook
+from bot.services.ledger.xlsx import Rows, SharedStrings, Workbook
 from db import Database, audit
 from db import ledger as ledger_db
 from db.areas import Area
@@ -73,7 +73,7 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
         if request.filters.kind:
             own = {c.key for c in sheet_columns(request.filters.kind)} | {"kind"}
             columns = [c for c in columns if c.key in own]
-        layout = Layout(columns, source, settings, locale=request.locale, personal=request.personal, xlsx=False)
+        layout = Layout(columns, source, settings, locale=request.locale, personal=request.personal, strings=None)
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow([labels.header(c.key, request.locale) for c in columns])
@@ -83,8 +83,9 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
                     counts[row[kind_at]] = counts.get(row[kind_at], 0) + 1
         return Result(path, sum(counts.values()), counts)
     wanted = [request.filters.kind] if request.filters.kind else kinds()
+    strings = SharedStrings()
     layouts = {k: Layout(sheet_columns(k), source, settings, locale=request.locale, personal=request.personal,
-                         xlsx=True) for k in wanted}
+                         strings=strings) for k in wanted}
     with ExitStack() as files:
         spools = {k: Rows(files.enter_context(tempfile.TemporaryFile(dir=path.parent))) for k in wanted}
         for batch in source.batches:
@@ -92,7 +93,7 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
                 kind = row[kind_at]
                 if kind in spools:                  # a kind no longer declared has no sheet to go in
                     spools[kind].append_xml(layouts[kind].xlsx_row(row, answers))
-        with Workbook(path, [labels.sheet_title(k, request.locale) for k in wanted]) as book:
+        with Workbook(path, [labels.sheet_title(k, request.locale) for k in wanted], strings) as book:
             for kind in wanted:
                 columns = sheet_columns(kind)
                 with book.sheet([labels.header(c.key, request.locale) for c in columns],

@@ -13,7 +13,7 @@ from typing import Any
 from bot.core.config import Settings
 from bot.services.ledger import labels
 from bot.services.ledger.columns import Column, kinds, steps
-from bot.services.ledger.xlsx import cell, escape, needs_escape
+from bot.services.ledger.xlsx import SharedStrings, cell, escape, needs_escape
 from db.ledger import ExportRows
 
 _UTC = timezone.utc
@@ -50,9 +50,13 @@ class Layout:
     several Python calls per cell. The report's own times and on-time flags come made by the query."""
 
     def __init__(self, columns: list[Column], source: ExportRows, settings: Settings, *,
-                 locale: str, personal: bool, xlsx: bool) -> None:
+                 locale: str, personal: bool, strings: SharedStrings | None) -> None:
+        """`strings`: the workbook's shared strings, for an xlsx sheet (None: the CSV). In a sheet the labels,
+        places and staff names are shared-string cells, made once; the free texts inline cells."""
+        xlsx = strings is not None
         index = {name: i for i, name in enumerate(source.names)}
-        self.people = source.people
+        self.people, self.strings = source.people, strings
+        self.person_cells: dict[Any, str] = {}
         self.grid_at, self.assignee_at = index["grid_id"], index["assignee_id"]
         self.xlsx, self.tz = xlsx, settings.tz
         self._offsets: dict[int, int] = {}
@@ -83,7 +87,8 @@ class Layout:
                 self.masked.append((answer, key))
             elif column.type in ("choice", "level", "flag"):
                 group_of[position] = "coded"
-                coded.append((column, _codes(column, locale)))
+                codes = _codes(column, locale)
+                coded.append((column, {k: strings.cell(v) for k, v in codes.items()} if strings else codes))
             elif column.key in PLACE_COLUMNS:
                 group_of[position] = "place"
                 place_columns.append(PLACE_COLUMNS.index(column.key))
@@ -96,10 +101,10 @@ class Layout:
             else:
                 group_of[position] = "text"
                 report_texts.append(index[column.key])
-        # Each grid's place cells, made once (escaped for XML).
-        self.place_of = {grid: tuple(escape(names[i]) if xlsx else names[i] for i in place_columns)
+        # Each grid's place cells (or CSV texts), made once.
+        self.place_of = {grid: tuple(strings.cell(names[i]) if strings else names[i] for i in place_columns)
                          for grid, names in source.places.items()}
-        self.no_place = tuple("" for _ in place_columns)
+        self.no_place = tuple("<c/>" if xlsx else "" for _ in place_columns)
         self.report_texts, self.times = _picker(report_texts), _picker(times)
         coded.sort(key=lambda found: found[0].source != "report")       # the report's own codes, then answers'
         self.coded_report = _picker([index[c.key] for c, _ in coded if c.source == "report"])
@@ -117,26 +122,27 @@ class Layout:
         # Day numbers from the database go straight into the template (None is made an empty cell after).
         self.serial = xlsx and self.time_form == "days"
         time_cell = _SERIAL_CELL.replace("None", "{%d}") if self.serial else "{%d}"
-        self.template = "".join((time_cell if group_of[p] == "time" else "{%d}" if group_of[p] == "day"
+        whole = ("day", "place", "assignee", "coded")          # arguments that are whole cells already
+        self.template = "".join((time_cell if group_of[p] == "time" else "{%d}" if group_of[p] in whole
                                  else text_cell) % arg_of[p] for p in range(len(columns)))
         self.csv_order = [arg_of[p] for p in range(len(columns))]
 
     def args(self, row: Sequence[Any], answers: dict[str, Any]) -> list[Any]:
-        """Every cell's text (a date: the whole xlsx cell, or CSV text), in the layout's argument order."""
-        texts: list[Any] = [*self.place_of.get(row[self.grid_at], self.no_place)]
-        if self.with_assignee:
-            texts.append(self.people.get(row[self.assignee_at], ""))
-        texts += self.report_texts(row)
-        texts += map(answers.get, self.answer_texts)
+        """Every cell's text (xlsx: places, staff, labels and dates whole cells), in the layout's argument order."""
+        texts: list[Any] = [*self.report_texts(row), *map(answers.get, self.answer_texts)]
         if None in texts:
             texts = [t or "" for t in texts]
         try:
             joined = "".join(texts)
-        except TypeError:                            # an answer that is no text (a number): written as text
-            texts = [str(t) for t in texts]
+        except TypeError:                            # an answer that is no text (a number, the files sent)
+            texts = [_plain(t) for t in texts]
             joined = "".join(texts)
         if self.xlsx and needs_escape(joined):
             texts = [escape(t) for t in texts]
+        texts[:0] = self.place_of.get(row[self.grid_at], self.no_place)
+        if self.with_assignee:
+            person = self.person_cells.get(row[self.assignee_at])
+            texts.insert(len(self.no_place), person if person is not None else self._person(row[self.assignee_at]))
         # The coded cells' labels, looked up once per combination of codes (a ledger has few).
         values = (*self.coded_report(row), *map(answers.get, self.coded_answers))
         try:
@@ -146,7 +152,8 @@ class Layout:
         texts += found
         for from_answers, key in self.masked:
             value = answers.get(key) if from_answers else row[key]
-            texts.append(mask(str(value)) if value else "")
+            masked = mask(str(value)) if value else ""
+            texts.append(escape(masked) if self.xlsx else masked)
         if self.time_form == "ts":
             texts += [self._time(seconds) for seconds in self.times(row)]
         else:
@@ -164,8 +171,15 @@ class Layout:
             self._labelled[values] = found
         return found
 
+    def _person(self, person_id: Any) -> str:
+        name = self.people.get(person_id, "")
+        made = self.person_cells[person_id] = self.strings.cell(name) if self.strings else name
+        return made
+
     def _unlabelled(self, value: Any) -> str:
-        return "" if value is None else escape(str(value)) if self.xlsx else str(value)
+        if self.strings:
+            return cell(str(value)) if value is not None else "<c/>"
+        return "" if value is None else str(value)
 
     def _time(self, seconds: int | None) -> str:
         if seconds is None:
@@ -204,6 +218,11 @@ class Layout:
         return [args[i] for i in self.csv_order]
 
 
+def _plain(value: Any) -> str:
+    """An answer as text; a list (the photos and files sent with a report) as how many."""
+    return str(len(value)) if isinstance(value, list) else str(value)
+
+
 def fixed_offset(settings: Settings) -> int | None:
     """The zone's offset in seconds when it is the same all year (no daylight saving), else None."""
     year = datetime.now(_UTC).year
@@ -213,11 +232,11 @@ def fixed_offset(settings: Settings) -> int | None:
 
 
 def _codes(column: Column, locale: str) -> dict[Any, str]:
-    """A coded column's labels, escaped for XML: each option its form declares, each status, priority, level."""
+    """A coded column's labels: each option its form declares, each status, priority, level."""
     if column.type == "flag":
-        return {None: "", **{v: escape(labels.value("flag", bool(v), locale)) for v in (0, 1)}}
+        return {None: "", **{v: labels.value("flag", bool(v), locale) for v in (0, 1)}}
     if column.type == "level":
-        return {n: escape(labels.value("level", n, locale)) for n in range(4)}
+        return {n: labels.value("level", n, locale) for n in range(4)}
     if column.source == "answer":
         # Options a step computes from the person answering (an area picker) are no codes to label.
         options: Sequence[Any] = next((s.options for k in kinds() for s in steps(k)
@@ -225,7 +244,7 @@ def _codes(column: Column, locale: str) -> dict[Any, str]:
     else:
         options = {"status": ("open", "accepted", "resolved"), "priority": ("normal", "high"),
                    "kind": tuple(kinds())}.get(column.key, ())
-    return {None: "", **{code: escape(labels.value(column.key, code, locale)) for code in options}}
+    return {None: "", **{code: labels.value(column.key, code, locale) for code in options}}
 
 
 def answers_in(batch: list[str | None]) -> list[dict[str, Any]]:
