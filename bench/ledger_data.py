@@ -5,7 +5,7 @@ which tests/test_ledger_summary.py holds equal to it, would take half an hour he
 generator version.
 
 (bench/yeargen.py, on another branch, generates the same kind of year with every message and history row; this
-one writes what the ledger reads: areas, staff, reports with their answers and times, ratings, escalations.)
+one writes what the ledger reads: areas, staff, reports with their answers and times, residents' satisfaction, escalations.)
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def generate(path: Path, reports: int, *, end: datetime, seed: int = 13) -> None
     grids = _org(conn, _stamp(start_ts))
     # The reports' indexes and summary triggers are set aside during the load, then made again: the indexes
     # sorted once, the summaries rebuilt in one pass.
-    aside = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('reports', 'report_ratings')"
+    aside = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('reports', 'satisfaction')"
                          " AND type IN ('index', 'trigger') AND sql IS NOT NULL").fetchall()
     for kind, name, _ in aside:
         conn.execute(f'DROP {kind.upper()} "{name}"')
@@ -132,7 +132,8 @@ def generate(path: Path, reports: int, *, end: datetime, seed: int = 13) -> None
                      _stamp(accepted) if accepted else None, _stamp(resolved) if resolved else None,
                      _stamp(created + accept_window), _stamp((accepted or created) + resolve_window)))
         if resolved and rng.random() < 0.3:
-            ratings.append((rid, rng.choice([5, 5, 5, 4, 4, 3, 2]), _stamp(resolved)))
+            answer = rng.choice(["satisfied"] * 6 + ["unsatisfied"])
+            ratings.append((rid, 9_000_000 + rid % 250_000, _stamp(resolved), answer, _stamp(resolved)))
         if len(rows) == 20_000:
             _flush(conn, rows, ratings)
     _flush(conn, rows, ratings)
@@ -149,7 +150,8 @@ def _flush(conn: sqlite3.Connection, rows: list[tuple[object, ...]], ratings: li
     conn.executemany("INSERT INTO reports (id, number, grid_id, kind, priority, status, reporter_user, on_behalf,"
                      " details, assignee_id, level, outcome, created_at, accepted_at, resolved_at, accept_due_at,"
                      " resolve_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    conn.executemany("INSERT INTO report_ratings (report_id, score, at) VALUES (?, ?, ?)", ratings)
+    conn.executemany("INSERT INTO satisfaction (report_id, user_id, asked_at, answer, answered_at)"
+                     " VALUES (?, ?, ?, ?, ?)", ratings)
     rows.clear()
     ratings.clear()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from db.areas import Area
 from db.kinds import DigestStatus
@@ -37,14 +37,23 @@ class Filters:
 
 
 _EXPORT = (
-    "SELECT r.id, r.number, r.kind, r.priority, r.status, r.on_behalf, r.details, r.level, r.outcome, r.created_at,"
-    " r.accepted_at, r.resolved_at, r.accept_due_at, r.resolve_due_at, r.assignee_id, r.grid_id,"
-    " unixepoch(r.created_at) AS created_ts, unixepoch(r.accepted_at) AS accepted_ts,"
-    " unixepoch(r.resolved_at) AS resolved_ts{local} FROM reports r WHERE r.id IN ({ids})")
-# Local times as spreadsheet day numbers (days since 1899-12-30, the fraction the time of day, as text to a
-# millisecond), when the zone keeps one offset all year: made here, in C, rather than per row in Python.
-_LOCAL_DAYS = "".join(f", printf('%.8f', (unixepoch(r.{name}_at) + {{offset}}) / 86400.0 + 25569) AS {name}_days"
-                      for name in ("created", "accepted", "resolved"))
+    "SELECT r.id, r.number, r.kind, r.priority, r.status, r.on_behalf, r.details, r.level, r.outcome, r.assignee_id,"
+    " r.grid_id,"
+    # On time: 1 or 0 once done, 0 when overdue and not done, NULL while it still may be (stamps sort as times).
+    " CASE WHEN r.accepted_at IS NOT NULL THEN r.accepted_at <= r.accept_due_at WHEN r.accept_due_at < ?1 THEN 0"
+    " END AS accept_on_time,"
+    " CASE WHEN r.resolved_at IS NOT NULL THEN r.resolved_at <= r.resolve_due_at WHEN r.resolve_due_at < ?1 THEN 0"
+    " END AS resolve_on_time{times} FROM reports r WHERE r.id IN ({ids})")
+TIMES = ("created", "accepted", "resolved")
+# The report's times, made here in C rather than per row in Python: as Unix seconds (`_ts`, for a zone whose offset
+# changes over the year), or, when the zone keeps one offset all year, as local spreadsheet day numbers (`_days`:
+# days since 1899-12-30, the time of day its fraction; the Julian day of 1899-12-30 is 2415018.5) or as local text
+# (`_text`, to the minute).
+_TIME_SQL = {
+    "ts": "unixepoch(r.{name}_at) AS {name}_ts",
+    "days": "julianday(r.{name}_at) - 2415018.5 + {offset} / 86400.0 AS {name}_days",
+    "text": "ifnull(substr(datetime(r.{name}_at, '{offset:+d} seconds'), 1, 16), '') AS {name}_text"}
+TimeForm = Literal["ts", "days", "text"]
 _PLACES = ("SELECT g.id, g.code, g.name, c.name, t.name FROM area_lineage l JOIN areas g ON g.id = l.area_id"
            " LEFT JOIN areas c ON c.id = g.parent_id LEFT JOIN areas t ON t.id = c.parent_id"
            " WHERE l.ancestor_id = ? AND g.level = 'grid' ORDER BY g.code")
@@ -72,19 +81,19 @@ def _months(first: str, last: str) -> Iterator[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class ExportRows:
-    """The area's reports as plain rows (`names` their columns), with the names of their places (grid id →
-    grid code, grid, community, town) and of the people they are assigned to, looked up once."""
+    """The area's reports as plain rows (`names` their columns) in batches, with the names of their places (grid
+    id → grid code, grid, community, town) and of the people they are assigned to, looked up once."""
 
     names: list[str]
-    rows: Iterator[Sequence[Any]]
+    batches: Iterator[list[Sequence[Any]]]
     places: dict[int, tuple[str, str, str, str]]
     people: dict[int, str]
 
 
-def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, offset_seconds: int | None = None
-                ) -> ExportRows:
-    """The area's reports matching `filters`, oldest first; with `offset_seconds`, also their times as local
-    spreadsheet day numbers (`created_days`, `accepted_days`, `resolved_days`).
+def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, now: str, times: TimeForm = "ts",
+                offset_seconds: int = 0) -> ExportRows:
+    """The area's reports matching `filters`, oldest first, with their on-time flags as of `now` and their times
+    in the form `times` asks (`offset_seconds`: the zone's fixed offset, for "days" and "text").
 
     Month by month, the reports' ids come from the grid index alone (no row read), sorted, and the rows are
     then read in id order — the table's own order — a few hundred at a time: the pages holding an area's rows,
@@ -93,24 +102,27 @@ def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, off
     places = {int(r[0]): (str(r[1]), str(r[2]), r[3] or "", r[4] or "") for r in conn.execute(_PLACES, (area_id,))}
     people = {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, name FROM people")}
     where, args = _where(Filters(filters.kind, filters.status))
-    local = "" if offset_seconds is None else _LOCAL_DAYS.format(offset=int(offset_seconds))
-    names = [d[0] for d in conn.execute(_EXPORT.format(ids="NULL", local=local) + where + " LIMIT 0",
-                                        args).description]
+    local = "".join(", " + _TIME_SQL[times].format(name=name, offset=int(offset_seconds)) for name in TIMES)
+    names = [d[0] for d in conn.execute(_EXPORT.format(ids="NULL", times=local) + where + " LIMIT 0",
+                                        (now, *args)).description]
     bounds = conn.execute("SELECT min(r.created_at), max(r.created_at) FROM area_lineage l JOIN reports r"
                           " ON r.grid_id = l.area_id WHERE l.ancestor_id = ?", (area_id,)).fetchone()
     first = max(filters.since or bounds[0] or "", bounds[0] or "")
     last = min(filters.until or "9999", (bounds[1] or "") + "~")
 
-    def rows() -> Iterator[Sequence[Any]]:
+    def batches() -> Iterator[list[Sequence[Any]]]:
         for since, until in _months(first, last) if first else ():
             ids = sorted(r[0] for r in conn.execute(
                 "SELECT r.id FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id WHERE l.ancestor_id = ?"
                 " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until)))
             for start in range(0, len(ids), FETCH):
                 batch = ids[start:start + FETCH]
-                yield from conn.execute(_EXPORT.format(ids=",".join("?" * len(batch)), local=local) + where
-                                        + " ORDER BY r.id", (*batch, *args))
-    return ExportRows(names, rows(), places, people)
+                # The plain ? after ?1 number on from 2, in order: the ids, then the filters'.
+                found = conn.execute(_EXPORT.format(ids=",".join("?" * len(batch)), times=local) + where
+                                     + " ORDER BY r.id", (now, *batch, *args)).fetchall()
+                if found:
+                    yield found
+    return ExportRows(names, batches(), places, people)
 
 
 def count_rows(conn: sqlite3.Connection, area_id: int, filters: Filters) -> int:
@@ -159,15 +171,17 @@ class WorkRow:
     resolved_at: str | None
     accept_due_at: str
     resolve_due_at: str
-    score: int | None
+    answered: int                         # residents' answers 满意 or 不满意 to its resolutions
+    satisfied: int                        # of them, 满意
 
 
 def work_rows(conn: sqlite3.Connection, area_id: int, since: str, until: str) -> Iterator[WorkRow]:
     rows = conn.execute(
         "SELECT r.grid_id, r.assignee_id, r.status, r.created_at, r.accepted_at, r.resolved_at, r.accept_due_at,"
-        " r.resolve_due_at, x.score FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id"
-        " LEFT JOIN report_ratings x ON x.report_id = r.id"
-        " WHERE l.ancestor_id = ? AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until))
+        " r.resolve_due_at, count(x.id), coalesce(sum(x.answer = 'satisfied'), 0)"
+        " FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id"
+        " LEFT JOIN satisfaction x ON x.report_id = r.id AND x.answer IN ('satisfied', 'unsatisfied')"
+        " WHERE l.ancestor_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY r.id", (area_id, since, until))
     while batch := rows.fetchmany(FETCH):
         yield from (WorkRow(*row) for row in batch)
 
@@ -207,12 +221,6 @@ def grids_in(conn: sqlite3.Connection, area_id: int) -> list[Area]:
                         " JOIN areas a ON a.id = l.area_id WHERE l.ancestor_id = ? AND a.level = 'grid'"
                         " ORDER BY a.code", (area_id,))
     return [Area(*row) for row in rows]
-
-
-def rate(conn: sqlite3.Connection, report_id: int, score: int, now: str) -> bool:
-    """Record a resident's rating of a report; False when it was rated before."""
-    return conn.execute("INSERT OR IGNORE INTO report_ratings (report_id, score, at) VALUES (?, ?, ?)",
-                        (report_id, score, now)).rowcount == 1
 
 
 def people_names(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str]:

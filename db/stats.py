@@ -54,8 +54,8 @@ class KindCounts:
     resolve_on_time: int = 0
     resolve_late: int = 0
     escalated: int = 0
-    rated: int = 0
-    rating_sum: int = 0
+    answered: int = 0                   # residents who answered 满意 or 不满意
+    satisfied: int = 0                  # of them, 满意
 
 
 _COUNTED = [f.name for f in fields(KindCounts) if f.name != "kind"]

@@ -1,5 +1,5 @@
 """Service tasks' timers (rows of `timers` that name their task by `task_id`), home health monitoring and its
-check-ins."""
+check-ins; and the service tasks each person finished, for the assessment."""
 
 from __future__ import annotations
 
@@ -134,3 +134,35 @@ def checkins_of(conn: sqlite3.Connection, monitoring_id: int) -> list[Checkin]:
 def update_checkin(conn: sqlite3.Connection, checkin_id: int, **fields: Any) -> None:
     columns = ", ".join(f"{k} = ?" for k in fields)
     conn.execute(f"UPDATE checkins SET {columns} WHERE id = ?", (*fields.values(), checkin_id))
+
+
+@dataclass(frozen=True)
+class TasksDone:
+    """Service tasks one person finished in one grid over a span (assessment: "tasks done")."""
+
+    person_id: int | None
+    grid_id: int
+    checkins: int                         # check-ins the worker made by phone or at the door
+    households: int                       # campaign households knocked (visited, nobody home, an issue)
+    visits: int                           # follow-up visits done (settled or not)
+
+
+def tasks_done(conn: sqlite3.Connection, area_id: int, since: str, until: str) -> list[TasksDone]:
+    """Per person and grid, the service tasks of the area finished in [since, until) (partial indexes of
+    0021_tasks_done.sql: each task table is read from its finished rows of the span only)."""
+    rows = conn.execute(
+        "SELECT person_id, grid_id, sum(what = 'checkin'), sum(what = 'household'), sum(what = 'visit') FROM ("
+        " SELECT p.id AS person_id, m.grid_id AS grid_id, 'checkin' AS what FROM checkins c"
+        " INDEXED BY checkins_checked JOIN monitorings m ON m.id = c.monitoring_id"
+        " JOIN area_lineage l ON l.area_id = m.grid_id AND l.ancestor_id = ?1"
+        " LEFT JOIN people p ON p.telegram_user_id = c.checked_by"
+        " WHERE c.status = 'checked' AND c.answered_at >= ?2 AND c.answered_at < ?3"
+        " UNION ALL SELECT d.worker_id, d.grid_id, 'household' FROM campaign_households d INDEXED BY campaign_households_done"
+        " JOIN area_lineage l ON l.area_id = d.grid_id AND l.ancestor_id = ?1"
+        " WHERE d.status != 'pending' AND d.updated_at >= ?2 AND d.updated_at < ?3"
+        " UNION ALL SELECT coalesce(p.id, v.worker_id), r.grid_id, 'visit' FROM visits v INDEXED BY visits_done"
+        " JOIN reports r ON r.id = v.report_id JOIN area_lineage l ON l.area_id = r.grid_id AND l.ancestor_id = ?1"
+        " LEFT JOIN people p ON p.telegram_user_id = v.done_by"
+        " WHERE v.status IN ('settled', 'unsettled') AND v.done_at >= ?2 AND v.done_at < ?3"
+        ") GROUP BY 1, 2", (area_id, since, until))
+    return [TasksDone(*row) for row in rows]

@@ -1,4 +1,5 @@
-"""A resident rates how their resolved report was handled (`sat|<report id>|<score>`), once."""
+"""The ⭐ rating buttons of messages sent before satisfaction had one question (`sat|<report id>|<score>`): a
+press answers the report's 满意 / 不满意 question (bot.services.ledger.satisfaction)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ async def rating_press(update: Update, context: Context) -> None:
         report_id, score = int(parts[1]), int(parts[2])
     except (IndexError, ValueError):
         report_id, score = 0, 0
-    outcome = await once(update, context, rate, user.id, report_id, score, rt.now())
+    outcome = await once(update, context, rate, rt.settings, user.id, report_id, score, rt.now())
     await query.answer(render("ledger/rated", reader_locale(update, context), result=outcome),
                        show_alert=outcome not in ("rated", "already"))
     if outcome in ("rated", "already") and query.message is not None:

@@ -79,6 +79,7 @@ HEADLINE = {
 # The report form: a field's name on cards, its question, and the words for its options.
 FIELD = {
     "kind": L_("field", "Type"), "behalf": L_("field", "Reported by"), "name": L_("field", "Name"),
+    "media": L_("field", "Attachments"),
     "phone": L_("field", "Phone"), "origin": L_("field", "Coming from"),
     "arrival_date": L_("field", "Arrival date"), "address": L_("field", "Address in the grid"),
     "travel": L_("field", "Travelled by"), "health": L_("field", "Health now"),
@@ -269,8 +270,6 @@ MONTH = {"1": L_("month", "January"), "2": L_("month", "February"), "3": L_("mon
          "4": L_("month", "April"), "5": L_("month", "May"), "6": L_("month", "June"), "7": L_("month", "July"),
          "8": L_("month", "August"), "9": L_("month", "September"), "10": L_("month", "October"),
          "11": L_("month", "November"), "12": L_("month", "December")}
-SCORE = {"5": L_("score", "⭐⭐⭐⭐⭐ very satisfied"), "4": L_("score", "⭐⭐⭐⭐ satisfied"),
-         "3": L_("score", "⭐⭐⭐ fair"), "2": L_("score", "⭐⭐ not very"), "1": L_("score", "⭐ not satisfied")}
 RATED = {"rated": L_("rated", "Thank you for rating!"), "already": L_("rated", "This report was rated already."),
          "not_yours": L_("rated", "Only the person who reported may rate."),
          "not_resolved": L_("rated", "A report can be rated once it is resolved."),
@@ -293,7 +292,7 @@ TABLES: dict[str, dict[str, Msg]] = {
     "notice_field": NOTICE_FIELD, "schedule": SCHEDULE, "schedule_value": SCHEDULE_VALUE,
     "schedule_question": SCHEDULE_QUESTION, "broadcast_status": BROADCAST_STATUS, "run_status": RUN_STATUS,
     "undelivered": UNDELIVERED, "received": RECEIVED, "file_format": FILE_FORMAT, "format": FORMAT,
-    "preset": PRESET, "column": COLUMN, "month": MONTH, "score": SCORE, "rated": RATED, "card_outcome": CARD_OUTCOME,
+    "preset": PRESET, "column": COLUMN, "month": MONTH, "rated": RATED, "card_outcome": CARD_OUTCOME,
     "campaign_button": CAMPAIGN_BUTTON, "campaign_issue": CAMPAIGN_ISSUE, "checkin_answer": CHECKIN_ANSWER,
     "check_method": CHECK_METHOD, "remind_answer": REMIND_ANSWER, "remind_source": REMIND_SOURCE,
     "satisfaction": SATISFACTION, "visit_outcome": VISIT_OUTCOME,

@@ -6,19 +6,20 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.services import casework
+from bot.services import casework, visits
 from bot.services.ledger import periods
 from bot.services.ledger.assessment import assess
 from db import areas as areas_db
 from db import broadcasts as broadcasts_db
-from db import ledger as ledger_db
 from db import people as people_db
+from db import visits as visits_db
 from tests.scenario import ARRIVAL, PERSONAL, team
 from tests.test_ledger_tasks import file_reports
 
 
 async def a_month_of_work(bot, clock, settings, crew):
-    """李娜 accepts and resolves in time (rated 5); 张伟 accepts late; a third report 李娜 escalates to the leader."""
+    """李娜 accepts and resolves in time (the resident satisfied); 张伟 accepts late; a third report 李娜 escalates
+    to the leader."""
     start = clock.now()
     first, second, third = await file_reports(bot, clock, settings, "G0101", 3, 700000)
     li_na, zhang_wei = crew.workers
@@ -26,7 +27,8 @@ async def a_month_of_work(bot, clock, settings, crew):
     await bot.db.write(casework.accept, settings, first.id, li_na.id, clock.now())
     clock.advance(minutes=50)
     await bot.db.write(casework.resolve, settings, first.id, li_na.id, "已上门处理", clock.now())
-    await bot.db.write(ledger_db.rate, first.id, 5, clock.now().isoformat())
+    ask = (await bot.db.read(visits_db.answered, first.id))[-1]
+    await bot.db.write(visits.satisfaction, settings, ask.user_id, ask.id, "satisfied", clock.now())
     li_na_person = await bot.db.read(people_db.by_telegram_id, li_na.id)
     await bot.db.write(casework.transfer, settings, third.id, crew.leader.id, li_na_person.id, clock.now())
     await bot.db.write(casework.escalate, settings, third.id, li_na.id, clock.now())
@@ -48,7 +50,7 @@ async def test_each_worker_is_scored_by_the_formula_in_the_settings(bot, driver,
     cards = {c.name: c for c in found.workers}
     li_na, zhang_wei, leader = cards["李娜"], cards["张伟"], cards["王强"]
     assert (li_na.handled, li_na.accept_on_time, li_na.resolve_on_time, li_na.satisfaction, li_na.escalated_away,
-            li_na.score) == (1, 1.0, 1.0, 5.0, 1, 95.0)
+            li_na.score) == (1, 1.0, 1.0, 1.0, 1, 95.0)
     assert (zhang_wei.handled, zhang_wei.accept_on_time, zhang_wei.resolve_on_time, zhang_wei.score) \
         == (1, 0.0, 1.0, 60.0)
     assert (leader.handled, leader.overdue, leader.score) == (1, 1, 98.0)

@@ -34,8 +34,8 @@ def at(moment: datetime) -> str:
 
 def summaries(conn) -> tuple[list[tuple], ...]:
     counted = ", ".join(f"sum({c})" for c in ("created", "open", "accepted", "resolved", "high", "accept_on_time",
-                                                "accept_late", "resolve_on_time", "resolve_late", "escalated", "rated",
-                                                "rating_sum"))
+                                                "accept_late", "resolve_on_time", "resolve_late", "escalated", "answered",
+                                                "satisfied"))
     return ([tuple(r) for r in conn.execute(f"SELECT area_id, day, kind, {counted} FROM area_day_counts"
                                             " GROUP BY 1, 2, 3 HAVING sum(created) > 0 ORDER BY 1, 2, 3")],
             [tuple(r) for r in conn.execute("SELECT area_id, day, phase, bucket, n FROM area_day_latency WHERE n != 0"
@@ -50,9 +50,9 @@ def summaries(conn) -> tuple[list[tuple], ...]:
 def test_month_rows_add_up_the_days(conn):
     live_a_month(conn, random.Random(3))
     city = conn.execute("SELECT id FROM areas WHERE level = 'city'").fetchone()[0]
-    by_days = [tuple(r) for r in conn.execute("SELECT kind, sum(created), sum(resolved), sum(rating_sum)"
+    by_days = [tuple(r) for r in conn.execute("SELECT kind, sum(created), sum(resolved), sum(satisfied)"
                                               " FROM area_day_counts WHERE area_id = ? GROUP BY kind", (city,))]
-    assert by_days == [(k.kind, k.created, k.resolved, k.rating_sum)
+    assert by_days == [(k.kind, k.created, k.resolved, k.satisfied)
                        for k in stats_db.counts(conn, city, "2026-01-01", "2026-12-31")]
     assert sum(n for _, n in stats_db.latencies(conn, city, "2026-02-15", "2026-04-10")["accept"]) == \
         conn.execute("SELECT sum(n) FROM area_day_latency WHERE area_id = ? AND phase = 'accept'", (city,)).fetchone()[0]
@@ -77,8 +77,16 @@ def live_a_month(conn, rng: random.Random) -> None:
                 conn.execute("UPDATE reports SET status = 'resolved', resolved_at = ? WHERE id = ?",
                              (at(accepted + timedelta(minutes=rng.randrange(1, 8000))), report))
                 if rng.random() < 0.5:
-                    conn.execute("INSERT INTO report_ratings (report_id, score, at) VALUES (?, ?, ?)",
-                                 (report, rng.randint(1, 5), at(made)))
+                    # A resident's answer: to the question asked (the update trigger), or stored answered.
+                    answer = rng.choice(["satisfied", "satisfied", "unsatisfied", "skipped"])
+                    if rng.random() < 0.5:
+                        ask = conn.execute("INSERT INTO satisfaction (report_id, user_id, asked_at) VALUES (?, 1, ?)",
+                                           (report, at(made))).lastrowid
+                        conn.execute("UPDATE satisfaction SET answer = ?, answered_at = ? WHERE id = ?",
+                                     (answer, at(made), ask))
+                    else:
+                        conn.execute("INSERT INTO satisfaction (report_id, user_id, asked_at, answer) VALUES (?, 1, ?, ?)",
+                                     (report, at(made), answer))
         if rng.random() < 0.1:
             conn.execute("UPDATE reports SET level = 0 WHERE id = ?", (report,))
     conn.execute("INSERT INTO outbox (created_at, priority, chat_id, text, purpose, ref) VALUES (?, 5, -1, 'x',"

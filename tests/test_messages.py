@@ -40,13 +40,13 @@ ROWS = [("name", EVIL), ("phone", "13800000000"), ("travel", "car"), ("health", 
 BROADCAST = Broadcast(5, "2026-04-09T01:00:00+00:00", 42, 1, "G0101", EVIL, None, {}, EVIL, "0 9 * * *", True,
                       "active", "2026-04-10T01:00:00+00:00")
 PERIOD = Period(date(2026, 4, 1), date(2026, 4, 9), "month")
-LEDGER_FIGURES = AreaFigures(AREA, PERIOD, [KindCounts("arrival", 3, 1, 1, 1)], KindCounts("", 3, 1, 1, 1, rated=1,
-                             rating_sum=4), Backlog(2, 1), Latency(2, 600.0, 5000.0), Latency(0, None, None), 4,
+LEDGER_FIGURES = AreaFigures(AREA, PERIOD, [KindCounts("arrival", 3, 1, 1, 1)], KindCounts("", 3, 1, 1, 1, answered=2,
+                             satisfied=1), Backlog(2, 1), Latency(2, 600.0, 5000.0), Latency(0, None, None), 4,
                              [Child(AREA, 3)])
 AREA_TASKS = AreaTasks(AREA, 12, 3, 2, 2, [OpenItem(7, "G0101-20260409-0007", "arrival", "open", "high", "G0101",
                                                   "2026-04-09T01:00:00+00:00", "2026-04-09T01:30:00+00:00", EVIL)],
                        {7: "2026-04-09 09:30"}, frozenset({7}))
-CARD = Scorecard(EVIL, AREA, 1, 12, 10, 0.9, 0.75, 600.0, 90000.0, 1, 2, 3, 4.3, 83.5)
+CARD = Scorecard(EVIL, AREA, 1, 12, 10, 0.9, 0.75, 600.0, 90000.0, 1, 2, 3, 0.67, 4, 5, 6, 83.5)
 ASSESSMENT = Assessment(AREA, PERIOD, "40 * accept_on_time", [CARD, CARD], [CARD])
 SAMPLES = {
     "field": "title", "notice": "rumour", "schedule": "daily", "body": EVIL, "groups": 3, "when": "daily",

@@ -78,8 +78,8 @@ async def test_purge_erases_personal_details_of_old_resolved_reports_only(bot, d
     await expect_from(driver, worker.private, "casework/ask_resolve")
     await worker.says(worker.private, OUTCOME)
     await expect_from(driver, worker.private, "casework/outcome/resolved")
-    await driver.expect(resident.private)                        # resolved, and (issue 13) asked to rate it:
-    await driver.expect(resident.private)                        # both sent before the dumps below
+    await driver.expect(resident.private)                        # resolved, with the one satisfaction question:
+                                                                 # sent before the dumps below
     neighbour = await driver.user("居民钱")
     still_open = await report_from_group(driver, neighbour, crew.group, DISPUTE)
     await driver.idle()

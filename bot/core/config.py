@@ -72,7 +72,7 @@ class Settings:
     # monthly assessment scores each worker from their figures.
     digest_cron: str = "0 8 * * mon"
     assessment_formula: str = ("40 * accept_on_time + 40 * resolve_on_time + 20 * satisfaction"
-                               " - 2 * overdue - 5 * escalated_away")
+                               " - 2 * overdue - 5 * escalated_away + 0.1 * tasks")
     # Service tasks (README "Service tasks"): tables are TOML tables, e.g. monitor_days_by_priority = {high = 7}.
     monitor_days_by_priority: tuple[tuple[str, int], ...] = ()   # monitoring started when an arrival is accepted
     checkin_time: str = "09:00"             # local time of the daily check-in

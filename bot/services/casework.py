@@ -12,7 +12,6 @@ from collections.abc import Set
 from typing import Any
 
 from bot.services import media, notify, refusals
-from bot.services.ledger import satisfaction
 from bot.core.clock import stamp
 from bot.core.config import Settings
 from bot.core.errors import GridbotError
@@ -192,10 +191,9 @@ def resolve(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     from bot.services.visits import after_resolve          # a follow-up visit, and the resident's satisfaction
 
     asking = after_resolve(conn, settings, report, user_id, now)
+    # The one satisfaction question of this resolution rides on the news of it (no second question follows).
     notify.to_reporter(conn, settings, report, "report/status_resolved", ts, reply_markup=asking,
                        satisfaction=asking is not None)
-    if report is not None:
-        satisfaction.ask(conn, settings, report, ts)
     return Outcome("resolved", report)
 
 

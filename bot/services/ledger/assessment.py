@@ -1,5 +1,6 @@
 """Assessment (考核): per worker and per grid, a month's reports — handled, accepted and resolved in time, median
-times, overdue, escalated away, residents' satisfaction — and a score by the formula in the settings."""
+times, overdue, escalated away, residents' satisfaction, service tasks done (check-ins, campaign households,
+follow-up visits) — and a score by the formula in the settings."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from bot.core.config import Settings
 from bot.services.ledger import formula
 from bot.services.ledger.periods import Period
 from db import ledger as ledger_db
+from db import tasks as tasks_db
 from db.areas import Area
 from db.ledger import WorkRow
+from db.tasks import TasksDone
 
 
 @dataclass
@@ -29,7 +32,11 @@ class _Tally:
     resolve_late: int = 0
     overdue: int = 0
     escalated_away: int = 0
-    scores: list[int] = field(default_factory=list)
+    answered: int = 0
+    satisfied: int = 0
+    checkins: int = 0
+    households: int = 0
+    visits: int = 0
     accept_seconds: list[float] = field(default_factory=list)
     resolve_seconds: list[float] = field(default_factory=list)
 
@@ -48,8 +55,13 @@ class _Tally:
             self.resolve_seconds.append(_seconds(row.created_at, row.resolved_at))
         elif (row.accept_due_at if row.status == "open" else row.resolve_due_at) < now:
             self.overdue += 1
-        if row.score is not None:
-            self.scores.append(row.score)
+        self.answered += row.answered
+        self.satisfied += row.satisfied
+
+    def add_tasks(self, done: TasksDone) -> None:
+        self.checkins += done.checkins
+        self.households += done.households
+        self.visits += done.visits
 
 
 def _seconds(start: str, end: str) -> float:
@@ -71,8 +83,11 @@ class Scorecard:
     resolve_median: float | None
     overdue: int
     escalated_away: int
-    rated: int
-    satisfaction: float | None            # 1…5
+    answered: int                         # residents who answered 满意 or 不满意
+    satisfaction: float | None            # of them, the share 满意 (0…1)
+    checkins: int                         # service tasks done in the month
+    households: int
+    visits: int
     score: float | None                   # None: nothing to assess this month
 
 
@@ -92,21 +107,24 @@ def _rate(good: int, bad: int) -> float | None:
 def _card(name: str, grid: Area | None, person_id: int | None, tally: _Tally, tree: ast.expr) -> Scorecard:
     accept_rate = _rate(tally.accept_on_time, tally.accept_late)
     resolve_rate = _rate(tally.resolve_on_time, tally.resolve_late)
-    satisfaction = statistics.fmean(tally.scores) if tally.scores else None
+    satisfaction = _rate(tally.satisfied, tally.answered - tally.satisfied)
     accept_median = statistics.median(tally.accept_seconds) if tally.accept_seconds else None
     resolve_median = statistics.median(tally.resolve_seconds) if tally.resolve_seconds else None
     score = None
-    if tally.handled:
+    tasks = tally.checkins + tally.households + tally.visits
+    if tally.handled or tasks:
         # A rate with nothing to measure counts as 1 (nothing went wrong); medians in minutes.
         score = round(formula.evaluate(tree, {
             "handled": tally.handled, "resolved": tally.resolved, "overdue": tally.overdue,
             "escalated_away": tally.escalated_away,
             "accept_on_time": 1.0 if accept_rate is None else accept_rate,
             "resolve_on_time": 1.0 if resolve_rate is None else resolve_rate,
-            "satisfaction": 1.0 if satisfaction is None else satisfaction / 5,
+            "satisfaction": 1.0 if satisfaction is None else satisfaction,
+            "checkins": tally.checkins, "households": tally.households, "visits": tally.visits, "tasks": tasks,
             "accept_minutes": (accept_median or 0) / 60, "resolve_minutes": (resolve_median or 0) / 60}), 1)
     return Scorecard(name, grid, person_id, tally.handled, tally.resolved, accept_rate, resolve_rate, accept_median,
-                     resolve_median, tally.overdue, tally.escalated_away, len(tally.scores), satisfaction, score)
+                     resolve_median, tally.overdue, tally.escalated_away, tally.answered, satisfaction, tally.checkins,
+                     tally.households, tally.visits, score)
 
 
 def _ranked(cards: Iterable[Scorecard]) -> list[Scorecard]:
@@ -133,6 +151,10 @@ def assess(conn: sqlite3.Connection, settings: Settings, area: Area, period: Per
         by_grid_id = home.get(person_id)
         if by_grid_id is not None:
             by_grid.setdefault(by_grid_id.id, _Tally()).escalated_away += count
+    for done in tasks_db.tasks_done(conn, area.id, since, until):
+        by_grid.setdefault(done.grid_id, _Tally()).add_tasks(done)
+        if done.person_id is not None:
+            people.setdefault(done.person_id, _Tally()).add_tasks(done)
     missing = [p for p in people if p not in names]
     names.update(ledger_db.people_names(conn, missing))
     workers = [_card(names.get(p, str(p)), home.get(p), p, tally, tree) for p, tally in people.items()]
@@ -141,5 +163,5 @@ def assess(conn: sqlite3.Connection, settings: Settings, area: Area, period: Per
 
 
 def top(assessment: Assessment, count: int) -> list[Scorecard]:
-    """The best workers of the month, for a commendation: only those who handled reports."""
+    """The best workers of the month, for a commendation: only those who handled reports or did tasks."""
     return [card for card in assessment.workers if card.score is not None][:count]

@@ -18,10 +18,10 @@ from bot.core.clock import stamp
 from bot.core.config import Settings
 from bot.services.ledger import labels
 from bot.services.ledger.columns import all_columns, kinds, sheet_columns
-from bot.services.ledger.layout import Layout, answers_of, fixed_offset, mask
+from bot.services.ledger.layout import Layout, answers_in, fixed_offset, mask
 from bot.services.ledger.periods import Period
 from bot.services.ledger.scope import Scope
-from bot.services.ledger.xlsx import Rows, Workbook
+from bot.services.ledger.xlsx import Rows, SharedStrings, Workbook
 from db import Database, audit
 from db import ledger as ledger_db
 from db.areas import Area
@@ -61,36 +61,39 @@ class Result:
 def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: Path, now: datetime) -> Result:
     """Write the export to `path` in one pass over the reports, oldest first, streaming them to the file (each
     kind's rows through a spool file beside it, since a workbook's sheets are written one after another)."""
-    ts = stamp(now)
     counts: dict[str, int] = {}
-    source = ledger_db.export_rows(conn, request.area.id, request.filters,
-                                   offset_seconds=fixed_offset(settings) if request.format == "xlsx" else None)
+    offset = fixed_offset(settings)
+    xlsx = request.format == "xlsx"
+    source = ledger_db.export_rows(conn, request.area.id, request.filters, now=stamp(now),
+                                   times="ts" if offset is None else "days" if xlsx else "text",
+                                   offset_seconds=offset or 0)
     kind_at, details_at = source.names.index("kind"), source.names.index("details")
-    rows = source.rows
     if request.format == "csv":
         columns = all_columns()
         if request.filters.kind:
             own = {c.key for c in sheet_columns(request.filters.kind)} | {"kind"}
             columns = [c for c in columns if c.key in own]
-        layout = Layout(columns, source, settings, ts, locale=request.locale, personal=request.personal,
-                        xlsx=False)
+        layout = Layout(columns, source, settings, locale=request.locale, personal=request.personal, strings=None)
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow([labels.header(c.key, request.locale) for c in columns])
-            for row in rows:
-                writer.writerow(layout.csv_row(row, answers_of(row[details_at])))
-                counts[row[kind_at]] = counts.get(row[kind_at], 0) + 1
+            for batch in source.batches:
+                writer.writerows(map(layout.csv_row, batch, answers_in([row[details_at] for row in batch])))
+                for row in batch:
+                    counts[row[kind_at]] = counts.get(row[kind_at], 0) + 1
         return Result(path, sum(counts.values()), counts)
     wanted = [request.filters.kind] if request.filters.kind else kinds()
-    layouts = {k: Layout(sheet_columns(k), source, settings, ts, locale=request.locale,
-                         personal=request.personal, xlsx=True) for k in wanted}
+    strings = SharedStrings()
+    layouts = {k: Layout(sheet_columns(k), source, settings, locale=request.locale, personal=request.personal,
+                         strings=strings) for k in wanted}
     with ExitStack() as files:
         spools = {k: Rows(files.enter_context(tempfile.TemporaryFile(dir=path.parent))) for k in wanted}
-        for row in rows:
-            kind = row[kind_at]
-            if kind in spools:                      # a kind no longer declared has no sheet to go in
-                spools[kind].append_xml(layouts[kind].xlsx_row(row, answers_of(row[details_at])))
-        with Workbook(path, [labels.sheet_title(k, request.locale) for k in wanted]) as book:
+        for batch in source.batches:
+            for row, answers in zip(batch, answers_in([row[details_at] for row in batch])):
+                kind = row[kind_at]
+                if kind in spools:                  # a kind no longer declared has no sheet to go in
+                    spools[kind].append_xml(layouts[kind].xlsx_row(row, answers))
+        with Workbook(path, [labels.sheet_title(k, request.locale) for k in wanted], strings) as book:
             for kind in wanted:
                 columns = sheet_columns(kind)
                 with book.sheet([labels.header(c.key, request.locale) for c in columns],

@@ -11,10 +11,11 @@ from typing import Callable
 
 from bot.core.config import ConfigError
 
-# What a formula may use: rates are 0…1 (a rate with nothing to measure counts as 1), counts are whole numbers,
+# What a formula may use: rates are 0…1 (a rate with nothing to measure counts as 1; satisfaction: the share of
+# residents' answers that were 满意), counts are whole numbers (tasks: check-ins + households + visits done),
 # times are medians in minutes.
 NAMES = ("handled", "resolved", "accept_on_time", "resolve_on_time", "satisfaction", "overdue", "escalated_away",
-         "accept_minutes", "resolve_minutes")
+         "accept_minutes", "resolve_minutes", "checkins", "households", "visits", "tasks")
 _BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _UNARY: dict[type[ast.unaryop], Callable[[float], float]] = {ast.USub: operator.neg, ast.UAdd: operator.pos}

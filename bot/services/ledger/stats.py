@@ -54,8 +54,8 @@ class AreaFigures:
 
     @property
     def satisfaction(self) -> float | None:
-        """Residents' average rating, 1…5 (None when nobody was asked or answered)."""
-        return self.total.rating_sum / self.total.rated if self.total.rated else None
+        """Of the residents who answered 满意 or 不满意, the share satisfied (0…1; None when nobody answered)."""
+        return share(self.total.satisfied, self.total.answered)
 
 
 def share(part: int, whole: int) -> float | None:

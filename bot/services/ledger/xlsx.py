@@ -37,6 +37,8 @@ _CONTENT_TYPES = (
     ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/styles.xml"'
     ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml"'
+    ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
     '{sheets}</Types>')
 _SHEET_TYPE = ('<Override PartName="/xl/worksheets/sheet{n}.xml"'
                ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
@@ -54,7 +56,9 @@ _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}'
     '<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"'
-    ' Target="styles.xml"/></Relationships>')
+    ' Target="styles.xml"/><Relationship Id="rIdStrings"'
+    ' Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"'
+    ' Target="sharedStrings.xml"/></Relationships>')
 # Styles: 0 plain, 1 date and time, 2 date, 3 the header (bold, shaded).
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -199,10 +203,36 @@ class Sheet(Rows):
         self.close()
 
 
+class SharedStrings:
+    """The workbook's table of repeated texts (labels, place and staff names): a cell of one is a short index
+    instead of the text, which keeps a big ledger's XML about a quarter smaller. Only texts from a bounded set go
+    here, never a report's free text, so the table does not grow with the rows."""
+
+    def __init__(self) -> None:
+        self._cells: dict[str, str] = {"": "<c/>"}
+        self._texts: list[str] = []
+
+    def cell(self, text: str) -> str:
+        """The cell of `text` ("<c/>" for no text)."""
+        found = self._cells.get(text)
+        if found is None:
+            found = self._cells[text] = f'<c t="s"><v>{len(self._texts)}</v></c>'
+            self._texts.append(text)
+        return found
+
+    def xml(self) -> str:
+        texts, space = self._texts, ' xml:space="preserve"'
+        items = "".join(f"<si><t{space if t != t.strip() else ''}>{escape(t)}</t></si>" for t in texts)
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                f' count="{len(texts)}" uniqueCount="{len(texts)}">{items}</sst>')
+
+
 class Workbook:
     """A workbook whose sheet names are known up front; sheets are written one after another."""
 
-    def __init__(self, path: str | Path, sheet_titles: Sequence[str]) -> None:
+    def __init__(self, path: str | Path, sheet_titles: Sequence[str], strings: SharedStrings | None = None) -> None:
+        self.strings = strings or SharedStrings()
         self.names: list[str] = []
         for title in sheet_titles:
             self.names.append(sheet_name(title, self.names))
@@ -231,6 +261,7 @@ class Workbook:
     def close(self) -> None:
         while self._next < len(self.names):            # a sheet never written is still a valid, empty one
             self.sheet([], []).close()
+        self._zip.writestr("xl/sharedStrings.xml", self.strings.xml())
         self._zip.close()
 
     def __enter__(self) -> Workbook:
