@@ -26,8 +26,10 @@ from db.retention import Cutoffs
 
 # Answers that are a choice among fixed options: statistics, not personal details.
 STATISTIC_ANSWERS = frozenset({"kind", "behalf", "travel", "health", "test_result", "category", "urgency"})
-# What a report's history may keep: levels, phases, enumerated reasons, and the staff who handled it.
-EVENT_KEYS = frozenset({"priority", "level", "phase", "reason", "to", "person"})
+# What a report's history may keep: levels, phases, enumerated reasons and answers, numbers of days, and the staff
+# who handled it.
+EVENT_KEYS = frozenset({"priority", "level", "phase", "reason", "to", "person", "days", "early", "rules", "method",
+                        "answer"})
 OPTION_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 BATCH = 500
 PRUNED = ("outbox", "updates", "conversations", "events", "audit", "reminders")

@@ -53,7 +53,7 @@ def schedule(conn: sqlite3.Connection, settings: Settings, report: Report, user_
     visit_id = visits_db.create(conn, report_id=report.id, worker_id=worker_id, days=days, due_at=stamp(due),
                                 now=stamp(now))
     tasks_db.arm(conn, "visit", visit_id, stamp(due))
-    reports_db.add_event(conn, report.id, stamp(now), user_id, "visit_scheduled", text=str(days))
+    reports_db.add_event(conn, report.id, stamp(now), user_id, "visit_scheduled", days=days)
     staff = owner(conn, worker_id, report.grid_id)
     if staff is not None and staff.telegram_user_id is not None:
         locale = locale_for(staff.locale, settings.locale)
@@ -111,7 +111,7 @@ def press(conn: sqlite3.Connection, settings: Settings, user_id: int, visit_id: 
         due = now + timedelta(days=days)
         visits_db.update(conn, visit.id, days=days, due_at=stamp(due))
         tasks_db.arm(conn, "visit", visit.id, stamp(due))
-        reports_db.add_event(conn, report.id, ts, user_id, "visit_scheduled", text=str(days))
+        reports_db.add_event(conn, report.id, ts, user_id, "visit_scheduled", days=days)
         return Done("rescheduled", {"due_at": notify.local_time(stamp(due), settings)})
     if visit.status != "due":
         return Done("already")
