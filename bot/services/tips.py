@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from bot.core.clock import stamp
 from bot.core.config import Settings
-from bot.services import casework, media, notify, rewards
+from bot.services import casework, media, notify, rewards, visits
 from bot.services.flows.model import Env, Refused, Result
 from bot.services.views import Message, Screen
 from db import areas as areas_db
@@ -160,6 +160,8 @@ def verdict(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     amount = settings.tip_reward(subject) if found == "verified" else 0
     if amount > 0:
         rewards.propose(conn, settings, report, subject, amount, now)
+    if found == "verified":                         # an unfounded tip has nothing to follow up
+        visits.follow_up(conn, settings, report, user_id, now)
     notify.to_reporter(conn, settings, report, f"tips/verdict_{found}", ts, amount=amount, reason=text)
     for linked in tips_db.linked_to(conn, report.id):
         notify.to_user(conn, settings, linked.user_id, f"tips/verdict_{found}", "reporter", ts, report_id=report.id,

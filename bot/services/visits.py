@@ -35,14 +35,20 @@ def after_resolve(conn: sqlite3.Connection, settings: Settings, report: Report, 
                   ) -> Keyboard | None:
     """What resolving starts: the visit when the kind has one, and the satisfaction question (its buttons, for
     the resident's notice; None when the reporter is staff)."""
-    days = settings.visit_days(report.kind)
-    if report.kind in VISITED_KINDS and days > 0:
-        schedule(conn, settings, report, user_id, days, now)
+    follow_up(conn, settings, report, user_id, now)
     if people_db.by_telegram_id(conn, report.reporter_user) is not None:
         return None
     ask_id = visits_db.ask(conn, report.id, report.reporter_user, stamp(now))
     locale = locale_for(people_db.language_of(conn, report.reporter_user), settings.locale)
     return keyboard([[button("tasks/satisfaction/option", locale, f"sa|{ask_id}|{a}", value=a) for a in SATISFACTION]])
+
+
+def follow_up(conn: sqlite3.Connection, settings: Settings, report: Report, user_id: int, now: datetime) -> None:
+    """The visit `visit_days_by_kind` asks for after resolving a dispute or a tip (a tip is resolved by its verdict,
+    tips.verdict, which calls this for a verified one); none for other kinds or 0 days."""
+    days = settings.visit_days(report.kind)
+    if report.kind in VISITED_KINDS and days > 0:
+        schedule(conn, settings, report, user_id, days, now)
 
 
 def schedule(conn: sqlite3.Connection, settings: Settings, report: Report, user_id: int, days: int,
