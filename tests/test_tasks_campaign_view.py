@@ -32,3 +32,15 @@ async def test_a_community_campaign_is_shown_to_its_grids_staff(bot, driver, clo
     await crew.town_admin.says(crew.town_admin.private, "/campaign")
     shown = await next_matching(driver, crew.town_admin.private, "敲门行动")
     assert "府前社区摸排" in shown.text and "龙泉网格摸排" in shown.text
+
+
+async def test_a_worker_may_see_but_not_launch(bot, driver, clock):
+    crew = await team(bot, driver, clock)
+    li_na = crew.workers[0]
+    await li_na.says(li_na.private, "/campaign")
+    overview = await driver.expect(li_na.private)
+    assert not overview.buttons
+    await li_na.press_data(li_na.private, overview.message_id, "cl|new", forge=True)
+    refused = await driver.expect(li_na.private)
+    assert "网格长" in refused.text, refused.text
+    assert await bot.db.read(lambda conn: conn.execute("SELECT count(*) FROM conversations").fetchone()[0]) == 0
