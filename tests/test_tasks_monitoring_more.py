@@ -1,6 +1,6 @@
 """Home monitoring, the rules the first tests leave out: the first check-in is the same day when `checkin_time` is
 still ahead; a report made for someone else monitors that person when a household gives their Telegram id; the
-temperature may be skipped."""
+temperature may be skipped; a fever typed after 正常 opens the high-priority health report."""
 
 from __future__ import annotations
 
@@ -74,3 +74,20 @@ async def test_a_report_for_someone_else_monitors_them_and_the_temperature_may_b
     assert [(c.status, c.answer, c.temperature) for c in done] == [("answered", "normal", None)]
     told = [m.text or "" for m in await driver.sent(relative.private)]
     assert told and not any("每日健康打卡" in t or "居家健康监测" in t for t in told), told
+
+
+async def test_a_fever_typed_after_normal_opens_the_health_report(bot, driver, clock):
+    from tests.test_tasks_monitoring import monitored_arrival
+
+    crew, li_na, resident, arrival, _ = await monitored_arrival(bot, driver, clock)
+    clock.advance(DAY)
+    await bot.runtime.tick()
+    await driver.answer(await resident.press(await next_matching(driver, resident.private, "每日健康打卡"), "正常"))
+    await next_matching(driver, resident.private, "体温")
+    await resident.says(resident.private, "37.8")
+    alert = await next_matching(driver, li_na.private, "健康异常")
+    _, done = await checkins(bot, arrival.id)
+    assert [(c.answer, c.temperature) for c in done] == [("normal", 37.8)] and done[0].health_report_id
+    health = await bot.db.read(reports_db.get, done[0].health_report_id)
+    assert (health.kind, health.priority, health.details["temperature"]) == ("health", "high", "37.8°C")
+    assert health.number in alert.text

@@ -1,6 +1,6 @@
 """Follow-up visits after a tip: a verified tip (a tip is resolved by its verdict, not by 办结) schedules the visit
 of `visit_days_by_kind`; an unfounded one has nothing to follow up; at the time the worker records it settled
-and the tip stays resolved."""
+and the tip stays resolved; a visit called off from the worker's message never comes."""
 
 from __future__ import annotations
 
@@ -48,3 +48,19 @@ async def test_a_verified_tip_is_visited_and_settled(settings, clock, db, city, 
         assert tip.status == "resolved"
         assert [e.action for e in await bot.db.read(reports_db.events, verified)][-2:] == ["visit_scheduled",
                                                                                           "visit_settled"]
+
+
+async def test_a_visit_called_off_never_comes(settings, clock, db, city, sandbox):
+    from tests.test_tasks_visits import resolved_dispute
+
+    visiting = replace(settings, visit_days_by_kind=(("dispute", 7),))
+    async with running_bot(visiting, clock, sandbox=sandbox, db=db) as bot:
+        driver = bot.driver
+        crew, li_na, resident, report, _ = await resolved_dispute(bot, driver, clock)
+        scheduled = await next_matching(driver, li_na.private, "7 天后随访")
+        await driver.answer(await li_na.press(scheduled, "不随访"))
+        [visit] = await bot.db.read(visits_db.of_report, report.id)
+        assert visit.status == "cancelled"
+        clock.advance(timedelta(days=8))
+        await bot.runtime.tick()
+        assert not [m for m in await driver.sent(li_na.private) if "随访任务" in (m.text or "")]
