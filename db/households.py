@@ -58,11 +58,13 @@ def upsert(conn: sqlite3.Connection, *, grid_id: int, building: str, unit: str, 
             (grid_id, building, unit, room, head_name, phone, telegram_user_id, source, report_id, now, now))), \
             "created"
     user = telegram_user_id if telegram_user_id is not None else old.telegram_user_id
-    if (old.head_name, old.phone, old.telegram_user_id) == (head_name, phone, user):
-        return old.id, "unchanged"
-    conn.execute("UPDATE households SET head_name = ?, phone = ?, telegram_user_id = ?, updated_at = ? WHERE id = ?",
-                 (head_name, phone, user, now, old.id))
-    return old.id, "updated"
+    # `updated_at` is when a list or an arrival last vouched for the household (retention counts from it); an
+    # import takes over one an arrival added, which then no longer follows that arrival's erasure.
+    kept = "import" if source == "import" else old.source
+    conn.execute("UPDATE households SET head_name = ?, phone = ?, telegram_user_id = ?, source = ?, updated_at = ?"
+                 " WHERE id = ?", (head_name, phone, user, kept, now, old.id))
+    same = (old.head_name, old.phone, old.telegram_user_id) == (head_name, phone, user)
+    return old.id, "unchanged" if same else "updated"
 
 
 def in_grid(conn: sqlite3.Connection, grid_id: int, building: str | None = None) -> list[Household]:

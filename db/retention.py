@@ -21,12 +21,19 @@ class Cutoffs:
     updates: str
     events: str
     audit: str
+    households: str
+
+
+# A resolved report whose service task still runs (its monitoring, a follow-up visit) waits: the task needs it.
+TASK_RUNNING = (" AND NOT EXISTS (SELECT 1 FROM monitorings m WHERE m.report_id = reports.id AND m.status = 'active')"
+                " AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.report_id = reports.id"
+                " AND v.status IN ('scheduled', 'due'))")
 
 
 def erasable_reports(conn: sqlite3.Connection, before: str, limit: int) -> list[tuple[int, str]]:
     """(id, number) of resolved reports, not yet erased, resolved before `before` (reports_erasable index)."""
     rows = conn.execute("SELECT id, number FROM reports WHERE status = 'resolved' AND erased_at IS NULL"
-                        " AND resolved_at < ? ORDER BY resolved_at LIMIT ?", (before, limit))
+                        " AND resolved_at < ?" + TASK_RUNNING + " ORDER BY resolved_at LIMIT ?", (before, limit))
     return [(r[0], r[1]) for r in rows]
 
 
@@ -52,14 +59,46 @@ def erase_reports(conn: sqlite3.Connection, report_ids: list[int], now: str, kee
                  report_ids)
 
 
+def erase_tasks(conn: sqlite3.Connection, report_ids: list[int]) -> int:
+    """The service tasks' personal data of erased reports: who was monitored, the temperatures they typed (the
+    answers, a choice among fixed options, stay), and the household an arrival added. Returns households masked."""
+    marks = ",".join("?" * len(report_ids))
+    conn.execute(f"UPDATE checkins SET temperature = NULL WHERE temperature IS NOT NULL AND monitoring_id IN"
+                 f" (SELECT id FROM monitorings WHERE report_id IN ({marks}))", report_ids)
+    conn.execute(f"UPDATE monitorings SET resident_user = 0 WHERE report_id IN ({marks})", report_ids)
+    return conn.execute(f"UPDATE households SET {MASKED} WHERE source = 'arrival' AND report_id IN ({marks})"
+                        f" AND {HAS_PERSONAL}", report_ids).rowcount
+
+
+# A household's head: name, phone and Telegram id. The address (grid, building, unit, room) stays for campaigns.
+MASKED = "head_name = '', phone = '', telegram_user_id = NULL"
+HAS_PERSONAL = "(head_name != '' OR phone != '' OR telegram_user_id IS NOT NULL)"
+
+
+def count_households(conn: sqlite3.Connection, stale_before: str, reports_before: str) -> int:
+    """Households a purge would mask: unconfirmed since `stale_before`, or added by an arrival it would erase."""
+    return int(conn.execute(
+        f"SELECT count(*) FROM households WHERE {HAS_PERSONAL} AND (updated_at < ? OR (source = 'arrival' AND"
+        " report_id IN (SELECT id FROM reports WHERE status = 'resolved' AND erased_at IS NULL AND resolved_at < ?"
+        + TASK_RUNNING + ")))", (stale_before, reports_before)).fetchone()[0])
+
+
+def mask_stale_households(conn: sqlite3.Connection, before: str, limit: int) -> int:
+    """Households no import or arrival has confirmed since `before` lose their head's name, phone and Telegram id."""
+    return conn.execute(f"UPDATE households SET {MASKED} WHERE id IN (SELECT id FROM households WHERE updated_at < ?"
+                        f" AND {HAS_PERSONAL} ORDER BY id LIMIT ?)", (before, limit)).rowcount
+
+
 def idle_residents(conn: sqlite3.Connection, before: str, limit: int) -> list[int]:
-    """Telegram users who are not staff, were last seen before `before`, and have no unresolved report and no
-    form in progress: their profile (name, username, language) is no longer needed."""
+    """Telegram users who are not staff, were last seen before `before`, and have no unresolved report, no form in
+    progress and no monitoring running: their profile (name, username, language) is no longer needed."""
     rows = conn.execute(
         "SELECT t.user_id FROM telegram_users t WHERE t.updated_at < ?"
         " AND NOT EXISTS (SELECT 1 FROM people p WHERE p.telegram_user_id = t.user_id)"
         " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.reporter_user = t.user_id AND r.status != 'resolved')"
-        " AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.user_id = t.user_id) LIMIT ?", (before, limit))
+        " AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.user_id = t.user_id)"
+        " AND t.user_id NOT IN (SELECT resident_user FROM monitorings WHERE status = 'active') LIMIT ?",
+        (before, limit))
     return [r[0] for r in rows]
 
 
@@ -75,6 +114,8 @@ PRUNES = {
     "conversations": ("conversations", "updated_at < :cut"),
     "events": ("report_events", "at < :cut AND report_id IN (SELECT id FROM reports WHERE status = 'resolved')"),
     "audit": ("audit_log", "at < :cut"),
+    # Who was reminded of a test, and their answer: gone `retain_personal_days` after the reminder's time.
+    "reminders": ("reminders", "batch_id IN (SELECT id FROM reminder_batches WHERE at < :cut)"),
 }
 
 
@@ -91,7 +132,7 @@ def prune(conn: sqlite3.Connection, kind: str, cut: str, limit: int) -> int:
 
 def count_erasable(conn: sqlite3.Connection, before: str) -> int:
     return int(conn.execute("SELECT count(*) FROM reports WHERE status = 'resolved' AND erased_at IS NULL"
-                            " AND resolved_at < ?", (before,)).fetchone()[0])
+                            " AND resolved_at < ?" + TASK_RUNNING, (before,)).fetchone()[0])
 
 
 def secure_delete(conn: sqlite3.Connection, on: bool) -> None:

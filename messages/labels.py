@@ -193,6 +193,9 @@ COMMAND = {
     "apply": L_("command", "Apply for a gathering (wedding, funeral, fair, market, banquet)"),
     "gatherings": L_("command", "Upcoming approved gatherings"),
     "rewards": L_("command", "The tip reward ledger"),
+    "campaign": L_("command", "Door-knocking campaigns: progress, launch"),
+    "remind": L_("command", "Schedule a test reminder"),
+    "reminders": L_("command", "My test reminders: who is done"),
 }
 
 # Broadcasts: the notice templates, the fields they ask for, schedules and states.

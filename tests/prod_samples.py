@@ -20,6 +20,7 @@ PROD_SAMPLES: dict[str, Any] = {
     "backup": Checked("/var/backups/gridbot.sqlite3", {"reports": 3, "outbox": 9}, 9, 65536),
     "previous": "/var/lib/gridbot/gridbot.sqlite3.before-restore-20260409-030000",
     "purged": Purged(reports=2, residents=1, outbox=5, numbers=["G0101-20260409-0001"]), "dry": True,
-    "retain": {"personal": 180.0, "outbox": 90.0, "updates": 2.0, "events": 730.0, "audit": 1825.0},
+    "retain": {"personal": 180.0, "outbox": 90.0, "updates": 2.0, "events": 730.0, "audit": 1825.0,
+               "households": 365.0},
     "ok": False, "c": AnyValues(), "failed": 2,
 }

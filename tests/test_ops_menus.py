@@ -28,7 +28,8 @@ async def test_a_worker_who_links_gets_the_menu_of_their_roles(bot, driver, cloc
     async def worker_menu():
         return (await menus(driver)).get(f"chat:{worker.id}:")
 
-    assert await eventually(worker_menu) == {"report", "apply", "my", "tasks", "gatherings", "duty", "stats", "ledger",
+    assert await eventually(worker_menu) == {"report", "apply", "my", "tasks", "gatherings", "duty", "campaign", "remind",
+                                             "reminders", "stats", "ledger",
                                              "whoami", "cancel",
                                              "help"}
 
@@ -40,7 +41,8 @@ async def test_a_linked_leader_gets_their_menu_on_start_and_a_resident_none(bot,
     async def leader_menu():
         return (await menus(driver)).get(f"chat:{LEADER_G0101}:")
 
-    assert await eventually(leader_menu) == {"report", "apply", "my", "tasks", "gatherings", "broadcast", "broadcasts",
+    assert await eventually(leader_menu) == {"report", "apply", "my", "tasks", "gatherings", "campaign", "remind",
+                                             "reminders", "broadcast", "broadcasts",
                                              "rewards", "stats", "ledger", "assessment", "whoami", "cancel", "help"}
     await resident.says(resident.private, "/help")
     await driver.expect(resident.private)

@@ -84,7 +84,8 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
             await db.close()
 
     purged = asyncio.run(go())
-    retain = {k: getattr(settings, f"retain_{k}_days") for k in ("personal", "outbox", "updates", "events", "audit")}
+    retain = {k: getattr(settings, f"retain_{k}_days") for k in ("personal", "outbox", "updates", "events", "audit",
+                                                                      "households")}
     print(render("cli/purge_result", settings.locale, purged=purged, dry=args.dry_run, retain=retain))
     return 0
 

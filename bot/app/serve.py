@@ -39,8 +39,9 @@ async def _purge_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
     try:
         done = await purge(runtime)
         log.info("retention: erased %s reports and %s residents, deleted %s messages, %s update ids, %s forms, "
-                 "%s history rows, %s audit rows", done.reports, done.residents, done.outbox, done.updates,
-                 done.conversations, done.events, done.audit)
+                 "%s history rows, %s audit rows, %s test reminders; masked %s households", done.reports, done.residents,
+                 done.outbox, done.updates, done.conversations, done.events, done.audit, done.reminders,
+                 done.households)
     except Exception:
         log.exception("retention purge failed; it runs again at its next time")
 

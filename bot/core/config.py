@@ -68,6 +68,7 @@ class Settings:
     retain_updates_days: float = 2.0        # handled update ids and abandoned forms
     retain_events_days: float = 730.0       # the history of resolved reports
     retain_audit_days: float = 1825.0       # the audit log, kept longest
+    retain_households_days: float = 365.0   # a household no import (or arrival) confirmed this long: head erased
     # The ledger (README: "Ledger, statistics and assessment"): when the weekly digest goes out, and how the
     # monthly assessment scores each worker from their figures.
     digest_cron: str = "0 8 * * mon"

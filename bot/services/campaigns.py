@@ -196,17 +196,18 @@ def knock(conn: sqlite3.Connection, settings: Settings, user_id: int, door_id: i
 
 
 def overview(conn: sqlite3.Connection, settings: Settings, user_id: int) -> dict[str, Any] | None:
-    """/campaign: the campaigns over the person's areas (or below them) with their progress, and whether they may
-    launch one; None for someone who is not staff."""
+    """/campaign: the campaigns that cover the person's areas or lie below them, with their progress, and whether
+    they may launch one; None for someone who is not staff."""
     person = people_db.by_telegram_id(conn, user_id)
     if person is None:
         return None
-    roles = people_db.roles_of(conn, person.id)
-    mine = {r.area_id for r in roles}
+    mine = {r.area_id for r in people_db.roles_of(conn, person.id)}
     shown = []
     for campaign in campaigns_db.recent(conn):
-        covered = {a.id for a in areas_db.ancestors(conn, campaign.area_id)}
-        if mine & covered or broadcasting.in_scope(conn, user_id, campaign.area_id):
+        above = {a.id for a in areas_db.ancestors(conn, campaign.area_id)}
+        # Over one of their areas or below it (an admin's, a leader's), or over an area that holds theirs (a
+        # worker's grid in a community-wide campaign).
+        if mine & above or any(areas_db.within(conn, area_id, campaign.area_id) for area_id in mine):
             shown.append({"campaign": campaign_view(conn, campaign, settings), "lines": progress(conn, campaign)})
     return {"campaigns": shown, "may_launch": bool(broadcasting.scopes(conn, user_id))}
 

@@ -20,6 +20,8 @@ DutyState = Literal["on", "off", "not_worker", "not_staff"]
 GROUP = ("report", "help")
 GROUP_ADMINS = ("report", "bind", "unbind", "help")
 PUBLISHERS = frozenset({"grid_leader", *ADMIN_ROLES})
+# Who runs the service tasks (reminders.may_remind_anywhere, campaigns.overview): the grids' staff and admins.
+FIELD_STAFF = frozenset({"grid_leader", "grid_worker", "supervisor", *ADMIN_ROLES})
 
 
 def private_commands(roles: Iterable[str]) -> tuple[str, ...]:
@@ -30,6 +32,8 @@ def private_commands(roles: Iterable[str]) -> tuple[str, ...]:
         names += ["tasks", "gatherings"]
     if "grid_worker" in held:
         names.append("duty")
+    if held & FIELD_STAFF:
+        names += ["campaign", "remind", "reminders"]
     if held & PUBLISHERS:
         names += ["broadcast", "broadcasts", "rewards"]
     names += [view for view in ("stats", "ledger", "assessment") if held & ALLOWED[view]]

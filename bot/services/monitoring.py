@@ -67,7 +67,7 @@ def start(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id:
         started_by=user_id)
     _arm_checkin(conn, settings, monitoring_id, now, ends)
     tasks_db.arm(conn, "monitor_end", monitoring_id, stamp(ends))
-    reports_db.add_event(conn, report.id, ts, user_id, "monitoring_started", text=str(days), rules=user_id is None)
+    reports_db.add_event(conn, report.id, ts, user_id, "monitoring_started", days=days, rules=user_id is None)
     monitoring = tasks_db.load_monitoring(conn, monitoring_id)
     notify.to_user(conn, settings, monitoring.resident_user, "tasks/monitoring/started_resident", "monitoring", ts,
                    priority=TASK, report_id=report.id, monitoring=_view(monitoring, settings),
@@ -104,7 +104,7 @@ def extend(conn: sqlite3.Connection, settings: Settings, report_id: int, user_id
     tasks_db.cancel(conn, monitoring.id, "checkin", "monitor_end")
     _arm_checkin(conn, settings, monitoring.id, now, ends)
     tasks_db.arm(conn, "monitor_end", monitoring.id, stamp(ends))
-    reports_db.add_event(conn, report.id, stamp(now), user_id, "monitoring_extended", text=f"+{days}")
+    reports_db.add_event(conn, report.id, stamp(now), user_id, "monitoring_extended", days=days)
     return Done("extended", {"report": report})
 
 
@@ -156,8 +156,7 @@ def _finish(conn: sqlite3.Connection, settings: Settings, monitoring: Monitoring
     ts = stamp(now)
     tasks_db.update_monitoring(conn, monitoring.id, status="ended", ended_at=ts, ended_by=user_id)
     tasks_db.cancel(conn, monitoring.id, "checkin", "monitor_end")
-    reports_db.add_event(conn, monitoring.report_id, ts, user_id, "monitoring_ended",
-                         text="early" if user_id is not None else "")
+    reports_db.add_event(conn, monitoring.report_id, ts, user_id, "monitoring_ended", early=user_id is not None)
     ended = tasks_db.load_monitoring(conn, monitoring.id)
     report = casework.load(conn, monitoring.report_id)
     staff = owner(conn, monitoring.worker_id, monitoring.grid_id)

@@ -3,8 +3,12 @@
 After `retain_personal_days` a resolved report keeps what statistics need — its number, grid, kind,
 priority, status, times and the answers that are a choice among fixed options (travel mode, dispute
 category, …) — and loses names, phones, addresses, ID numbers, photos, free texts, the outcome's text and who
-filed it; residents nobody needs any more are forgotten. Sent messages, handled update ids, abandoned forms,
-report histories and the audit log are deleted after their own settings (the audit log is kept longest)."""
+filed it; residents nobody needs any more are forgotten. Its service tasks lose the same (who was monitored,
+the temperatures typed, the household the arrival added); a report whose monitoring or follow-up visit still runs
+waits for it. Test reminders (who was reminded, their answer) go `retain_personal_days` after their time;
+households no import or arrival confirmed for `retain_households_days` lose their head's name, phone and
+Telegram id. Sent messages, handled update ids, abandoned forms, report histories and the audit log are deleted
+after their own settings (the audit log is kept longest)."""
 
 from __future__ import annotations
 
@@ -22,11 +26,13 @@ from db.retention import Cutoffs
 
 # Answers that are a choice among fixed options: statistics, not personal details.
 STATISTIC_ANSWERS = frozenset({"kind", "behalf", "travel", "health", "test_result", "category", "urgency"})
-# What a report's history may keep: levels, phases, enumerated reasons, and the staff who handled it.
-EVENT_KEYS = frozenset({"priority", "level", "phase", "reason", "to", "person"})
+# What a report's history may keep: levels, phases, enumerated reasons and answers, numbers of days, and the staff
+# who handled it.
+EVENT_KEYS = frozenset({"priority", "level", "phase", "reason", "to", "person", "days", "early", "rules", "method",
+                        "answer"})
 OPTION_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 BATCH = 500
-PRUNED = ("outbox", "updates", "conversations", "events", "audit")
+PRUNED = ("outbox", "updates", "conversations", "events", "audit", "reminders")
 
 
 @dataclass
@@ -39,6 +45,8 @@ class Purged:
     conversations: int = 0
     events: int = 0
     audit: int = 0
+    reminders: int = 0
+    households: int = 0                                    # masked: their head's name, phone and Telegram id
     numbers: list[str] = field(default_factory=list)       # the reports' numbers, for the operator
 
     def add(self, other: "Purged") -> None:
@@ -57,7 +65,7 @@ def cutoffs(settings: Settings, now: datetime) -> Cutoffs:
         return stamp(now - timedelta(days=days))
     return Cutoffs(ago(settings.retain_personal_days), ago(settings.retain_outbox_days),
                    ago(settings.retain_updates_days), ago(settings.retain_events_days),
-                   ago(settings.retain_audit_days))
+                   ago(settings.retain_audit_days), ago(settings.retain_households_days))
 
 
 def keep_answer(key: str, value: Any) -> bool:
@@ -71,7 +79,7 @@ def keep_event_detail(key: str, value: Any) -> bool:
 
 def _cut(c: Cutoffs, kind: str) -> str:
     return {"outbox": c.outbox, "updates": c.updates, "conversations": c.updates, "events": c.events,
-            "audit": c.audit}[kind]
+            "audit": c.audit, "reminders": c.personal}[kind]
 
 
 def due(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Purged:
@@ -79,7 +87,8 @@ def due(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Purged:
     c = cutoffs(settings, now)
     result = Purged(reports=retention_db.count_erasable(conn, c.personal),
                     residents=len(retention_db.idle_residents(conn, c.personal, -1)),
-                    numbers=[n for _, n in retention_db.erasable_reports(conn, c.personal, -1)])
+                    numbers=[n for _, n in retention_db.erasable_reports(conn, c.personal, -1)],
+                    households=retention_db.count_households(conn, c.households, c.personal))
     for kind in PRUNED:
         setattr(result, kind, retention_db.count_prunable(conn, kind, _cut(c, kind)))
     return result
@@ -98,7 +107,8 @@ def purge_batch(conn: sqlite3.Connection, settings: Settings, now: datetime) -> 
     if result.total:
         audit.record(conn, ts, None, "retention_purge", "", reports=result.reports, residents=result.residents,
                      outbox=result.outbox, updates=result.updates, conversations=result.conversations,
-                     events=result.events, audit=result.audit)
+                     events=result.events, audit=result.audit, reminders=result.reminders,
+                     households=result.households)
     return result
 
 
@@ -107,7 +117,9 @@ def _erase_and_prune(conn: sqlite3.Connection, c: Cutoffs, ts: str, result: Purg
     if reports:
         retention_db.erase_reports(conn, [r for r, _ in reports], ts, keep_answer, keep_event_detail)
         result.reports, result.numbers = len(reports), [n for _, n in reports]
+        result.households = retention_db.erase_tasks(conn, [r for r, _ in reports])
     for kind in PRUNED:
         setattr(result, kind, retention_db.prune(conn, kind, _cut(c, kind), BATCH))
+    result.households += retention_db.mask_stale_households(conn, c.households, BATCH)
     # Residents last: a form pruned just now may have been what kept one.
     result.residents = retention_db.forget_residents(conn, retention_db.idle_residents(conn, c.personal, BATCH))

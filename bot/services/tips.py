@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from bot.core.clock import stamp
 from bot.core.config import Settings
-from bot.services import casework, geo, media, notify, relay, rewards
+from bot.services import casework, geo, media, notify, relay, rewards, visits
 from bot.services.flows.model import Env, Refused, Result
 from bot.services.views import Message, Screen
 from db import areas as areas_db
@@ -177,6 +177,8 @@ def verdict(conn: sqlite3.Connection, settings: Settings, report_id: int, user_i
     amount = settings.tip_reward(subject) if found == "verified" else 0
     if amount > 0:
         rewards.propose(conn, settings, report, subject, amount, now)
+    if found == "verified":                         # an unfounded tip has nothing to follow up
+        visits.follow_up(conn, settings, report, user_id, now)
     notify.to_reporter(conn, settings, report, f"tips/verdict_{found}", ts, amount=amount, reason=text)
     for tipster, _ in relay.tipsters(conn, report)[1:]:        # the linked tipsters, each once
         notify.to_user(conn, settings, tipster, f"tips/verdict_{found}", "reporter", ts, report_id=report.id,

@@ -35,14 +35,20 @@ def after_resolve(conn: sqlite3.Connection, settings: Settings, report: Report, 
                   ) -> Keyboard | None:
     """What resolving starts: the visit when the kind has one, and the satisfaction question (its buttons, for
     the resident's notice; None when the reporter is staff)."""
-    days = settings.visit_days(report.kind)
-    if report.kind in VISITED_KINDS and days > 0:
-        schedule(conn, settings, report, user_id, days, now)
+    follow_up(conn, settings, report, user_id, now)
     if people_db.by_telegram_id(conn, report.reporter_user) is not None:
         return None
     ask_id = visits_db.ask(conn, report.id, report.reporter_user, stamp(now))
     locale = locale_for(people_db.language_of(conn, report.reporter_user), settings.locale)
     return keyboard([[button("tasks/satisfaction/option", locale, f"sa|{ask_id}|{a}", value=a) for a in SATISFACTION]])
+
+
+def follow_up(conn: sqlite3.Connection, settings: Settings, report: Report, user_id: int, now: datetime) -> None:
+    """The visit `visit_days_by_kind` asks for after resolving a dispute or a tip (a tip is resolved by its verdict,
+    tips.verdict, which calls this for a verified one); none for other kinds or 0 days."""
+    days = settings.visit_days(report.kind)
+    if report.kind in VISITED_KINDS and days > 0:
+        schedule(conn, settings, report, user_id, days, now)
 
 
 def schedule(conn: sqlite3.Connection, settings: Settings, report: Report, user_id: int, days: int,
@@ -53,7 +59,7 @@ def schedule(conn: sqlite3.Connection, settings: Settings, report: Report, user_
     visit_id = visits_db.create(conn, report_id=report.id, worker_id=worker_id, days=days, due_at=stamp(due),
                                 now=stamp(now))
     tasks_db.arm(conn, "visit", visit_id, stamp(due))
-    reports_db.add_event(conn, report.id, stamp(now), user_id, "visit_scheduled", text=str(days))
+    reports_db.add_event(conn, report.id, stamp(now), user_id, "visit_scheduled", days=days)
     staff = owner(conn, worker_id, report.grid_id)
     if staff is not None and staff.telegram_user_id is not None:
         locale = locale_for(staff.locale, settings.locale)
@@ -111,7 +117,7 @@ def press(conn: sqlite3.Connection, settings: Settings, user_id: int, visit_id: 
         due = now + timedelta(days=days)
         visits_db.update(conn, visit.id, days=days, due_at=stamp(due))
         tasks_db.arm(conn, "visit", visit.id, stamp(due))
-        reports_db.add_event(conn, report.id, ts, user_id, "visit_scheduled", text=str(days))
+        reports_db.add_event(conn, report.id, ts, user_id, "visit_scheduled", days=days)
         return Done("rescheduled", {"due_at": notify.local_time(stamp(due), settings)})
     if visit.status != "due":
         return Done("already")

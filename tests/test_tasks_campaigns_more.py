@@ -1,0 +1,112 @@
+"""Door-knocking, the rules the first tests leave out: a community admin launches over their community from
+/campaign and gets the summary; `campaign_revisits = 0` never brings a nobody-home back; an issue of the dispute
+kind becomes a normal dispute with the household's head as a party; progress from the city down to the grids."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.app.harness import running_bot
+from bot.services.campaigns import launch
+from bot.services.households import import_households
+from db import campaigns as campaigns_db
+from db import reports as reports_db
+from tests.scenario import team
+from tests.test_tasks_monitoring import next_matching
+from bot.app.demo import sample_city
+from tests.test_tasks_campaigns import HOUSEHOLDS, rooms, run, until
+
+
+async def door_list(driver, person, limit: int = 10):
+    """The next door-knocking list (a message with households' buttons); others on the way passed over."""
+    for _ in range(limit):
+        message = await driver.expect(person.private)
+        if any(b.get("callback_data", "").startswith("kh|") for b in message.buttons):
+            return message
+    raise AssertionError("no door-knocking list")
+
+
+def door_data(message, room: str, action: str) -> str:
+    return next(b for b in message.buttons if b["text"] == f"{room} ✅")["callback_data"][:-1] + action
+
+
+async def test_a_community_admin_launches_from_campaign_and_gets_the_summary(bot, driver, clock, settings, tmp_path):
+    (tmp_path / "h.csv").write_text(HOUSEHOLDS, encoding="utf-8")
+    await bot.db.write(import_households, tmp_path / "h.csv", clock.now())
+    crew = await team(bot, driver, clock)
+    admin = crew.community_admin
+    await admin.says(admin.private, "/campaign")
+    await admin.press(await driver.expect(admin.private), "发起敲门行动")
+    await admin.press(await driver.expect(admin.private), "府前社区")
+    await driver.expect(admin.private)
+    await admin.says(admin.private, "防汛排查")
+    await driver.expect(admin.private)
+    await admin.says(admin.private, "2026-04-10 18:00")
+    confirm = await driver.expect(admin.private)
+    assert "共 9 户" in confirm.text
+    await admin.press(confirm, "确认提交")
+    assert "编号 1" in (await driver.expect(admin.private)).text
+    [campaign] = await bot.db.read(lambda conn: [campaigns_db.get(conn, 1)])
+    assert campaign.created_by == admin.id
+
+    clock.advance(until(clock, settings, "2026-04-10 18:00"))
+    await bot.runtime.tick()
+    summary = await next_matching(driver, admin.private, "已到截止时间")
+    assert "已走访 0/9" in summary.text
+
+
+async def test_no_revisits_and_a_dispute_found_at_a_door(settings, clock, db, city, sandbox, tmp_path):
+    (tmp_path / "h.csv").write_text(HOUSEHOLDS, encoding="utf-8")
+    await db.write(import_households, tmp_path / "h.csv", clock.now())
+    once = replace(settings, campaign_revisits=0)
+    async with running_bot(once, clock, sandbox=sandbox, db=db) as bot:
+        driver = bot.driver
+        crew = await team(bot, driver, clock)
+        li_na = crew.workers[0]
+        done = await db.write(lambda conn: launch(conn, once, None, area_code="G0101", title="摸排",
+                                                  due=clock.now() + timedelta(days=3), now=clock.now()))
+        assert done.key == "created"
+        await bot.runtime.tick()
+        first = await door_list(driver, li_na)
+        await driver.answer(await li_na.press_data(first.chat_id, first.message_id, door_data(first, "3-1-102", "n")))
+
+        await li_na.press_data(first.chat_id, first.message_id, door_data(first, "3-1-103", "i"))
+        await li_na.press(await driver.expect(li_na.private), "矛盾纠纷")
+        await driver.expect(li_na.private)
+        await li_na.says(li_na.private, "与邻居因停车位争执")
+        assert "生成报备" in (await driver.expect(li_na.private)).text
+        assert "矛盾纠纷" in (await driver.expect(li_na.private)).text      # the new report's card
+
+        clock.advance(hours=23)
+        await bot.runtime.tick()
+        today = await door_list(driver, li_na)
+        assert rooms(today) == ["3-1-101 ✅", "3-1-104 ✅"], (today.text, today.buttons)         # 3-1-102 not back: no revisits
+
+        doors = {h.address: d for d, h in await bot.db.read(campaigns_db.doors, 1)}
+        assert (doors["3-1-102"].status, doors["3-1-102"].attempts) == ("nobody", 1)
+        dispute = await bot.db.read(reports_db.get, doors["3-1-103"].report_id)
+        assert (dispute.kind, dispute.priority, dispute.details["parties"], dispute.details["description"]) == (
+            "dispute", "normal", "丙", "与邻居因停车位争执")
+
+
+def city_households(tmp_path, capsys, sheet: str) -> str:
+    db = str(tmp_path / "g.sqlite3")
+    areas, staff = sample_city()
+    assert run(capsys, "import", str(areas), str(staff), "--db", db)[0] == 0
+    (tmp_path / "h.csv").write_text(sheet, encoding="utf-8")
+    assert run(capsys, "import-households", str(tmp_path / "h.csv"), "--db", db)[0] == 0
+    return db
+
+
+def test_progress_from_the_city_down_to_the_grids(tmp_path, capsys):
+    db = city_households(tmp_path, capsys, HOUSEHOLDS + "G0201,9,1,101,癸,13911110010,\n")
+    code, out, err = run(capsys, "campaign", "--area", "TZ", "--title", "全市摸排", "--due", "2099-01-01 18:00",
+                         "--db", db)
+    assert code == 0 and "编号 1" in out and "10 户" in out, err
+    code, out, _ = run(capsys, "campaign-status", "1", "--db", db)
+    lines = [line.strip() for line in out.splitlines() if "已走访" in line]
+    assert [line.split("：")[0] for line in lines] == [
+        "滕州市（TZ）", "荆河街道（JH）", "府前社区（JH01）", "府前社区第一网格（G0101）", "府前社区第二网格（G0102）",
+        "龙泉社区（JH02）", "龙泉社区第一网格（G0201）"]
+    assert lines[0].endswith("已走访 0/10  无人在家 0  发现问题 0") and lines[1].endswith("已走访 0/10  无人在家 0  发现问题 0")
