@@ -60,12 +60,17 @@ def erase_reports(conn: sqlite3.Connection, report_ids: list[int], now: str, kee
 
 
 def erase_tasks(conn: sqlite3.Connection, report_ids: list[int]) -> int:
-    """The service tasks' personal data of erased reports: who was monitored, the temperatures they typed (the
-    answers, a choice among fixed options, stay), and the household an arrival added. Returns households masked."""
+    """The personal data kept beside erased reports: who was monitored, the temperatures they typed (the answers,
+    a choice among fixed options, stay), who tipped, who answered the satisfaction question, and the household an
+    arrival added. Returns households masked."""
     marks = ",".join("?" * len(report_ids))
     conn.execute(f"UPDATE checkins SET temperature = NULL WHERE temperature IS NOT NULL AND monitoring_id IN"
                  f" (SELECT id FROM monitorings WHERE report_id IN ({marks}))", report_ids)
     conn.execute(f"UPDATE monitorings SET resident_user = 0 WHERE report_id IN ({marks})", report_ids)
+    # Who tipped (every linked tipster too) and who answered the satisfaction question: Telegram ids as personal
+    # as the reporter's, which erase_reports drops. 0 is "nobody", as for reports.reporter_user.
+    conn.execute(f"UPDATE tips SET user_id = 0 WHERE report_id IN ({marks})", report_ids)
+    conn.execute(f"UPDATE satisfaction SET user_id = 0 WHERE report_id IN ({marks})", report_ids)
     return conn.execute(f"UPDATE households SET {MASKED} WHERE source = 'arrival' AND report_id IN ({marks})"
                         f" AND {HAS_PERSONAL}", report_ids).rowcount
 
