@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from messages.catalog import translations
 from sandbox.driver import BotMessage, Person
-from tests.scenario import context_of, next_from
+from tests.scenario import context_of, expect_from, next_from
 
 # A tip, step by step: ("press", callback data) or ("say", text).
 TIP = [("press", "f|kind|tip"), ("press", "f|subject|arrival"), ("say", "府前小区7号楼1单元302"),
@@ -111,8 +111,10 @@ async def approved_banquet(driver, crew, people: int = 30) -> int:
     card = await expect_buttons(driver, crew.leader.private)
     rid = report_id(card)
     await press(crew.leader, card, f"g|{rid}|ok")
+    await expect_from(driver, crew.leader.private, "asides/ask_conditions")
     await crew.leader.says(crew.leader.private, "限 30 人以内")
-    await driver.expect(crew.leader.private)
+    # Waited for, so that a test skipping the leader's chat next skips it too.
+    await expect_from(driver, crew.leader.private, "asides/outcome/approved")
     return rid
 
 
