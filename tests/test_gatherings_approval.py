@@ -11,7 +11,7 @@ from bot.core.config import Settings
 from bot.services.gatherings import approver_level
 from db import gatherings as gatherings_db
 from db import reports as reports_db
-from tests.scenario import team
+from tests.scenario import context_of, expect_from, names_in, team, template_of
 from tests.tips_helpers import apply, datas, expect_buttons, forge, perform, press, report_id
 
 
@@ -24,12 +24,15 @@ async def test_each_size_goes_to_its_approver_who_decides_it(bot, driver, clock)
     crew = await team(bot, driver, clock)
     resident = await driver.user("周大勇")
     receipts = [await apply(driver, resident, crew.group, n) for n in (30, 120, 500)]
-    assert all("G0101-" in r.text for r in receipts) and "网格长" in receipts[0].text
+    assert all("G0101-" in r.text for r in receipts)
+    assert [context_of(r, "report/submitted")["approver"] for r in receipts] == [1, 2, 3]   # who decides, named
 
     cards = [await expect_buttons(driver, p.private) for p in (crew.leader, crew.community_admin, crew.town_admin)]
     ids = [report_id(c) for c in cards]
     reports = [await bot.db.read(reports_db.get, i) for i in ids]
-    assert [r.level for r in reports] == [1, 2, 3] and all("聚集活动申报" in c.text for c in cards)
+    assert [r.level for r in reports] == [1, 2, 3]
+    assert all(context_of(c, "report/card")["headline"] == "application" for c in cards)         # to decide
+    assert {r.kind for r in reports} == {"gathering"}
     assert all({f"g|{i}|ok", f"g|{i}|no", f"q|{i}|ask"} <= set(datas(c)) for i, c in zip(ids, cards))
     assert "13912348888" in cards[0].text                      # the organizer's phone, in the approver's chat
 
@@ -45,26 +48,27 @@ async def test_each_size_goes_to_its_approver_who_decides_it(bot, driver, clock)
     assert "a|conditions|none" in datas(ask)
     await crew.leader.says(crew.leader.private, "限 30 人以内，不设流水席")
     await driver.expect(crew.leader.private)
-    approved = await driver.expect(resident.private)
-    assert "已批准" in approved.text and "不设流水席" in approved.text
+    approved = await expect_from(driver, resident.private, "gatherings/approved")
+    assert context_of(approved, "gatherings/approved")["report"].id == ids[0] and "不设流水席" in approved.text
 
     await press(crew.town_admin, cards[2], f"g|{ids[2]}|no")
     await driver.expect(crew.town_admin.private)
     await crew.town_admin.says(crew.town_admin.private, "人数过多，建议分批举办")
-    refused = await driver.expect(resident.private)
-    assert "未获批准" in refused.text and "分批" in refused.text
+    refused = await expect_from(driver, resident.private, "gatherings/refused")
+    assert context_of(refused, "gatherings/refused")["report"].id == ids[2] and "分批" in refused.text
 
     await press(crew.community_admin, cards[1], f"g|{ids[1]}|ok")
     ask = await expect_buttons(driver, crew.community_admin.private)
     await press(crew.community_admin, ask, "a|conditions|none")
-    assert "已批准" in (await driver.expect(resident.private)).text
+    approved = await expect_from(driver, resident.private, "gatherings/approved")
+    assert context_of(approved, "gatherings/approved")["report"].id == ids[1]
 
     found = [await bot.db.read(gatherings_db.get, i) for i in ids]
     assert [(g.status, g.conditions) for g in found] == [
         ("approved", "限 30 人以内，不设流水席"), ("approved", None), ("refused", "人数过多，建议分批举办")]
     assert [(await bot.db.read(reports_db.get, i)).status for i in ids] == ["resolved"] * 3
     again = await forge(driver, crew.leader, f"g|{ids[0]}|ok")
-    assert "已经审批" in again.text
+    assert template_of(bot, again) == "gatherings/outcome/already_decided"
 
 
 async def test_an_undecided_application_is_reminded_then_escalated(bot, driver, clock):
@@ -100,7 +104,7 @@ async def test_apply_in_private_asks_the_grid_then_the_application(bot, driver, 
     occasion = await perform(driver, resident, grids, [("press", "f|grid|G0101")])
     assert "f|occasion|banquet" in datas(occasion) and "f|kind|tip" not in datas(occasion)
     past = await perform(driver, resident, occasion, [("press", "f|occasion|wedding"), ("say", "2026-04-01")])
-    assert "今天" in past.text
+    assert "report/invalid/date_in_past" in names_in(past) and context_of(past, "gatherings/ask")["step"] == "date"
 
 
 async def test_the_approver_asks_the_applicant_and_the_relay_ends_with_the_decision(bot, driver, clock):
@@ -127,4 +131,4 @@ async def test_the_approver_asks_the_applicant_and_the_relay_ends_with_the_decis
     await crew.leader.says(crew.leader.private, "场地太小")
     await driver.expect(applicant.private)
     closed = await driver.answer(await press(applicant, question, f"q|{rid}|reply"))
-    assert "已结束" in closed.text
+    assert template_of(bot, closed) == "relay/closed"

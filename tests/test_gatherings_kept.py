@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from db import gatherings as gatherings_db
 from db import reports as reports_db
-from tests.scenario import names_in, team
+from tests.scenario import names_in, team, template_of
 from tests.tips_helpers import approved_banquet, datas, expect_buttons, press
 
 
@@ -47,4 +47,4 @@ async def test_a_gathering_kept_to_its_approval_is_recorded_and_makes_no_report(
     assert await bot.db.read(lambda c: c.execute("SELECT count(*) FROM reports").fetchone()[0]) == reports_before
     assert await driver.nothing_new(zhang_wei.private) and await driver.nothing_new(crew.leader.private)
     again = await driver.answer(await press(zhang_wei, other, f"g|{rid}|chk"))
-    assert again.data.get("show_alert") or "已经登记" in again.text
+    assert template_of(bot, again) == "gatherings/outcome/already_checked"

@@ -9,8 +9,18 @@ from datetime import datetime, timezone
 
 from db import gatherings as gatherings_db
 from db import reports as reports_db
-from tests.scenario import team
+from tests.scenario import context_of, team, template_of
 from tests.tips_helpers import approved_banquet, datas, expect_buttons, press
+
+
+def reminded(message) -> str:
+    """When a gathering reminder says the gathering is: "eve" (tomorrow) or "day" (today)."""
+    return context_of(message, "gatherings/reminder")["moment"]
+
+
+def occasions(message) -> list[tuple[str, int]]:
+    """(occasion, people) of each gathering /gatherings listed."""
+    return [(g.occasion, g.people) for g in context_of(message, "gatherings/list")["listed"].gatherings]
 
 
 def moves_to(clock, *at: int) -> None:
@@ -31,13 +41,13 @@ async def test_workers_are_reminded_on_the_eve_and_the_day_and_a_breach_becomes_
     moves_to(clock, 2026, 4, 11, 0)                               # 04-11 08:00: the eve
     await bot.runtime.tick()
     eve = [await expect_buttons(driver, w.private) for w in crew.workers]
-    assert all("明天" in m.text and f"g|{rid}|chk" in datas(m) and "限 30 人以内" in m.text for m in eve)
+    assert all(reminded(m) == "eve" and f"g|{rid}|chk" in datas(m) and "限 30 人以内" in m.text for m in eve)
     await bot.runtime.tick()
     assert await driver.nothing_new(li_na.private)                # fired once
     moves_to(clock, 2026, 4, 12, 0)                               # 04-12 08:00: the day
     await bot.runtime.tick()
     day, other = [await expect_buttons(driver, w.private) for w in crew.workers]
-    assert "今天" in day.text and "今天" in other.text
+    assert reminded(day) == "day" and reminded(other) == "day"
 
     await press(li_na, day, f"g|{rid}|chk")
     kept = await expect_buttons(driver, li_na.private)
@@ -47,7 +57,7 @@ async def test_workers_are_reminded_on_the_eve_and_the_day_and_a_breach_becomes_
     photos = await expect_buttons(driver, li_na.private)
     await li_na.sends("photo", body="banquet-photo")
     ack = await expect_buttons(driver, li_na.private)
-    assert "照片 1" in ack.text
+    assert context_of(ack, "report/attached")["counts"] == {"photo": 1}
     await press(li_na, ack, "a|media|done")
     done = await driver.expect(li_na.private)
 
@@ -61,7 +71,7 @@ async def test_workers_are_reminded_on_the_eve_and_the_day_and_a_breach_becomes_
     photo = (await driver.events(0, zhang_wei.private, timeout=5, kinds=["photo"]))[0]
     assert photo.data["file_id"] and violation.number in (photo.data.get("html") or "")
     again = await driver.answer(await press(li_na, day, f"g|{rid}|chk"))
-    assert "已经登记" in again.text
+    assert template_of(bot, again) == "gatherings/outcome/already_checked"
     assert photos.buttons
 
 
@@ -72,7 +82,8 @@ async def test_gatherings_lists_what_is_coming_without_phones_in_the_group(bot, 
 
     await crew.leader.says(crew.group, "/gatherings")
     in_group = await driver.expect(crew.group)
-    assert "宴会" in in_group.text and "13912348888" not in in_group.text and number not in in_group.text
+    assert occasions(in_group) == [("banquet", 30)]
+    assert "13912348888" not in in_group.text and number not in in_group.text
     await crew.workers[0].says(crew.workers[0].private, "/gatherings")
     private = await driver.expect(crew.workers[0].private)
     assert number in private.text and "13912348888" in private.text and "限 30 人以内" in private.text

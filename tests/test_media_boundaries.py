@@ -16,7 +16,7 @@ from bot.app.cli import main
 from bot.services import geo
 from bot.services.areas import grid_at
 from bot.services.org_import import ImportRejected, import_org
-from tests.scenario import context_of
+from tests.scenario import RECORDING, context_of
 from tests.tips_helpers import datas, expect_buttons, press
 
 # G0101's centre lies west of the line lon 117.152 that parts the two grids; G0102's centre far to the east.
@@ -113,7 +113,8 @@ async def test_gridbot_import_takes_a_boundaries_file(settings, db, city, tmp_pa
     code = await asyncio.to_thread(main, ["import", str(areas), "--boundaries", str(shapes), *common])
     out = capsys.readouterr()
     assert code == 0, out.err
-    assert "2 grids have their polygons" in out.out
+    [told] = [r for r in RECORDING.inside(out.out) if r.name == "cli/import_boundaries"]
+    assert told.context["count"] == 2 and told.locale == "en"                 # "2 grids have their polygons"
     assert (await db.read(grid_at, NEAR_WEST_CENTRE_IN_EAST, 5.0)).code == "G0102"
 
     shapes.write_text(collection(feature("JH01", WEST)), encoding="utf-8")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from db import reports as reports_db
-from tests.scenario import eventually, team
+from tests.scenario import context_of, eventually, team
 from tests.tips_helpers import TIP, datas, expect_buttons, perform, press, start_from_group
 
 KINDS = ["photo", "video", "document", "location"]
@@ -54,7 +54,8 @@ async def test_a_tips_files_reach_the_worker_and_the_leader_after_escalation(bot
         clock.advance(bot.runtime.settings.accept_window("high") + timedelta(minutes=1))
         await bot.runtime.tick()
     escalated = await expect_buttons(driver, crew.leader.private)
-    assert f"t|{rid}|ver" in datas(escalated) and "匿名" in escalated.text
+    shown = context_of(escalated, "report/card")
+    assert f"t|{rid}|ver" in datas(escalated) and shown["headline"] == "escalated" and shown["reporter"]["anonymous"]
     again = await attachments_after(driver, crew.leader.private, escalated.data["seq"])
     assert sorted(e.kind for e in again) == sorted(["photo", "video", "document", "location"])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.config import Settings
-from tests.scenario import team
+from tests.scenario import context_of, team
 from tests.test_media_report import DISPUTE
 from tests.tips_helpers import datas, expect_buttons, perform, press, start_from_group
 
@@ -29,10 +29,11 @@ async def test_attachments_beyond_the_limit_are_refused_and_a_document_goes_as_a
     await expect_buttons(driver, resident.private)
     await resident.sends("photo")
     refused = await expect_buttons(driver, resident.private)
-    assert "2" in refused.text and datas(refused) == datas(parties)
+    assert context_of(refused, "report/invalid/too_many_attachments")["max"] == 2 and "2" in refused.text
+    assert datas(refused) == datas(parties)
     confirm = await perform(driver, resident, refused, [("say", "两户"), ("say", "5号楼"), ("say", "吵架"),
                                                         ("press", "f|urgency|normal")])
-    assert "文件 1" in confirm.text and "照片 1" in confirm.text
+    assert context_of(confirm, "report/confirm")["attached"] == {"document": 1, "photo": 1}
     await press(resident, confirm, "f|submit")
     card = await expect_buttons(driver, crew.workers[0].private)
     documents = await driver.events(card.data["seq"], crew.workers[0].private, timeout=5, kinds=["document"])

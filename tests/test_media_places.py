@@ -9,6 +9,7 @@ import pytest
 
 from bot.services.org_import import ImportRejected, import_org
 from db import places
+from tests.scenario import context_of, names_in
 from tests.tips_helpers import datas, expect_buttons, press
 
 CENTRES = "code,name,level,parent_code,纬度,经度\nG0101,府前社区第一网格,网格,JH01,35.0800,117.1500\n" \
@@ -41,11 +42,12 @@ async def test_a_shared_location_suggests_the_nearest_grid(bot, driver, clock, t
 
     await resident.sends("location", latitude=36.5, longitude=118.0)             # far from every grid
     far = await expect_buttons(driver, resident.private)
-    assert "公里" in far.text and datas(far) == datas(communities)
+    assert "report/invalid/no_grid_near" in names_in(far) and datas(far) == datas(communities)
 
     await resident.sends("location", latitude=35.0893, longitude=117.1688)
     suggested = await expect_buttons(driver, resident.private)
-    assert "G0102" in suggested.text and "f|grid|G0102" in datas(suggested) and "f|back|suggested" in datas(suggested)
+    assert context_of(suggested, "report/ask_suggested_grid")["suggested"].code == "G0102" and "G0102" in suggested.text
+    assert "f|grid|G0102" in datas(suggested) and "f|back|suggested" in datas(suggested)
     await press(resident, suggested, "f|back|suggested")
     again = await expect_buttons(driver, resident.private)
     assert datas(again) == datas(communities)
@@ -54,3 +56,4 @@ async def test_a_shared_location_suggests_the_nearest_grid(bot, driver, clock, t
     await press(resident, suggested, "f|grid|G0102")
     kinds = await expect_buttons(driver, resident.private)
     assert "f|kind|tip" in datas(kinds) and "府前社区第二网格" in kinds.text
+    assert context_of(kinds, "report/ask")["grid"].code == "G0102"

@@ -5,7 +5,7 @@ media group for several photos, the place as a map link and a pin), listed in th
 from __future__ import annotations
 
 from db import reports as reports_db
-from tests.scenario import eventually, team
+from tests.scenario import context_of, eventually, team
 from tests.tips_helpers import datas, expect_buttons, perform, press, start_from_group
 
 DISPUTE = [("press", "f|kind|dispute"), ("press", "f|behalf|self"), ("press", "f|category|neighbours"),
@@ -30,7 +30,7 @@ async def test_a_dispute_with_photos_a_voice_note_and_a_place_reaches_the_worker
     confirm = await expect_buttons(driver, resident.private)
     await resident.sends("voice", duration=4)
     confirm = await expect_buttons(driver, resident.private)
-    assert "照片 2" in confirm.text and "语音 1" in confirm.text and "位置 1" in confirm.text
+    assert context_of(confirm, "report/confirm")["attached"] == {"photo": 2, "voice": 1, "location": 1}
     await press(resident, confirm, "f|submit")
 
     card = await expect_buttons(driver, li_na.private)
@@ -39,7 +39,7 @@ async def test_a_dispute_with_photos_a_voice_note_and_a_place_reaches_the_worker
     assert len(report.details["media"]) == 3 and report.details["location"]["title"] == "府前小区5号楼"
     assert report.details["place"] == "府前小区5号楼 府前路18号"
     assert "openstreetmap.org/?mlat=35.081200&amp;mlon=117.153400" in card.data["html"]
-    assert "照片 2" in card.text and "附件" in card.text
+    assert context_of(card, "report/card")["attached"] == {"photo": 2, "voice": 1, "location": 1}
     async def four_sent():
         found = await driver.events(card.data["seq"], li_na.private, kinds=["photo", "voice", "location"])
         return found if len(found) >= 4 else None

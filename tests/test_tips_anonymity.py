@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from db import audit
 from db import reports as reports_db
-from tests.scenario import team
-from tests.tips_helpers import TIP, TIPSTER, datas, expect_buttons, press, send_tip, staff_texts
+from tests.scenario import context_of, expect_from, team, template_of
+from tests.tips_helpers import TIP, TIPSTER, datas, expect_buttons, press, send_tip, sentence, staff_texts
+
+ANONYMOUS = "You chose to stay anonymous: staff do not see your name, phone or account."
+
+
+def shown(card) -> tuple[str, bool]:
+    """What a report card is about and whether it withholds the reporter: (kind, anonymous)."""
+    values = context_of(card, "report/card")
+    return values["report"].kind, bool(values["reporter"]["anonymous"])
 
 
 async def test_an_anonymous_tip_reaches_staff_without_the_tipster_and_is_rewarded(bot, driver, clock):
@@ -17,11 +25,12 @@ async def test_an_anonymous_tip_reaches_staff_without_the_tipster_and_is_rewarde
                                 phone_number="13955556666")
 
     receipt = await send_tip(driver, tipster, crew.group)
-    assert "G0101-" in receipt.text and "匿名" in receipt.text
+    assert "G0101-" in receipt.text and template_of(bot, receipt) == "report/submitted"
+    assert sentence(ANONYMOUS) in receipt.text                     # told their identity is withheld
 
-    card = await driver.expect(li_na.private)
+    card = await expect_from(driver, li_na.private, "report/card")
     rid = card.buttons[0]["callback_data"].split("|")[1]
-    assert "举报线索" in card.text and "匿名" in card.text
+    assert shown(card) == ("tip", True)
     assert {f"t|{rid}|ver", f"t|{rid}|unf", f"q|{rid}|ask", f"t|{rid}|arr"} <= set(datas(card))
 
     # The worker asks; the tipster answers; neither sees the other.
@@ -43,20 +52,21 @@ async def test_an_anonymous_tip_reaches_staff_without_the_tipster_and_is_rewarde
     await driver.expect(li_na.private)
     await li_na.says(li_na.private, "已上门核实，三人未报备，已补登记")
     await driver.expect(li_na.private)
-    told = await driver.expect(tipster.private)
-    assert "属实" in told.text and "200" in told.text
+    told = await expect_from(driver, tipster.private, "tips/verdict_verified")
+    assert context_of(told, "tips/verdict_verified")["amount"] == 200 and "200" in told.text
     approval = await expect_buttons(crew.leader.driver, crew.leader.private)
     [reward_id] = {d.split("|")[1] for d in datas(approval) if d.startswith("rw|")}
     await press(crew.leader, approval, f"rw|{reward_id}|ok")
-    claim = await driver.expect(tipster.private)
-    code = claim.text.split("领取码：")[1].split()[0]
-    assert len(code) == 9 and code[4] == "-"
+    claim = await expect_from(driver, tipster.private, "rewards/approved")
+    code = context_of(claim, "rewards/approved")["reward"].claim_code
+    assert len(code) == 9 and code[4] == "-" and code in claim.text
 
     await crew.leader.says(crew.leader.private, "/rewards")
     ledger = await expect_buttons(driver, crew.leader.private)
-    assert code in ledger.text and "未发放" in ledger.text
+    [listed] = context_of(ledger, "rewards/ledger")["rewards"]
+    assert code in ledger.text and (listed.claim_code, listed.status) == (code, "approved")      # not paid yet
     await press(crew.leader, ledger, f"rw|{reward_id}|paid")
-    paid = await driver.expect(tipster.private)
+    paid = await expect_from(driver, tipster.private, "rewards/paid")
     assert code in paid.text
     entries = await bot.db.read(audit.entries, f"reward:{reward_id}")
     assert [e["action"] for e in entries] == ["reward_approved", "reward_paid"]
@@ -75,7 +85,7 @@ async def test_an_anonymous_tip_reaches_staff_without_the_tipster_and_is_rewarde
     assert report.status == "resolved" and report.details["anonymous"] == "yes"
     staff = [crew.leader.id, *(w.id for w in crew.workers), crew.community_admin.id, crew.town_admin.id]
     texts = await staff_texts(driver, staff)
-    assert any("举报线索" in t for t in texts) and any("听说是从吉林来的" in t for t in texts)
+    assert any(report.number in t for t in texts) and any("听说是从吉林来的" in t for t in texts)
     for text in texts:
         for secret in (TIPSTER["first_name"], TIPSTER["username"], str(TIPSTER["user_id"]), "13955556666"):
             assert secret not in text, f"{secret} reached staff: {text}"
@@ -88,4 +98,4 @@ async def test_a_tipster_who_gives_their_name_is_shown_as_for_any_report(bot, dr
     await send_tip(driver, tipster, crew.group, [*TIP[:-1], ("press", "f|anonymous|no")])
 
     card = await expect_buttons(driver, crew.workers[0].private)
-    assert "钱大爷" in card.text and "@qian_daye" in card.text and "匿名报备" not in card.text
+    assert "钱大爷" in card.text and "@qian_daye" in card.text and shown(card) == ("tip", False)

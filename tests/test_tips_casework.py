@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from db import reports as reports_db
 from db import tips as tips_db
-from tests.scenario import team
+from tests.scenario import context_of, team, template_of
 from tests.tips_helpers import TIP, datas, expect_buttons, forge, press, send_tip
 
 
@@ -27,7 +27,8 @@ async def test_an_unfounded_tip_tells_the_tipster_why_and_earns_nothing(bot, dri
     done = await driver.expect(li_na.private)
     told = await driver.expect(tipster.private)
 
-    assert "不属实" in told.text and "上周报备" in told.text and "已标记" in done.text
+    assert template_of(bot, told) == "tips/verdict_unfounded" and "上周报备" in told.text
+    assert template_of(bot, done) == "asides/outcome/unfounded"
     assert (await bot.db.read(reports_db.get, int(rid))).status == "resolved"
     assert await rewards_of(bot) == []
 
@@ -46,7 +47,9 @@ async def test_a_tip_about_an_arrival_becomes_an_arrival_report_once(bot, driver
                                             c.execute("SELECT id FROM reports WHERE kind = 'arrival'")])
     [arrival] = arrivals
     tip = await bot.db.read(reports_db.get, rid)
-    assert arrival.number in toast.text and "已经" in again.text
+    assert template_of(bot, toast) == "casework/outcome/tip_converted" and arrival.number in toast.text
+    assert template_of(bot, again) == "casework/outcome/tip_already_converted"
+    assert context_of(again, "casework/outcome/tip_already_converted")["report"].id == rid
     assert arrival.details["from_tip"] == tip.number and arrival.details["address"] == TIP[2][1]
     assert arrival.status == "accepted" and arrival.on_behalf
     assert [e.detail.get("to") for e in await bot.db.read(reports_db.events, rid) if e.action == "converted"] == [
@@ -77,13 +80,14 @@ async def test_forged_and_foreign_presses_change_nothing(bot, driver, clock):
     await li_na.says(li_na.private, "属实，已处置")
     approval = await expect_buttons(driver, crew.leader.private)
     reward_id = datas(approval)[0].split("|")[1]
-    for person, data in ((li_na, f"rw|{reward_id}|ok"), (tipster, f"rw|{reward_id}|ok"),
-                         (crew.leader, f"rw|{int(reward_id) + 9}|ok"), (crew.leader, f"rw|{reward_id}|paid")):
+    for person, data, why in ((li_na, f"rw|{reward_id}|ok", "forbidden"), (tipster, f"rw|{reward_id}|ok", "forbidden"),
+                              (crew.leader, f"rw|{int(reward_id) + 9}|ok", "not_found"),
+                              (crew.leader, f"rw|{reward_id}|paid", "not_approved")):
         answer = await forge(driver, person, data)
-        assert "批准" in answer.text or "找不到" in answer.text or "网格长" in answer.text, answer.text
+        assert template_of(bot, answer) == f"rewards/outcome/{why}", (data, answer.text)
     assert await rewards_of(bot) == ["proposed"]
     await driver.answer(await press(crew.leader, approval, f"rw|{reward_id}|no"))
     assert await rewards_of(bot) == ["refused"]
     again = await forge(driver, crew.leader, f"rw|{reward_id}|ok")
-    assert "不予" in again.text and await rewards_of(bot) == ["refused"]
+    assert template_of(bot, again) == "rewards/outcome/already_refused" and await rewards_of(bot) == ["refused"]
     assert (await bot.db.read(tips_db.founding, rid)).anonymous

@@ -8,7 +8,7 @@ import pytest
 from bot.core.config import Settings
 from db import reports as reports_db
 from db import tips as tips_db
-from tests.scenario import team
+from tests.scenario import context_of, team
 from tests.tips_helpers import TIP, datas, expect_buttons, press, send_tip, start_from_group
 
 
@@ -35,7 +35,8 @@ async def test_a_third_tip_in_a_day_is_refused_and_allowed_again_tomorrow(bot, d
     first = await start_from_group(driver, resident, crew.group)
     await press(resident, first, "f|kind|tip")
     refused = await driver.expect(resident.private)
-    assert "2" in refused.text and not refused.buttons and await tips_count(bot) == 2
+    assert context_of(refused, "tips/limit_reached")["limit"] == 2 and "2" in refused.text
+    assert not refused.buttons and await tips_count(bot) == 2
     assert await bot.db.read(lambda c: c.execute("SELECT count(*) FROM conversations").fetchone()[0]) == 0
 
     clock.advance(hours=24)

@@ -6,7 +6,7 @@ assignee as for any report; the relay ends for all of them when the tip is close
 from __future__ import annotations
 
 from db import reports as reports_db
-from tests.scenario import context_of, team
+from tests.scenario import context_of, team, template_of
 from tests.tips_helpers import TIP, TIPSTER, datas, expect_buttons, forge, press, send_tip, staff_texts
 
 NAMED = [*TIP[:-1], ("press", "f|anonymous|no")]
@@ -63,7 +63,7 @@ async def test_the_relay_reaches_every_linked_tipster_and_keeps_the_anonymous_on
     await li_na.says(li_na.private, "属实")
     await driver.expect(li_na.private)
     closed = await driver.answer(await press(hidden, questions[1], f"q|{rid}|reply"))
-    assert "已结束" in closed.text
+    assert template_of(bot, closed) == "relay/closed"
     assert await bot.db.read(lambda c: c.execute("SELECT count(*) FROM conversations").fetchone()[0]) == 0
 
     staff = [crew.leader.id, *(w.id for w in crew.workers), crew.community_admin.id, crew.town_admin.id]

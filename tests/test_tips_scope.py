@@ -1,6 +1,6 @@
-"""What the users rely on around tips: /report's kind buttons carry the words 举报 and 聚集/申报; /rewards is for
-the grid leader and the admins above (a worker or a resident is refused, an admin sees the grids below), only in
-private — a claim code never reaches a group."""
+"""What the users rely on around tips: /report's kind buttons carry the words 举报 and 聚集/申报 (typed, each picks
+its button); /rewards is for the grid leader and the admins above (a worker or a resident is refused, an admin sees
+the grids below), only in private — a claim code never reaches a group."""
 
 from __future__ import annotations
 
@@ -10,11 +10,21 @@ from tests.tips_helpers import datas, rewarded_tip, start_from_group
 
 async def test_the_kind_buttons_of_report_say_tip_and_gathering(bot, driver, clock):
     crew = await team(bot, driver, clock)
-    kinds = await start_from_group(driver, await driver.user("居民"), crew.group)
-    labels = {b["callback_data"]: b["text"] for b in kinds.buttons}
+    tipster, organizer = await driver.user("居民"), await driver.user("周大勇")
+    kinds = await start_from_group(driver, tipster, crew.group)
     assert {"f|kind|arrival", "f|kind|dispute", "f|kind|tip", "f|kind|gathering"} <= set(datas(kinds))
-    assert "举报" in labels["f|kind|tip"]
-    assert "聚集" in labels["f|kind|gathering"] or "申报" in labels["f|kind|gathering"]
+
+    # A word typed at the kind step is taken as the press of the one button whose label holds it (and refused when
+    # none or several do): the tip's button, and no other, carries 举报.
+    await tipster.says(tipster.private, "举报")
+    assert "f|subject|arrival" in datas(await driver.expect(tipster.private))          # the tip's first question
+    await start_from_group(driver, organizer, crew.group)
+    for word in ("聚集", "申报"):                                   # either word on the gathering's button will do
+        await organizer.says(organizer.private, word)
+        if "f|occasion|banquet" in datas(await driver.expect(organizer.private)):      # the gathering's first question
+            break
+    else:
+        raise AssertionError("neither 聚集 nor 申报 picks the gathering's button")
 
 
 async def test_rewards_is_for_leaders_and_admins_above_and_only_in_private(bot, driver, clock):

@@ -3,13 +3,22 @@ button by its data, and everything the bot sent to staff."""
 
 from __future__ import annotations
 
+from messages.catalog import translations
 from sandbox.driver import BotMessage, Person
+from tests.scenario import context_of, expect_from, next_from
 
 # A tip, step by step: ("press", callback data) or ("say", text).
 TIP = [("press", "f|kind|tip"), ("press", "f|subject|arrival"), ("say", "府前小区7号楼1单元302"),
        ("say", "今天上午"), ("say", "302室昨晚来了三个外地人，没有报备"), ("press", "f|media|done"),
        ("press", "f|anonymous|yes")]
 TIPSTER = {"first_name": "秘密举报人", "username": "hidden_tipster", "user_id": 777123456}
+
+
+def sentence(msgid: str, **params: object) -> str:
+    """One sentence of a message, named by its msgid, as the zh_CN catalog words it: for a part a template shows or
+    leaves out (the anonymity note of a receipt), which the template's name alone does not tell."""
+    text = translations("zh_CN").gettext(msgid)
+    return text % params if params else text
 
 
 def datas(message: BotMessage) -> list[str]:
@@ -102,8 +111,10 @@ async def approved_banquet(driver, crew, people: int = 30) -> int:
     card = await expect_buttons(driver, crew.leader.private)
     rid = report_id(card)
     await press(crew.leader, card, f"g|{rid}|ok")
+    await expect_from(driver, crew.leader.private, "asides/ask_conditions")
     await crew.leader.says(crew.leader.private, "限 30 人以内")
-    await driver.expect(crew.leader.private)
+    # Waited for, so that a test skipping the leader's chat next skips it too.
+    await expect_from(driver, crew.leader.private, "asides/outcome/approved")
     return rid
 
 
@@ -116,7 +127,5 @@ async def rewarded_tip(driver, crew, tipster: Person) -> str:
     await crew.workers[0].says(crew.workers[0].private, "属实")
     approval = await expect_buttons(driver, crew.leader.private)
     await press(crew.leader, approval, next(d for d in datas(approval) if d.endswith("|ok")))
-    while True:
-        told = await driver.expect(tipster.private)
-        if "<code>" in str(told.data.get("html")):
-            return str(told.data["html"]).split("<code>")[1].split("</code>")[0]
+    told = await next_from(driver, tipster.private, "rewards/approved")
+    return str(context_of(told, "rewards/approved")["reward"].claim_code)
