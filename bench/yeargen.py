@@ -32,7 +32,7 @@ from bot.services.org_import import import_org
 from db.core import apply_migrations, migration_scripts
 from db.outbox import ASSIGN, BROADCAST, NOTICE
 
-VERSION = 1
+VERSION = 2                                   # 2: bodies cleared as housekeeping clears them
 RESIDENT_BASE = 9_000_000_000
 CACHE_MAX_AGE = timedelta(days=20)            # pending timers fall due 30-60 days after the year's end
 BROADCAST_HOUR = 8
@@ -168,6 +168,9 @@ class _Writer:
         self.reporters: dict[int, int] = {}
         self.rows: dict[str, list[tuple[Any, ...]]] = {k: [] for k in SQL}
         self.message_id = 1
+        # What the running bot's housekeeping (bot.app.wiring.housekeeping, at start-up and daily) leaves: a sent
+        # message older than outbox_keep_days has lost its text and keyboard (db.outbox.clear_bodies).
+        self.bodies_from = stamp(end_ts - int(settings.outbox_keep_days * DAY))
 
     def reports(self, first: int, last: int) -> None:
         span = (self.end_ts - self.start_ts) / max(self.total, 1)
@@ -235,6 +238,8 @@ class _Writer:
     def _sent(self, at: str, priority: int, chat_id: int, text: str, markup: str | None, purpose: str,
               person_id: int | None, report_id: int | None, ref: str | None = None) -> None:
         self.message_id += 1
+        if at < self.bodies_from:
+            text, markup = "", None
         self.rows["outbox"].append((at, priority, chat_id, text, markup, purpose, person_id, report_id, ref,
                                     self.message_id, at))
 

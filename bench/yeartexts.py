@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.core.config import Settings
-from bot.services.forms import FLOWS, priority as priority_of
+from bot.services.flows.kinds import REPORT_KINDS, priority as priority_of
 from bot.services.notify import detail_rows, staff_buttons
 from db.areas import Area
 from db.reports import Report
@@ -32,6 +32,12 @@ DESCRIPTIONS = ["楼道堆放杂物引发争吵", "装修噪音扰民，多次�
 RESOLVED_DETAILS = [json.dumps({"outcome": o}, ensure_ascii=False) for o in OUTCOMES]
 
 
+def _options(kind: str, key: str) -> tuple[str, ...]:
+    options = next(step.options for step in REPORT_KINDS[kind].steps if step.key == key)
+    assert isinstance(options, tuple)
+    return options
+
+
 @lru_cache(maxsize=None)
 def assigned_detail(name: str) -> str:
     return json.dumps({"to": name, "level": 0}, ensure_ascii=False)
@@ -44,13 +50,13 @@ def sample_answers(kind: str, rng: random.Random) -> dict[str, Any]:
                    "origin": rng.choice(ORIGINS), "arrival_date": "2026-04-08",
                    "address": f"{rng.choice(STREETS)}{rng.randrange(1, 30)}号楼{rng.randrange(1, 6)}单元"
                               f"{rng.randrange(1, 18)}0{rng.randrange(1, 4)}",
-                   "travel": rng.choice(FLOWS["arrival"][5].options),
+                   "travel": rng.choice(_options("arrival", "travel")),
                    "health": rng.choice(["normal"] * 9 + ["fever", "cough"]), "test_result": test,
                    "companions": rng.choice(["无", "妻子、儿子", "同事一人"])}
         if test != "none":
             answers["test_date"] = "2026-04-07"
         return answers
-    return {"category": rng.choice(FLOWS["dispute"][0].options), "parties": f"{rng.choice(NAMES)}与{rng.choice(NAMES)}",
+    return {"category": rng.choice(_options("dispute", "category")), "parties": f"{rng.choice(NAMES)}与{rng.choice(NAMES)}",
             "place": f"{rng.choice(STREETS)}{rng.randrange(1, 30)}号楼", "description": rng.choice(DESCRIPTIONS),
             "urgency": rng.choice(["normal"] * 9 + ["urgent"])}
 
@@ -83,7 +89,8 @@ def text_variants(count: int, settings: Settings, rng: random.Random) -> list[Va
                     "detail": {"to": "\x01W\x01", "level": 0}}]
         card = render("report/card", "zh_CN", headline="assigned", report=report, grid=grid,
                       rows=detail_rows(report), history=history, assignee="\x01W\x01", accept_due="\x01D\x01",
-                      resolve_due="")
+                      resolve_due="", reporter={"anonymous": False, "name": "居民", "username": "", "phone": ""},
+                      place=None, attached={})
         markup = json.dumps(staff_buttons(report, "zh_CN"), ensure_ascii=False).replace('|0|', '|\x01I\x01|')
         resolved = [render("report/status_resolved", "zh_CN", report=Report(**{**asdict(report), "outcome": o}),
                            grid=grid) for o in OUTCOMES]

@@ -9,13 +9,14 @@ import sqlite3
 from typing import Any, Callable, Iterable, Sequence, cast
 
 from db import areas, audit, broadcasts, chats, conversations, invites, outbox, people, reports, timers, updates
+from db import plans_services as services
 from db.kinds import CHECKED
 
 NOW = "2026-01-01 08:00:00"
 
 # Tables whose rows accumulate with use (a year: millions); a scan of one gets slower every day.
 GROWING = frozenset({"reports", "report_events", "report_counters", "outbox", "timers", "processed_updates",
-                     "audit_log", "conversations", "broadcast_runs", "telegram_users"})
+                     "audit_log", "conversations", "broadcast_runs", "telegram_users"}) | services.GROWING
 
 # An index search narrowed only by such a column (`state = 'pending'`) reads every row in that state: all
 # pending timers of a year to find one report's. Enumerated columns are the CHECKed ones.
@@ -72,7 +73,7 @@ PER_UPDATE: dict[str, Hot] = {
     "timers.pending_for": lambda c: timers.pending_for(c, 1),
     "outbox.add": lambda c: outbox.add(c, NOW, chat_id=1, text="x", purpose="reporter"),
     "audit.record": lambda c: audit.record(c, NOW, 1, "report_disclosed", "report:1"),
-}
+} | services.PER_UPDATE
 
 PER_TICK: dict[str, Hot] = {
     "timers.due": lambda c: timers.due(c, NOW),
@@ -87,7 +88,7 @@ PER_TICK: dict[str, Hot] = {
     "broadcasts.deliveries": lambda c: broadcasts.deliveries(c, 1),
     "outbox.add_failed": lambda c: outbox.add_failed(c, NOW, chat_id=-1, purpose="broadcast", error="removed",
                                                      ref="run:1:1"),
-}
+} | services.PER_TICK
 
 PER_SEND: dict[str, Hot] = {
     "outbox.pending": lambda c: outbox.pending(c, 200, (1, 2)),
@@ -131,7 +132,14 @@ def statements(conn: sqlite3.Connection, hot: dict[str, Hot] | None = None) -> l
     row_factory, conn.row_factory = conn.row_factory, sqlite3.Row     # what the db functions read rows as
     try:
         for name, fn in (HOT if hot is None else hot).items():
-            out += _run(conn, name, fn)
+            try:
+                out += _run(conn, name, fn)
+            except sqlite3.OperationalError as exc:
+                # An older schema (a test of old migrations) lacks later tables and columns: nothing to judge.
+                message = str(exc)
+                if not message.startswith(("no such table", "no such column")) and "has no column" not in message:
+                    raise
+
     finally:
         conn.row_factory = row_factory
     return out
@@ -154,7 +162,7 @@ def _run(conn: sqlite3.Connection, name: str, fn: Hot) -> list[tuple[str, str, S
 _TABLE = re.compile(r"\b(?:FROM|JOIN|UPDATE|INTO)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", re.IGNORECASE)
 _NOT_ALIAS = {"where", "join", "left", "inner", "cross", "on", "order", "group", "limit", "set", "using", "values",
               "natural", "union", "as", "default"}
-_SCAN = re.compile(r"^SCAN (?:TABLE )?(\w+)")
+_SCAN = re.compile(r"^SCAN (?:TABLE )?(\w+)(?: USING (?:COVERING )?INDEX (\w+))?")
 _SEARCH = re.compile(r"^SEARCH (?:TABLE )?(\w+) USING (?:COVERING )?INDEX (\w+) \((.*)\)$")
 _TERM = re.compile(r"(\w+)(=|>|<|>=|<=)\?")
 
@@ -184,8 +192,8 @@ def _settling_children(conn: sqlite3.Connection, sql: str) -> set[str]:
 
 
 def problems(conn: sqlite3.Connection, name: str, sql: str, parameters: Sequence[Any] = ()) -> list[str]:
-    """Each full scan of a growing table in the plan of one statement, and each search of one narrowed only
-    by an enumerated column (unless the index is partial, or rows come in index order up to a LIMIT)."""
+    """Each full scan of a growing table in the plan of one statement (a walk of a partial index is none), and
+    each search of one narrowed only by an enumerated column (unless the index is partial, or rows come in index order up to a LIMIT)."""
     tables = _tables(sql)
     details = [str(row[3]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
     in_order_up_to_limit = " LIMIT " in f" {sql.upper()} " and not any("TEMP B-TREE" in d for d in details)
@@ -193,6 +201,9 @@ def problems(conn: sqlite3.Connection, name: str, sql: str, parameters: Sequence
     settling = _settling_children(conn, sql)
     for detail in details:
         if (scan := _SCAN.match(detail)) and tables.get(scan[1], scan[1]) in GROWING and scan[1] not in settling:
+            # A walk of a partial index reads only the rows it holds (the pending few), not the table.
+            if scan[2] and _partial(conn, tables.get(scan[1], scan[1]), scan[2]):
+                continue
             found.append(f"{name}: {detail} in: {' '.join(sql.split())}")
         elif (search := _SEARCH.match(detail)) and tables.get(search[1], search[1]) in GROWING:
             terms = _TERM.findall(search[3])

@@ -74,8 +74,9 @@ async def on_error(update: object, context: Context) -> None:
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    for module in (start, binding, groups, whoami, report, casework, broadcast, pages, tips, gatherings, attachments,
-                   stats, ledger, area_tasks, rating, tasks_arrival, tasks_service, tasks_campaigns):
+    # pages last: it refuses the page buttons of no list, after every list's own took theirs.
+    for module in (start, binding, groups, whoami, report, casework, broadcast, tips, gatherings, attachments,
+                   stats, ledger, area_tasks, rating, tasks_arrival, tasks_service, tasks_campaigns, pages):
         application.add_handlers(module.handlers())
     application.add_handler(CommandHandler(PRIVATE_ONLY, private_only, filters=filters.ChatType.GROUPS))
     application.add_handlers(help.handlers())

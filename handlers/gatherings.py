@@ -3,6 +3,7 @@ upcoming approved gatherings for staff in private, or for the grid in its group 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from telegram import Update
@@ -11,10 +12,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services import gatherings
 from bot.services.accounts import remembering
 from bot.services.groups import grid_of_chat
+from bot.services.paging import page_of, parse_page_data
 from bot.services.views import STALE
-from handlers.common import Context, answer, is_private, once, runtime
+from handlers import pages
+from handlers.common import Context, answer, is_private, once, reader_locale, runtime
 from handlers.conversation import show
 from handlers.presses import answer_press, parse_press
+from messages import render
 
 
 async def gathering_button(update: Update, context: Context) -> None:
@@ -38,22 +42,43 @@ async def apply_command(update: Update, context: Context) -> None:
 
 
 async def gatherings_command(update: Update, context: Context) -> None:
+    await _gatherings_page(update, context, 1)
+
+
+async def gatherings_page(update: Update, context: Context) -> None:
+    """`pg|ga|<n>`: page n of the list of the chat it was pressed in (the presser's own in private, the grid's in
+    its group), recomputed from the database."""
+    query = update.callback_query
+    wanted = parse_page_data(query.data if query else None)
+    if wanted is None or wanted[0] != "ga":
+        await pages.refuse(update, context)
+        return
+    await _gatherings_page(update, context, wanted[1])
+
+
+async def _gatherings_page(update: Update, context: Context, number: int) -> None:
     rt, user, chat = runtime(context), update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    if is_private(update):
+    private = is_private(update)
+    if private:
         listed = await rt.db.read(gatherings.for_staff, rt.settings, user.id, rt.now())
         if listed is None:
-            await answer(update, context, "gatherings/not_staff")
+            await (pages.refuse(update, context) if update.callback_query else
+                   answer(update, context, "gatherings/not_staff"))
             return
-        await answer(update, context, "gatherings/list", listed=listed, private=True)
-        return
-    grid = await rt.db.read(grid_of_chat, chat.id)
-    if grid is None:
-        await answer(update, context, "report/group_not_bound")
-        return
-    listed = await rt.db.read(gatherings.for_group, rt.settings, grid.id, rt.now())
-    await answer(update, context, "gatherings/list", listed=listed, private=False)
+    else:
+        grid = await rt.db.read(grid_of_chat, chat.id)
+        if grid is None:
+            await (pages.refuse(update, context) if update.callback_query else
+                   answer(update, context, "report/group_not_bound"))
+            return
+        listed = await rt.db.read(gatherings.for_group, rt.settings, grid.id, rt.now())
+    locale = reader_locale(update, context)
+    page = page_of(listed.gatherings, number)
+    text = render("gatherings/list", locale, listed=replace(listed, gatherings=list(page.items)), page=page,
+                  private=private)
+    await pages.show(update, context, text, pages.nav_rows("ga", page, locale))
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -61,4 +86,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CallbackQueryHandler(gathering_button, pattern=r"^g\|"),
         CommandHandler("apply", apply_command, filters=filters.ChatType.PRIVATE),
         CommandHandler("gatherings", gatherings_command),
+        CallbackQueryHandler(gatherings_page, pattern=r"^pg\|ga\|"),
     ]

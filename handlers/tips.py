@@ -3,19 +3,18 @@ decisions and payments (`rw|`), and /rewards."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.services import relay, rewards, tips
+from bot.services.paging import page_of
 from bot.services.views import STALE
-from handlers.common import Context, answer, once, reader_locale, runtime, send
+from handlers import pages
+from handlers.common import Context, answer, once, reader_locale, runtime
 from handlers.presses import answer_press, parse_press
 from messages import render
-
-LISTED = 20
-
 
 async def tip_button(update: Update, context: Context) -> None:
     rt, query, user = runtime(context), update.callback_query, update.effective_user
@@ -57,27 +56,44 @@ async def reward_button(update: Update, context: Context) -> None:
 
 
 async def rewards_command(update: Update, context: Context) -> None:
-    """/rewards: the reward ledger of the leader's or admin's area, with buttons for what is theirs to do."""
+    """/rewards: the reward ledger of the leader's or admin's area, ten at a time, with buttons for what is theirs
+    to do on the page shown."""
+    await _rewards_page(update, context, 1)
+
+
+async def rewards_page(update: Update, context: Context) -> None:
+    """`pg|rw|<n>`: page n of the presser's own ledger, recomputed from the database."""
+    wanted = pages.pressed(update)
+    if wanted is None or wanted[0] != "rw":
+        await pages.refuse(update, context)
+        return
+    await _rewards_page(update, context, wanted[1])
+
+
+async def _rewards_page(update: Update, context: Context, number: int) -> None:
     rt, user = runtime(context), update.effective_user
     if user is None or update.effective_chat is None:
         return
     found = await rt.db.read(rewards.ledger_of, user.id)
     if found is None:
-        await answer(update, context, "rewards/not_allowed")
+        if update.callback_query is not None:
+            await pages.refuse(update, context)
+        else:
+            await answer(update, context, "rewards/not_allowed")
         return
     locale = reader_locale(update, context)
-    shown = found[:LISTED]
-    text = render("rewards/ledger", locale, rewards=shown, more=len(found) - len(shown))
-    await send(context, update.effective_chat.id, text, _ledger_buttons(shown, locale))
+    page = page_of(found, number)
+    text = render("rewards/ledger", locale, rewards=page.items, page=page)
+    await pages.show(update, context, text, _ledger_buttons(page.items, locale) + pages.nav_rows("rw", page, locale))
 
 
-def _ledger_buttons(listed: list[Any], locale: str) -> InlineKeyboardMarkup | None:
-    rows = []
+def _ledger_buttons(listed: Sequence[Any], locale: str) -> list[list[InlineKeyboardButton]]:
+    rows: list[list[InlineKeyboardButton]] = []
     for reward in listed:
         actions = ("ok", "no") if reward.status == "proposed" else ("paid",) if reward.status == "approved" else ()
         rows += [[InlineKeyboardButton(render(f"buttons/reward_{a}_of", locale, number=reward.number, claim_code=reward.claim_code),
                                        callback_data=f"rw|{reward.id}|{a}") for a in actions]] if actions else []
-    return InlineKeyboardMarkup(rows) if rows else None
+    return rows
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -86,4 +102,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CallbackQueryHandler(relay_button, pattern=r"^q\|"),
         CallbackQueryHandler(reward_button, pattern=r"^rw\|"),
         CommandHandler("rewards", rewards_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(rewards_page, pattern=r"^pg\|rw\|"),
     ]

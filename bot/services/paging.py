@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Generic, Literal, Sequence, TypeVar
 
 T = TypeVar("T")
-ListName = Literal["tasks", "my", "bc"]
-LIST_NAMES: tuple[ListName, ...] = ("tasks", "my", "bc")
+ListName = Literal["tasks", "my", "bc", "rw", "ga"]            # rw: /rewards, ga: /gatherings
+LIST_NAMES: tuple[ListName, ...] = ("tasks", "my", "bc", "rw", "ga")
 PAGE_SIZE = 10
 PREFIX = "pg"
 MAX_PAGE = 1_000_000          # bounds what a forged button can ask for
