@@ -81,7 +81,8 @@ async def test_a_leader_exports_the_grid_ledger_with_a_sheet_per_kind(bot, drive
     created, accepted = row[column("created_at")], row[column("accepted_at")]
     assert isinstance(created, datetime) and abs(created - local) < timedelta(seconds=1)
     assert isinstance(accepted, datetime) and abs(accepted - local - timedelta(minutes=10)) < timedelta(seconds=1)
-    assert row[column("arrival_date")] == datetime.combine(submitted.astimezone(settings.tz).date(), datetime.min.time())
+    arrived = datetime.combine(submitted.astimezone(settings.tz).date(), datetime.min.time())
+    assert row[column("arrival_date")] == arrived
     assert arrivals.max_row == 2 and disputes.max_row == 2
     assert dict(zip([c.value for c in disputes[1]], [c.value for c in disputes[2]]))[column("parties")] \
         == DISPUTE["parties"]
