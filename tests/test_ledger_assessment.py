@@ -13,8 +13,14 @@ from db import areas as areas_db
 from db import broadcasts as broadcasts_db
 from db import people as people_db
 from db import visits as visits_db
-from tests.scenario import ARRIVAL, PERSONAL, team
+from tests.scenario import ARRIVAL, PERSONAL, RECORDING, context_of, expect_from, team
 from tests.test_ledger_tasks import file_reports
+
+
+def honoured(text: str) -> list[tuple[str, str | None]]:
+    """Whom a commendation names in `text`, each with their grid: the cards `ledger/honours` was rendered with."""
+    [record] = [r for r in RECORDING.inside(text) if r.name == "ledger/honours"]
+    return [(c.name, c.grid.name if c.grid else None) for c in record.context["cards"]]
 
 
 async def a_month_of_work(bot, clock, settings, crew):
@@ -74,7 +80,7 @@ async def test_the_assessment_button_drafts_a_commendation_through_the_broadcast
 
     await driver.skip(town.private)
     await town.says(town.private, f"/assessment {month}")
-    table = await driver.expect(town.private)
+    table = await expect_from(driver, town.private, "ledger/assessment")
     assert "李娜" in table.text and "40 * accept_on_time" in table.text
     assert f"cm|{jh.id}|{code}" in {b["callback_data"] for b in table.buttons}
 
@@ -91,14 +97,14 @@ async def test_the_assessment_button_drafts_a_commendation_through_the_broadcast
     await town.press_data(town.private, pin.message_id, "b|pin|0")
     preview = await driver.expect(town.private)
     while "b|ok" not in {b["callback_data"] for b in preview.buttons}:
-        assert "李娜（府前社区第一网格）" in preview.text                    # the notice as the groups will see it
+        assert ("李娜", "府前社区第一网格") in honoured(preview.data.get("html") or preview.text)  # as groups see it
         preview = await driver.expect(town.private)
     await town.press_data(town.private, preview.message_id, "b|ok")
     await driver.expect(town.private)
 
     [notice] = await bot.db.read(broadcasts_db.listed)
     assert notice.template == "commendation" and notice.created_by == town.id and notice.audience_code == "JH"
-    assert "李娜（府前社区第一网格）" in notice.body and "张伟" in notice.body
+    assert ("李娜", "府前社区第一网格") in honoured(notice.body) and "张伟" in notice.body
     residents = [w for w in PERSONAL if w not in ("王强", "李娜", "张伟", "孙丽", "钱文华")] + [ARRIVAL["phone"], "甲0与乙"]
     assert not any(word in notice.body for word in residents)
 
@@ -110,7 +116,8 @@ async def test_assessment_is_for_leaders_and_admins_in_their_area(bot, driver, c
     code = periods.month("2026-04").code
 
     await li_na.says(li_na.private, "/assessment")
-    assert "网格长" in (await driver.expect(li_na.private)).text
+    refusal = await expect_from(driver, li_na.private, "ledger/not_allowed")
+    assert context_of(refusal, "ledger/not_allowed")["view"] == "assessment"
     await driver.skip(leader.private)
     await leader.says(leader.private, "/assessment 2026-04")
     table = await driver.expect(leader.private)

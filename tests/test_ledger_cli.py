@@ -17,6 +17,9 @@ from bot.services.org_import import import_org
 from db import audit
 from db import broadcasts as broadcasts_db
 from db.core import apply_migrations
+from messages import DEFAULT_LOCALE
+from messages.catalog import translations
+from tests.scenario import RECORDING, names_in
 from tests.test_ledger_tasks import form
 
 
@@ -52,6 +55,12 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+def printed_with(printed: str, name: str) -> dict:
+    """The values template `name` was rendered with, for the text the command printed."""
+    [record] = [r for r in RECORDING.inside(printed) if r.name == name]
+    return dict(record.context)
+
+
 def entries(path: str, action: str) -> list[dict]:
     conn = sqlite3.connect(path)
     conn.row_factory = sqlite3.Row
@@ -82,9 +91,14 @@ def test_export_writes_the_ledger_and_audits_it(city_db, tmp_path, capsys):
 def test_stats_prints_the_figures_of_an_area(city_db, capsys):
     code, printed, _ = run(capsys, "stats", "--db", city_db, "--area", "JH")
     assert code == 0
-    assert "荆河街道（JH）" in printed and "府前社区（JH01）" in printed and "龙泉社区（JH02）" in printed
-    total = next(line for line in printed.splitlines() if line.startswith("合计"))
-    assert total.split()[1:5] == ["3", "2", "1", "0"]                  # new, waiting, in hand, resolved
+    fig = printed_with(printed, "cli/stats")["fig"]
+    assert (fig.area.code, [c.area.code for c in fig.children]) == ("JH", ["JH01", "JH02"])
+    assert all(word in printed for word in ("荆河街道", "JH", "府前社区", "JH01", "龙泉社区", "JH02"))
+    assert (fig.total.created, fig.total.open, fig.total.accepted, fig.total.resolved) == (3, 2, 1, 0)
+    # The total row, named by its msgid: its figures printed in the columns new, waiting, in hand, resolved.
+    named = translations(DEFAULT_LOCALE).gettext("Total")
+    total = next(line for line in printed.splitlines() if line.startswith(named))
+    assert total.split()[1:5] == ["3", "2", "1", "0"]
 
     code, _, err = run(capsys, "stats", "--db", city_db, "--area", "NOPE")
     assert code == 2 and "NOPE" in err
@@ -95,7 +109,8 @@ def test_stats_prints_the_figures_of_an_area(city_db, capsys):
 def test_assessment_and_commend_go_through_a_broadcast(city_db, capsys):
     month = datetime.now(timezone(timedelta(hours=8))).strftime("%Y-%m")
     code, printed, _ = run(capsys, "assessment", "--db", city_db, "--area", "JH", "--month", month)
-    assert code == 0 and "王强（府前社区第一网格）" in printed and "assessment_formula" in printed
+    assert code == 0 and "cli/assessment" in names_in(printed) and "assessment_formula" in printed
+    assert any("王强" in line and "府前社区第一网格" in line for line in printed.splitlines())   # a name, with its grid
 
     code, printed, _ = run(capsys, "commend", "--db", city_db, "--area", "JH", "--month", month, "--top", "1")
     assert code == 0 and "王强" in printed and "--send" in printed

@@ -10,10 +10,25 @@ from datetime import datetime, timedelta
 import openpyxl
 
 from bot.services.ledger.columns import sheet_columns
-from bot.services.ledger.labels import header
 from db import areas as areas_db
 from db import audit
-from tests.scenario import ARRIVAL, DISPUTE, link, report_from_group, started, team
+from messages import DEFAULT_LOCALE, render
+from tests.scenario import ARRIVAL, DISPUTE, card_action, link, press_data, report_from_group, started, team
+
+
+def column(key: str) -> str:
+    """A column's header as the zh_CN export writes it: the column's label (`ledger/column`)."""
+    return render("ledger/column", DEFAULT_LOCALE, key=key)
+
+
+def shown(what: str, code: str | bool) -> str:
+    """A coded value as the zh_CN export writes it (`ledger/value`): a status, an option, a yes/no flag."""
+    return render("ledger/value", DEFAULT_LOCALE, what=what, value=code)
+
+
+def sheet(kind: str) -> str:
+    """A kind's sheet name: its label, with the "/" a sheet name may not hold written "-"."""
+    return render("ledger/sheet", DEFAULT_LOCALE, report_kind=kind).replace("/", "-")
 
 
 async def ledger_file(driver, person, text: str):
@@ -33,7 +48,7 @@ async def test_a_leader_exports_the_grid_ledger_with_a_sheet_per_kind(bot, drive
     await report_from_group(driver, resident, crew.group, ARRIVAL)
     card = await driver.expect(li_na.private)
     clock.advance(minutes=10)
-    await li_na.press(card, "接单")
+    await press_data(li_na, card, card_action(card, "acc"))
     await driver.expect(resident.private)
     await report_from_group(driver, await driver.user("居民"), crew.group, DISPUTE)
     g0101 = await bot.db.read(areas_db.by_code, "G0101")
@@ -50,22 +65,27 @@ async def test_a_leader_exports_the_grid_ledger_with_a_sheet_per_kind(bot, drive
     assert name.endswith(".xlsx") and "G0101" in name
 
     book = openpyxl.load_workbook(io.BytesIO(body))
-    assert book.sheetnames[:2] == ["来-返报备", "矛盾纠纷"] and "举报线索" in book.sheetnames   # a sheet per kind
+    assert book.sheetnames[:2] == [sheet("arrival"), sheet("dispute")] and sheet("tip") in book.sheetnames  # per kind
     arrivals, disputes = book.worksheets[:2]
     assert arrivals.freeze_panes == "A2" and arrivals.auto_filter.ref == f"A1:{arrivals.cell(1, arrivals.max_column).column_letter}2"
     headers = [c.value for c in arrivals[1]]
-    assert headers == [header(c.key, "zh_CN") for c in sheet_columns("arrival")]
-    assert {"联系电话", "从何处来", "提交时间", "接单时间", "按时接单"} <= set(headers)
+    assert headers == [column(c.key) for c in sheet_columns("arrival")]
+    assert {column(k) for k in ("phone", "origin", "created_at", "accepted_at", "accept_on_time")} <= set(headers)
     row = dict(zip(headers, [c.value for c in arrivals[2]]))
-    assert row["联系电话"] == ARRIVAL["phone"] and row["姓名"] == ARRIVAL["name"] and row["网格"] == "府前社区第一网格"
-    assert row["状态"] == "处理中" and row["交通方式"] == "火车" and row["按时接单"] == "是"
+    assert row[column("phone")] == ARRIVAL["phone"] and row[column("name")] == ARRIVAL["name"]
+    assert row[column("grid")] == "府前社区第一网格"
+    assert (row[column("status")], row[column("travel")], row[column("accept_on_time")]) \
+        == (shown("status", "accepted"), shown("travel", "train"), shown("flag", True))
     submitted = clock.now() - timedelta(minutes=10)
     local = submitted.astimezone(settings.tz).replace(tzinfo=None)
-    assert isinstance(row["提交时间"], datetime) and abs(row["提交时间"] - local) < timedelta(seconds=1)
-    assert isinstance(row["接单时间"], datetime) and abs(row["接单时间"] - local - timedelta(minutes=10)) < timedelta(seconds=1)
-    assert row["到达日期"] == datetime.combine(submitted.astimezone(settings.tz).date(), datetime.min.time())
+    created, accepted = row[column("created_at")], row[column("accepted_at")]
+    assert isinstance(created, datetime) and abs(created - local) < timedelta(seconds=1)
+    assert isinstance(accepted, datetime) and abs(accepted - local - timedelta(minutes=10)) < timedelta(seconds=1)
+    arrived = datetime.combine(submitted.astimezone(settings.tz).date(), datetime.min.time())
+    assert row[column("arrival_date")] == arrived
     assert arrivals.max_row == 2 and disputes.max_row == 2
-    assert dict(zip([c.value for c in disputes[1]], [c.value for c in disputes[2]]))["当事人"] == DISPUTE["parties"]
+    assert dict(zip([c.value for c in disputes[1]], [c.value for c in disputes[2]]))[column("parties")] \
+        == DISPUTE["parties"]
 
     entries = await bot.db.read(audit.entries, "area:G0101", "ledger_export")
     assert [(e["actor_user"], e["detail"]["rows"], e["detail"]["masked"], e["detail"]["format"]) for e in entries] \
@@ -86,8 +106,8 @@ async def test_a_worker_gets_phone_numbers_masked_and_csv_opens_in_excel(bot, dr
     _, name, body = await ledger_file(driver, li_na, f"/ledger G0101 {day} {day} csv")
     assert name.endswith(".csv") and body.startswith(b"\xef\xbb\xbf")
     table = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-    assert len(table) == 1 and table[0]["联系电话"] == "139****5678" and table[0]["类型"] == "来/返报备"
-    assert table[0]["提交时间"].startswith(day)
+    assert len(table) == 1 and table[0][column("phone")] == "139****5678"
+    assert table[0][column("kind")] == shown("kind", "arrival") and table[0][column("created_at")].startswith(day)
 
     entries = await bot.db.read(audit.entries, "area:G0101", "ledger_export")
     assert [(e["actor_user"], e["detail"]["masked"], e["detail"]["format"], e["detail"]["rows"]) for e in entries] \

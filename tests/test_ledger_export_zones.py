@@ -24,6 +24,9 @@ from bot.services.org_import import import_org
 from db import areas as areas_db
 from db.core import apply_migrations
 from db.ledger import ExportRows, Filters
+from messages import LOCALES
+from messages.catalog import lookup, translate, translations
+from tests.test_ledger_export import column, shown
 from tests.test_ledger_tasks import form
 
 WINTER = datetime(2026, 1, 15, 9, 30, tzinfo=timezone.utc)
@@ -60,16 +63,17 @@ def test_times_are_local_at_each_ones_offset_and_formulas_stay_text(berlin, tmp_
     sheet = openpyxl.load_workbook(book_path).worksheets[0]
     head = [c.value for c in sheet[1]]
     winter, summer = (dict(zip(head, [c.value for c in row])) for row in sheet.iter_rows(min_row=2))
-    assert winter["提交时间"] == datetime(2026, 1, 15, 10, 30)                     # UTC+1 in January
-    assert summer["提交时间"] == datetime(2026, 7, 15, 11, 30)                     # UTC+2 in July
-    assert winter["接单时间"] == datetime(2026, 1, 15, 10, 35)
-    assert (winter["按时接单"], summer["按时接单"]) == ("是", "否")                   # summer's: overdue, not accepted
+    created, accepted, on_time = column("created_at"), column("accepted_at"), column("accept_on_time")
+    assert winter[created] == datetime(2026, 1, 15, 10, 30)                     # UTC+1 in January
+    assert summer[created] == datetime(2026, 7, 15, 11, 30)                     # UTC+2 in July
+    assert winter[accepted] == datetime(2026, 1, 15, 10, 35)
+    assert (winter[on_time], summer[on_time]) == (shown("flag", True), shown("flag", False))  # summer's: overdue
     assert sheet.column_dimensions["A"].width > 10 and sheet.freeze_panes == "A2"
 
     with open(csv_path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [r["提交时间"] for r in rows] == ["2026-01-15 10:30", "2026-07-15 11:30"]
-    assert rows[1]["当事人"] == "'=HYPERLINK(1)"
+    assert [r[created] for r in rows] == ["2026-01-15 10:30", "2026-07-15 11:30"]
+    assert rows[1][column("parties")] == "'=HYPERLINK(1)"
 
 
 def test_files_sent_with_a_report_show_as_how_many_under_a_header_of_their_own(berlin):
@@ -80,7 +84,10 @@ def test_files_sent_with_a_report_show_as_how_many_under_a_header_of_their_own(b
     layout = Layout(columns, source, settings, locale="zh_CN", personal=False, strings=None)
     files = [{"kind": "photo", "file_id": "AgAD1"}, {"kind": "voice", "file_id": "AwAD2"}]
     assert layout.csv_row(["G0101-1", 1, None, "", "", ""], {"media": files}) == ["G0101-1", "2"]
-    assert header("media", "zh_CN") == "附件数" and header("media", "en") == "Attachments"
+    for locale in LOCALES:                          # the label of the form's field, not the key, in either language
+        label = translate(translations(locale), lookup("field", "media"), False, {})
+        assert header("media", locale) == label != "media"
+    assert header("media", "zh_CN") != header("media", "en")
 
 
 def test_an_identity_number_is_masked_for_staff(berlin):

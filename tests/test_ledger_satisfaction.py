@@ -9,7 +9,7 @@ from bot.services.ledger.assessment import assess
 from bot.services.ledger.stats import figures
 from db import areas as areas_db
 from db import visits as visits_db
-from tests.scenario import DISPUTE, report_from_group, team
+from tests.scenario import DISPUTE, card_action, context_of, press_data, report_from_group, team
 
 
 def asks(message) -> list[str]:
@@ -22,10 +22,10 @@ async def test_a_resolved_report_asks_once_and_the_answer_counts_in_stats_and_as
     resident = await driver.user("居民")
     await report_from_group(driver, resident, crew.group, DISPUTE)
     card = await driver.expect(li_na.private)
-    await li_na.press(card, "接单")
+    await press_data(li_na, card, card_action(card, "acc"))
     await driver.expect(resident.private)
     await driver.skip(resident.private)
-    await li_na.press(card, "办结")
+    await press_data(li_na, card, card_action(card, "res"))
     await driver.expect(li_na.private)
     await li_na.says(li_na.private, "已调解，双方和解")
 
@@ -39,7 +39,8 @@ async def test_a_resolved_report_asks_once_and_the_answer_counts_in_stats_and_as
     [ask] = await bot.db.read(visits_db.answered, asked.report_id)                   # one question kept
     assert ask.answer is None
 
-    await driver.answer(await resident.press(resolved, "满意"))
+    satisfied = next(d for d in asks(resolved) if d.endswith("|satisfied"))
+    await driver.answer(await press_data(resident, resolved, satisfied))
     [ask] = await bot.db.read(visits_db.answered, ask.report_id)
     assert ask.answer == "satisfied"
 
@@ -49,7 +50,8 @@ async def test_a_resolved_report_asks_once_and_the_answer_counts_in_stats_and_as
     await driver.skip(crew.leader.private)
     await crew.leader.says(crew.leader.private, "/stats")
     screen = await driver.expect(crew.leader.private)
-    assert "100%" in screen.text and "1 人回答" in screen.text
+    shown = context_of(screen, "ledger/stats")["fig"]
+    assert "100%" in screen.text and (shown.satisfaction, shown.total.answered) == (1.0, 1)
 
     month = periods.month(clock.now().astimezone(settings.tz).strftime("%Y-%m"))
     found = await bot.db.read(assess, settings, grid, month, clock.now())

@@ -9,7 +9,7 @@ from bot.services.ledger import periods
 from bot.services.ledger.stats import figures
 from db import areas as areas_db
 from db import audit
-from tests.scenario import ARRIVAL, DISPUTE, report_from_group, started, team
+from tests.scenario import ARRIVAL, DISPUTE, card_action, press_data, report_from_group, started, team
 
 
 async def area(bot, code):
@@ -77,7 +77,7 @@ async def test_the_figures_follow_each_report_through_its_life(bot, driver, cloc
     await report_from_group(driver, resident, crew.group, DISPUTE)
     card = await driver.expect(li_na.private)
     clock.advance(minutes=7)
-    await li_na.press(card, "接单")
+    await press_data(li_na, card, card_action(card, "acc"))
     await driver.expect(resident.private)
     await report_from_group(driver, await driver.user("居民"), crew.group, ARRIVAL)
     clock.advance(timedelta(hours=5))                      # the arrival's accept window (2 h) has passed
