@@ -165,6 +165,11 @@ class Crowd:
         resident = self.residents.get(event.chat_id)
         if resident is None:
             return
+        markup = event.data.get("reply_markup") or {}
+        if "keyboard" in markup or "remove_keyboard" in markup:
+            # The share-contact keyboard offered beside a question, or taken away before the next one: not what
+            # a resident answers (acting on it too would answer one question twice).
+            return
         if resident.step < len(resident.actions):
             self._next(resident)
         elif self.mode == "bare" or NUMBER.search(event.text or ""):

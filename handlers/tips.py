@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services import relay, rewards, tips
 from bot.services.views import STALE
 from handlers.common import Context, answer, once, reader_locale, runtime, send
+from handlers.conversation import shown
 from handlers.presses import answer_press, parse_press
 from messages import render
 
@@ -23,8 +24,9 @@ async def tip_button(update: Update, context: Context) -> None:
     if user is None or pressed is None:
         await answer_press(update, context, STALE)
         return
-    screen = await once(update, context, tips.pressed, rt.settings, user.id, *pressed, rt.now())
-    await answer_press(update, context, screen)
+    screen = await once(update, context, tips.pressed, rt.settings, user.id, *pressed, rt.now(),
+                        replies=shown(update, context, press=True))
+    await answer_press(update, context, screen, queued=True)
 
 
 async def relay_button(update: Update, context: Context) -> None:
@@ -33,8 +35,9 @@ async def relay_button(update: Update, context: Context) -> None:
     if user is None or pressed is None:
         await answer_press(update, context, STALE)
         return
-    screen = await once(update, context, relay.pressed, rt.settings, user.id, *pressed, rt.now())
-    await answer_press(update, context, screen)
+    screen = await once(update, context, relay.pressed, rt.settings, user.id, *pressed, rt.now(),
+                        replies=shown(update, context, press=True))
+    await answer_press(update, context, screen, queued=True)
 
 
 async def reward_button(update: Update, context: Context) -> None:

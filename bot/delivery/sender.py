@@ -11,7 +11,7 @@ import logging
 import time
 from typing import Any, Awaitable, Callable
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
@@ -25,7 +25,7 @@ from bot.delivery.settle import FailureHook, Settler, SenderStats
 from bot.delivery.tasks import cancel_and_wait, wind_down
 from db import Database
 from db import outbox as outbox_db
-from db.outbox import Outgoing
+from db.outbox import REPLY, Outgoing
 
 __all__ = ["OutboxSender", "SenderStats", "FailureHook", "MigrationHook"]
 
@@ -125,13 +125,14 @@ class OutboxSender:
             wait_for: float | None = None
             started = False
             remaining: list[Outgoing] = []
+            held: set[int] = set()                    # chats with an earlier message waiting: keep their order
             for index, message in enumerate(queue):
                 if message.id in self._in_flight or message.id in self.settled.unwritten:
                     continue
-                if message.chat_id in self._busy_chats:
+                if message.chat_id in self._busy_chats or message.chat_id in held:
                     remaining.append(message)
                     continue
-                everyone, per_chat = self.limiter.ready_in(message.chat_id, now)
+                everyone, per_chat = self.limiter.ready_in(message.chat_id, now, reply=message.priority == REPLY)
                 if everyone > 0:                      # nothing may go now: wait, keeping the order
                     remaining += queue[index:]
                     wait_for = everyone if wait_for is None else min(wait_for, everyone)
@@ -139,6 +140,7 @@ class OutboxSender:
                 this_one = max(per_chat, self._not_before.get(message.id, 0.0) - now)
                 if this_one > 0:                      # this chat must wait; the next message may go
                     remaining.append(message)
+                    held.add(message.chat_id)
                     wait_for = this_one if wait_for is None else min(wait_for, this_one)
                     continue
                 await self._slots.acquire()
@@ -219,7 +221,7 @@ class OutboxSender:
         if message.method != "sendMessage":
             return await send_media(self.bot, message, patience), None
         parts = split_html(message.text)
-        markup = InlineKeyboardMarkup.de_json(message.reply_markup, self.bot) if message.reply_markup else None
+        markup = _markup(message.reply_markup, self.bot)
         message_id, note = 0, None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -242,3 +244,18 @@ class OutboxSender:
             log.warning("could not pin message %s in chat %s: %s", message_id, chat_id, exc.message)
             return f"pin: {exc.message}"
         return None
+
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def _markup(data: dict[str, Any] | None, bot: ExtBot[Any]) -> Markup | None:
+    """The keyboard a row stored as Bot API JSON: inline buttons (most rows), or, for a direct reply, the
+    share-contact keyboard or its removal."""
+    if not data:
+        return None
+    if "keyboard" in data:
+        return ReplyKeyboardMarkup.de_json(data, bot)
+    if "remove_keyboard" in data:
+        return ReplyKeyboardRemove(selective=data.get("selective"))
+    return InlineKeyboardMarkup.de_json(data, bot)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from bot.core.clock import Clock, SystemClock, stamp
 from bot.core.config import Settings
+from bot.services.replies import Reply, queue
 from db import Database
 from db import timers as timers_db
 
@@ -35,9 +36,26 @@ class Runtime:
         """Run a state change (one transaction, outbox rows included)."""
         return await self.db.write(fn, *args)
 
-    async def handle(self, update_id: int, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
-        """A state change caused by a Telegram update, done at most once per update id."""
-        return await self.db.write_once(update_id, self.stamp(), fn, *args)
+    async def handle(self, update_id: int, fn: Callable[..., T], *args: Any,
+                     replies: Callable[[Any], Sequence[Reply]] | None = None) -> tuple[bool, T | None]:
+        """A state change caused by a Telegram update, done at most once per update id; `replies(result)` are
+        written as outbox rows in the same transaction, so that the change never commits without them."""
+        now = self.stamp()
+        if replies is None:
+            return await self.db.write_once(update_id, now, fn, *args)
+        answer = replies
+
+        def answered(conn: Any, *values: Any) -> T:
+            result = fn(conn, *values)
+            queue(conn, now, answer(result))
+            return result
+
+        return await self.db.write_once(update_id, now, answered, *args)
+
+    async def reply(self, replies: Sequence[Reply]) -> None:
+        """Replies that answer no state change (help, a usage hint) or come after it: their own transaction."""
+        if replies:
+            await self.db.write(queue, self.stamp(), replies)
 
     async def tick(self) -> int:
         """Fire every timer and broadcast that is due by the clock, and close finished broadcast runs;
