@@ -54,6 +54,9 @@ class OutboxSender:
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(settings.send_concurrency)
+        # Replies answer people who wait for them, as many at once as updates are handled at once: behind the
+        # outbox's few slots, a crowd's replies queued up where direct sends had not.
+        self._reply_slots = asyncio.Semaphore(settings.concurrent_updates)
         self._in_flight: set[int] = set()
         self._busy_chats: set[int] = set()
         self._not_before: dict[int, float] = {}
@@ -143,7 +146,7 @@ class OutboxSender:
                     held.add(message.chat_id)
                     wait_for = this_one if wait_for is None else min(wait_for, this_one)
                     continue
-                await self._slots.acquire()
+                await self._slots_for(message).acquire()
                 self._launch(message)
                 started = True
             queue = remaining
@@ -156,6 +159,9 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), timeout)
             except asyncio.TimeoutError:
                 pass
+
+    def _slots_for(self, message: Outgoing) -> asyncio.Semaphore:
+        return self._reply_slots if message.priority == REPLY else self._slots
 
     def _launch(self, message: Outgoing) -> None:
         self._in_flight.add(message.id)
@@ -191,7 +197,7 @@ class OutboxSender:
             self.limiter.unreserve(message.chat_id, patience)
             self._in_flight.discard(message.id)
             self._busy_chats.discard(message.chat_id)
-            self._slots.release()
+            self._slots_for(message).release()
             self._wake.set()
 
     async def _follow(self, message: Outgoing, new_chat_id: int) -> None:
