@@ -42,8 +42,11 @@ def render_screen(screen: Screen, locale: str) -> tuple[str, InlineKeyboardMarku
 
 
 def _button(button: Button, locale: str) -> InlineKeyboardButton:
-    text = label(button.label.template, locale, **button.label.context) if button.label else button.text
-    return InlineKeyboardButton(text, callback_data=button.data)
+    return InlineKeyboardButton(_label(button, locale), callback_data=button.data)
+
+
+def _label(button: Button, locale: str) -> str:
+    return label(button.label.template, locale, **button.label.context) if button.label else button.text
 
 
 def screen_replies(chat_id: int, locale: str, screen: Screen) -> list[Reply]:
@@ -51,8 +54,12 @@ def screen_replies(chat_id: int, locale: str, screen: Screen) -> list[Reply]:
     out = [Reply(chat_id, html) for html in screen.preamble]
     if screen.keyboard == "remove":                # the share-contact button of the step just left
         out.append(reply(chat_id, render("report/contact_done", locale), ReplyKeyboardRemove()))
-    text, markup = render_screen(screen, locale)
-    out.append(reply(chat_id, text, markup))
+    text = render_message(screen.message, locale)
+    if screen.error is not None:
+        text = f"{render_message(screen.error, locale)}\n\n{text}"
+    # The keyboard straight as Bot API JSON, as the outbox row keeps it (no ptb objects to build and take apart).
+    rows = [[{"text": _label(b, locale), "callback_data": b.data} for b in row] for row in screen.buttons]
+    out.append(Reply(chat_id, text, {"inline_keyboard": rows} if rows else None))
     if screen.keyboard == "contact":               # a message has one keyboard: the inline one is the question's
         button = KeyboardButton(label("buttons/share_contact", locale), request_contact=True)
         out.append(reply(chat_id, render("report/contact_offer", locale),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from db import outbox
+from db.outbox import Outgoing
 
 PURPOSE = "reply"
 
@@ -25,7 +26,13 @@ class Reply:
     markup: dict[str, Any] | None = None
 
 
-def queue(conn: sqlite3.Connection, now: str, replies: Sequence[Reply]) -> None:
-    for reply in replies:
-        outbox.add(conn, now, chat_id=reply.chat_id, text=reply.text, purpose=PURPOSE, priority=outbox.REPLY,
-                   reply_markup=reply.markup)
+Ready = Callable[[list[Outgoing]], None]
+
+
+def queue(conn: sqlite3.Connection, now: str, replies: Sequence[Reply]) -> list[Outgoing]:
+    """The rows written, to hand to the sender once the transaction has committed (the database does not wake
+    the sender for replies: see db.core's trigger)."""
+    return [Outgoing(outbox.add(conn, now, chat_id=r.chat_id, text=r.text, purpose=PURPOSE, priority=outbox.REPLY,
+                                reply_markup=r.markup), outbox.REPLY, r.chat_id, r.text, r.markup, PURPOSE, None, None,
+                     None, 0)
+            for r in replies]

@@ -10,8 +10,9 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from bot.core.clock import Clock, SystemClock, stamp
 from bot.core.config import Settings
-from bot.services.replies import Reply, queue
+from bot.services.replies import Ready, Reply, queue
 from db import Database
+from db.outbox import Outgoing
 from db import timers as timers_db
 
 T = TypeVar("T")
@@ -25,6 +26,7 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     bot_username: str = ""
     sender: Any = None                  # the outbox sender (bot.app.wiring); services never call it
+    replies_ready: Ready | None = None  # the sender's `push`, set by the wiring: replies committed just now
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -44,18 +46,25 @@ class Runtime:
         if replies is None:
             return await self.db.write_once(update_id, now, fn, *args)
         answer = replies
+        written: list[Outgoing] = []
 
         def answered(conn: Any, *values: Any) -> T:
             result = fn(conn, *values)
-            queue(conn, now, answer(result))
+            written[:] = queue(conn, now, answer(result))
             return result
 
-        return await self.db.write_once(update_id, now, answered, *args)
+        done = await self.db.write_once(update_id, now, answered, *args)
+        self._ready(written)
+        return done
 
     async def reply(self, replies: Sequence[Reply]) -> None:
         """Replies that answer no state change (help, a usage hint) or come after it: their own transaction."""
         if replies:
-            await self.db.write(queue, self.stamp(), replies)
+            self._ready(await self.db.write(queue, self.stamp(), replies))
+
+    def _ready(self, written: list[Outgoing]) -> None:
+        if written and self.replies_ready is not None:
+            self.replies_ready(written)
 
     async def tick(self) -> int:
         """Fire every timer and broadcast that is due by the clock, and close finished broadcast runs;
