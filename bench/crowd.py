@@ -1,7 +1,8 @@
 """A sandbox with a crowd of simulated residents inside it, for benchmarks (run in its own process).
 
 Each resident acts as soon as the bot has answered their last action (the next question; at the end, the
-receipt), so the bot under test is the bottleneck; gridbot's run lasts until the assignees' cards are in too.
+receipt; not the share-contact keyboard offered beside a question or taken away), so the bot under test is the
+bottleneck; gridbot's run lasts until the assignees' cards are in too.
 Control: POST /crowd/setup, POST /crowd/run (waits until every resident is done), POST /crowd/cards.
 """
 
