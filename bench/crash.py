@@ -5,9 +5,9 @@ chat each, staff who pressed Start. Each round: a notice to every group (from th
 `--residents` residents filling in the report form at once; at a random moment in the first seconds the bot
 is killed with SIGKILL and started again; then the round waits for everything to settle. Per kill it prints:
 reports lost (submitted, never stored), reports stored twice, messages the outbox owed that never arrived or
-arrived twice, and residents left without a direct reply (the next question or the receipt): an update whose
-transaction committed just before the kill is not handled again, and its reply, if it had not gone out yet,
-is lost, because direct replies are not outbox rows.
+arrived twice (replies included), and residents left without a direct reply (the next question or the receipt).
+An update whose transaction committed just before the kill is not handled again; its reply is an outbox row
+written in that transaction (bot.services.replies), so the restarted bot still sends it.
 
     .venv/bin/python bench/crash.py [--kills 5] [--grids 100] [--residents 20]
 """

@@ -1,7 +1,8 @@
 """A sandbox with a crowd of simulated residents inside it, for benchmarks (run in its own process).
 
 Each resident acts as soon as the bot has answered their last action (the next question; at the end, the
-receipt), so the bot under test is the bottleneck; gridbot's run lasts until the assignees' cards are in too.
+receipt; not the share-contact keyboard offered beside a question or taken away), so the bot under test is the
+bottleneck; gridbot's run lasts until the assignees' cards are in too.
 Control: POST /crowd/setup, POST /crowd/run (waits until every resident is done), POST /crowd/cards.
 """
 
@@ -164,6 +165,11 @@ class Crowd:
             return
         resident = self.residents.get(event.chat_id)
         if resident is None:
+            return
+        markup = event.data.get("reply_markup") or {}
+        if "keyboard" in markup or "remove_keyboard" in markup:
+            # The share-contact keyboard offered beside a question, or taken away before the next one: not what
+            # a resident answers (acting on it too would answer one question twice).
             return
         if resident.step < len(resident.actions):
             self._next(resident)

@@ -115,8 +115,11 @@ class _Connection:
         """Count pending outbox rows as they are inserted, whoever inserts them. A TEMP trigger lives with this
         connection only, so the schema (and its checksums) stays the migrations' alone."""
         if self.sql.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").fetchone():
+            # Replies (priority -1) are not counted: the runtime hands them to the sender as it commits them
+            # (bot.services.replies), and reading them back would put a database call in every reply's way.
             self.sql.execute("CREATE TEMP TRIGGER IF NOT EXISTS outbox_queued AFTER INSERT ON main.outbox"
-                             " WHEN NEW.status = 'pending' BEGIN SELECT gridbot_outbox_queued(); END")
+                             " WHEN NEW.status = 'pending' AND NEW.priority >= 0"
+                             " BEGIN SELECT gridbot_outbox_queued(); END")
 
     def migrate(self) -> list[str]:
         names = apply_migrations(self.sql)

@@ -20,7 +20,7 @@ TimerState = Literal["pending", "done", "cancelled"]
 TimerKind = Literal["accept", "resolve",                   # no CHECK: the values casework arms,
                     "checkin", "checkin_missed", "monitor_end", "reminder", "reminder_grace",   # and the tasks'
                     "campaign_day", "campaign_due", "campaign_overdue", "visit"]                # (0013_tasks.sql)
-OutboxPriority = Literal[0, 1, 2, 3, 5]                    # no CHECK: db.outbox's URGENT … BROADCAST
+OutboxPriority = Literal[-1, 0, 1, 2, 3, 5]                # no CHECK: db.outbox's REPLY … BROADCAST
 EscalationLevel = Literal[0, 1, 2, 3]                      # reports.level: worker, grid leader, community, town
 
 # 0003_broadcasts.sql

@@ -10,6 +10,7 @@ from typing import Any, Final
 from db.core import inserted
 from db.kinds import OutboxPriority, SendMethod
 
+REPLY: Final = -1           # direct replies: someone who just acted waits for them
 URGENT: Final = 0           # escalations
 ASSIGN: Final = 1           # assignments and reminders
 NOTICE: Final = 2           # notices to people

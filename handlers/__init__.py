@@ -10,13 +10,15 @@ import sqlite3
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CommandHandler, filters
 
 from handlers import (area_tasks, attachments, binding, broadcast, casework, fallback, gatherings, groups, help, ledger,
                       pages, rating, report, start, stats, tips, whoami)
 from handlers import tasks_arrival, tasks_campaigns, tasks_service
-from handlers.common import Context, answer
+from handlers.common import Context, answer, reader_locale
+from messages import render
 
 PRIVATE_ONLY = ("start", "broadcast", "broadcasts", "tasks", "duty", "my", "cancel", "unlink", "remind", "reminders",
                 "campaign", "rewards", "apply", *ledger.COMMANDS)
@@ -67,8 +69,10 @@ async def on_error(update: object, context: Context) -> None:
     else:
         log.error("error while handling update %s in chat %s", update_id, chat, exc_info=error)
     if isinstance(update, Update) and chat is not None:
+        # Sent directly, not as an outbox row: the database may be the very thing that failed.
         try:
-            await answer(update, context, "errors/failed")
+            await context.bot.send_message(chat, render("errors/failed", reader_locale(update, context)),
+                                           parse_mode=ParseMode.HTML)
         except Exception as exc:
             log.warning("could not tell chat %s that update %s failed: %s", chat, update_id, exc)
 

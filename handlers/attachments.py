@@ -11,7 +11,7 @@ from bot.services import intake
 from bot.services.flows.attachments import Attachment
 from handlers import fallback
 from handlers.common import Context, once, runtime
-from handlers.conversation import show
+from handlers.conversation import shown
 
 TAKEN = (filters.PHOTO | filters.VIDEO | filters.VOICE | filters.AUDIO | filters.Document.ALL | filters.LOCATION
          | filters.VENUE)
@@ -45,11 +45,10 @@ async def received(update: Update, context: Context) -> None:
     if user is None or item is None:
         await fallback.unsupported(update, context)
         return
-    screen = await once(update, context, intake.attached, rt.settings, user.id, item, rt.now())
+    screen = await once(update, context, intake.attached, rt.settings, user.id, item, rt.now(),
+                        replies=shown(update, context))
     if screen is None:
         await fallback.unsupported(update, context)
-    else:
-        await show(update, context, screen)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -69,7 +69,10 @@ async def card_button(update: Update, context: Context) -> None:
 
 async def refresh(context: Context, edits: list[CardEdit]) -> None:
     """Edit report cards in place (after the change that caused them is committed). A card that cannot be
-    edited — deleted, its chat blocked, already the same — stays as it is: the next change edits it again."""
+    edited — deleted, its chat blocked, already the same — stays as it is: the next change edits it again.
+    Edits stay direct calls, not outbox rows: an edit adds no message (nothing is owed if it is lost; the
+    card's state is in the database and the next edit shows it), and a stale edit replayed late would undo a
+    newer one."""
     for edit in edits:
         markup = InlineKeyboardMarkup.de_json(edit.reply_markup, context.bot) if edit.reply_markup else None
         if edit.text is None:

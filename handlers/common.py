@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, TypeVar, cast
+from typing import Any, Callable, Sequence, TypeVar, cast
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.clock import stamp
+from bot.services.replies import Reply
 from bot.services.runtime import Runtime
 from handlers.context import GridContext
 from messages import locale_for, render
@@ -39,22 +40,41 @@ def reader_locale(update: Update, context: Context) -> str:
     return default
 
 
-async def once(update: Update, context: Context, fn: Callable[..., T], *args: Any) -> T:
+async def once(update: Update, context: Context, fn: Callable[..., T], *args: Any,
+               replies: Callable[[T], Sequence[Reply]] | None = None) -> T:
     """Run a state change for this update in one transaction, at most once per update id; a redelivered
-    update stops here."""
-    fresh, result = await runtime(context).handle(update.update_id, fn, *args)
+    update stops here. `replies(result)`: what answers it, queued in that same transaction (see `replying`)."""
+    fresh, result = await runtime(context).handle(update.update_id, fn, *args, replies=replies)
     if not fresh:
         log.info("update %s delivered again; ignored", update.update_id)
         raise ApplicationHandlerStop
     return cast(T, result)                 # a fresh claim ran `fn`: its result, whatever it is
 
 
-async def send(context: Context, chat_id: int, text: str,
-               reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None) -> None:
-    """A direct reply to someone who just acted. The bot's one limiter gives it a slot under the same limits as
-    the outbox and retries it until it is delivered or refused for good: the state it answers is committed."""
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup,
-                                   disable_web_page_preview=True)
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def reply(chat_id: int, text: str, reply_markup: Markup | None = None) -> Reply:
+    return Reply(chat_id, text, reply_markup.to_dict() if reply_markup is not None else None)
+
+
+def replying(update: Update, context: Context, name: Callable[[T], str | None],
+             values: Callable[[T], dict[str, Any]] = lambda _: {}) -> Callable[[T], list[Reply]]:
+    """For `once(..., replies=...)`: the template `name(result)` (None: no reply) in the update's chat."""
+    chat, locale = update.effective_chat, reader_locale(update, context)
+
+    def replies(result: T) -> list[Reply]:
+        template = name(result)
+        if chat is None or template is None:
+            return []
+        return [Reply(chat.id, render(template, locale, **values(result)))]
+    return replies
+
+
+async def send(context: Context, chat_id: int, text: str, reply_markup: Markup | None = None) -> None:
+    """A reply to someone who just acted, as an outbox row of its own (bot.services.replies): it waits for its
+    slot under the outbox's limits and is retried like any row, never dropped."""
+    await runtime(context).reply([reply(chat_id, text, reply_markup)])
 
 
 async def answer(update: Update, context: Context, name: str, /, **values: Any) -> None:

@@ -3,19 +3,18 @@ the flows' buttons."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from typing import Any
+from typing import Any, Callable
 
 from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup,
                       ReplyKeyboardRemove, Update)
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.core.telegram_html import split_html
 from bot.services import intake
 from bot.services.flows import registry
+from bot.services.replies import Reply
 from bot.services.views import Button, Message, Screen
-from handlers.common import Context, once, reader_locale, runtime, send
+from handlers.common import Context, once, reader_locale, reply, runtime
 from messages import label, render
 
 
@@ -43,35 +42,54 @@ def render_screen(screen: Screen, locale: str) -> tuple[str, InlineKeyboardMarku
 
 
 def _button(button: Button, locale: str) -> InlineKeyboardButton:
-    text = label(button.label.template, locale, **button.label.context) if button.label else button.text
-    return InlineKeyboardButton(text, callback_data=button.data)
+    return InlineKeyboardButton(_label(button, locale), callback_data=button.data)
+
+
+def _label(button: Button, locale: str) -> str:
+    return label(button.label.template, locale, **button.label.context) if button.label else button.text
+
+
+def screen_replies(chat_id: int, locale: str, screen: Screen) -> list[Reply]:
+    """A screen as the messages that show it in a private chat (a preview first; the sender splits long ones)."""
+    out = [Reply(chat_id, html) for html in screen.preamble]
+    if screen.keyboard == "remove":                # the share-contact button of the step just left
+        out.append(reply(chat_id, render("report/contact_done", locale), ReplyKeyboardRemove()))
+    text = render_message(screen.message, locale)
+    if screen.error is not None:
+        text = f"{render_message(screen.error, locale)}\n\n{text}"
+    # The keyboard straight as Bot API JSON, as the outbox row keeps it (no ptb objects to build and take apart).
+    rows = [[{"text": _label(b, locale), "callback_data": b.data} for b in row] for row in screen.buttons]
+    out.append(Reply(chat_id, text, {"inline_keyboard": rows} if rows else None))
+    if screen.keyboard == "contact":               # a message has one keyboard: the inline one is the question's
+        button = KeyboardButton(label("buttons/share_contact", locale), request_contact=True)
+        out.append(reply(chat_id, render("report/contact_offer", locale),
+                         ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)))
+    return out
+
+
+def shown(update: Update, context: Context, *, press: bool = False) -> Callable[[Screen | None], list[Reply]]:
+    """For `once(..., replies=...)`: the screen the change returns, queued in the change's own transaction, so
+    that a committed step always has its next question. A press's toast is no message (answered directly)."""
+    chat, locale = update.effective_chat, reader_locale(update, context)
+
+    def replies(screen: Screen | None) -> list[Reply]:
+        if chat is None or screen is None or (press and screen.toast):
+            return []
+        return screen_replies(chat.id, locale, screen)
+    return replies
 
 
 async def show(update: Update, context: Context, screen: Screen) -> None:
-    """Send a screen to the private chat the update came from (a preview first, split as Telegram needs)."""
-    if update.effective_chat is None:
-        return
-    chat_id = update.effective_chat.id
-    for html in screen.preamble:
-        for part in split_html(html):
-            await send(context, chat_id, part)
-    locale = reader_locale(update, context)
-    if screen.keyboard == "remove":                # the share-contact button of the step just left
-        await send(context, chat_id, render("report/contact_done", locale), ReplyKeyboardRemove())
-    text, markup = render_screen(screen, locale)
-    await send(context, chat_id, text, markup)
-    if screen.keyboard == "contact":               # a message has one keyboard: the inline one is the question's
-        button = KeyboardButton(label("buttons/share_contact", locale), request_contact=True)
-        await send(context, chat_id, render("report/contact_offer", locale),
-                   ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True))
+    """Send a screen to the private chat the update came from, when it answers no change of its own."""
+    await runtime(context).reply(shown(update, context)(screen))
 
 
 async def typed(update: Update, context: Context) -> None:
     rt, user, message = runtime(context), update.effective_user, update.effective_message
     if user is None or message is None or message.text is None:
         return
-    screen = await once(update, context, intake.typed, rt.settings, user.id, message.text, rt.now())
-    await show(update, context, screen)
+    await once(update, context, intake.typed, rt.settings, user.id, message.text, rt.now(),
+               replies=shown(update, context))
 
 
 async def contact(update: Update, context: Context) -> None:
@@ -82,24 +100,24 @@ async def contact(update: Update, context: Context) -> None:
         return
     shared = message.contact
     screen = await once(update, context, intake.contact_shared, rt.settings, user.id, shared.user_id,
-                        shared.phone_number, rt.now())
+                        shared.phone_number, rt.now(), replies=shown(update, context))
     if screen is None:
         from handlers import fallback        # imported here: fallback renders screens with this module
 
         await fallback.unsupported(update, context)
-        return
-    await show(update, context, screen)
 
 
 async def pressed(update: Update, context: Context) -> None:
     rt, query, user = runtime(context), update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    screen = await once(update, context, intake.pressed, rt.settings, user.id, query.data or "", rt.now())
+    screen = await once(update, context, intake.pressed, rt.settings, user.id, query.data or "", rt.now(),
+                        replies=shown(update, context, press=True))
+    # A toast is no message (it answers the press and vanishes): sent directly, never queued.
     if screen.toast:
         await query.answer(render_message(screen.message, reader_locale(update, context))[:200])
         return
-    await asyncio.gather(query.answer(), show(update, context, screen))
+    await query.answer()
     if screen.tick:
         await rt.tick()
 

@@ -17,6 +17,7 @@ from bot.services.views import STALE
 from handlers import pages
 from handlers.common import Context, answer, is_private, once, reader_locale, runtime
 from handlers.conversation import show
+from handlers.conversation import shown
 from handlers.presses import answer_press, parse_press
 from messages import render
 
@@ -27,8 +28,9 @@ async def gathering_button(update: Update, context: Context) -> None:
     if user is None or pressed is None:
         await answer_press(update, context, STALE)
         return
-    screen = await once(update, context, gatherings.pressed, rt.settings, user.id, *pressed, rt.now())
-    await answer_press(update, context, screen)
+    screen = await once(update, context, gatherings.pressed, rt.settings, user.id, *pressed, rt.now(),
+                        replies=shown(update, context, press=True))
+    await answer_press(update, context, screen, queued=True)
 
 
 async def apply_command(update: Update, context: Context) -> None:

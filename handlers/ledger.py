@@ -106,6 +106,9 @@ async def _export(update: Update, context: Context, scope: Scope, period: Period
             return
         caption = render("ledger/exported", locale, area=scope.area, period=period, count=result.rows,
                          sheets=result.sheets, masked=not scope.personal)
+        # Sent directly, not as an outbox row: the file lives in a temporary folder only as long as this call
+        # (an outbox row would have to keep it on disk until sent); the limiter retries it until delivered, and
+        # what a crash loses the person gets again by pressing once more (the export changes no state).
         with path.open("rb") as document:
             await context.bot.send_document(user.id, document, filename=path.name, caption=caption,
                                             parse_mode=ParseMode.HTML)

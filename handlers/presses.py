@@ -11,13 +11,18 @@ from handlers.common import Context, reader_locale
 from handlers.conversation import render_message, show
 
 
-async def answer_press(update: Update, context: Context, screen: Screen) -> None:
+async def answer_press(update: Update, context: Context, screen: Screen, *, queued: bool = False) -> None:
+    """The toast (sent directly: a toast is no message), or the screen; `queued`: the screen was written with
+    the change already (`once(..., replies=shown(update, context, press=True))`)."""
     query = update.callback_query
     if query is None:
         return
     if screen.toast:
         text = render_message(screen.message, reader_locale(update, context))
         await query.answer(text[:200], show_alert=screen.kind == "stale")
+        return
+    if queued:
+        await query.answer()
         return
     await asyncio.gather(query.answer(), show(update, context, screen))
 

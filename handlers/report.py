@@ -13,7 +13,7 @@ from bot.services import intake
 from bot.services.accounts import remembering
 from bot.services.groups import grid_of_chat
 from handlers import conversation
-from handlers.common import Context, answer, is_private, once, reader_locale, runtime, send
+from handlers.common import Context, answer, is_private, once, reader_locale, replying, runtime, send
 from handlers.conversation import show as show
 from messages import label, render
 
@@ -35,17 +35,16 @@ async def report_command(update: Update, context: Context) -> None:
         await send(context, chat.id, render("report/group_intake", locale, grid=grid), markup)
         return
     seen = (user.id, user.first_name, user.username, user.language_code, rt.stamp(), False)
-    screen = await once(update, context, remembering, seen, partial(intake.begin, telegram_name=user.full_name),
-                        rt.settings, user.id, None, rt.now())
-    await show(update, context, screen)
+    await once(update, context, remembering, seen, partial(intake.begin, telegram_name=user.full_name),
+               rt.settings, user.id, None, rt.now(), replies=conversation.shown(update, context))
 
 
 async def cancel(update: Update, context: Context) -> None:
     rt, user = runtime(context), update.effective_user
     if user is None:
         return
-    existed = await once(update, context, intake.cancel, rt.settings, user.id, rt.now())
-    await answer(update, context, "report/cancelled" if existed else "report/nothing_to_cancel")
+    await once(update, context, intake.cancel, rt.settings, user.id, rt.now(),
+               replies=replying(update, context, lambda existed: "report/cancelled" if existed else "report/nothing_to_cancel"))
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

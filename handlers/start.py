@@ -13,7 +13,8 @@ from bot.services.help import greeting_for
 from bot.services.invite_links import INVITE_PREFIX
 from handlers.binding import contact_keyboard
 from handlers.common import Context, answer, once, reader_locale, runtime, send
-from handlers.report import REPORT_PREFIX, show
+from handlers.conversation import shown
+from handlers.report import REPORT_PREFIX
 from messages import render
 
 
@@ -24,9 +25,8 @@ async def start(update: Update, context: Context) -> None:
     seen = (user.id, user.first_name, user.username, user.language_code, rt.stamp(), True)
     payload = context.args[0] if context.args else ""
     if payload.startswith(REPORT_PREFIX):
-        view = await once(update, context, remembering, seen, partial(intake.begin, telegram_name=user.full_name),
-                          rt.settings, user.id, payload[len(REPORT_PREFIX):], rt.now())
-        await show(update, context, view)
+        await once(update, context, remembering, seen, partial(intake.begin, telegram_name=user.full_name),
+                   rt.settings, user.id, payload[len(REPORT_PREFIX):], rt.now(), replies=shown(update, context))
     elif payload.startswith(INVITE_PREFIX):
         outcome = await once(update, context, remembering, seen, binding.redeem_invite, payload[len(INVITE_PREFIX):],
                              user.id, rt.stamp())

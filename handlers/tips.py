@@ -13,6 +13,7 @@ from bot.services.paging import page_of
 from bot.services.views import STALE
 from handlers import pages
 from handlers.common import Context, answer, once, reader_locale, runtime
+from handlers.conversation import shown
 from handlers.presses import answer_press, parse_press
 from messages import render
 
@@ -22,8 +23,9 @@ async def tip_button(update: Update, context: Context) -> None:
     if user is None or pressed is None:
         await answer_press(update, context, STALE)
         return
-    screen = await once(update, context, tips.pressed, rt.settings, user.id, *pressed, rt.now())
-    await answer_press(update, context, screen)
+    screen = await once(update, context, tips.pressed, rt.settings, user.id, *pressed, rt.now(),
+                        replies=shown(update, context, press=True))
+    await answer_press(update, context, screen, queued=True)
 
 
 async def relay_button(update: Update, context: Context) -> None:
@@ -32,8 +34,9 @@ async def relay_button(update: Update, context: Context) -> None:
     if user is None or pressed is None:
         await answer_press(update, context, STALE)
         return
-    screen = await once(update, context, relay.pressed, rt.settings, user.id, *pressed, rt.now())
-    await answer_press(update, context, screen)
+    screen = await once(update, context, relay.pressed, rt.settings, user.id, *pressed, rt.now(),
+                        replies=shown(update, context, press=True))
+    await answer_press(update, context, screen, queued=True)
 
 
 async def reward_button(update: Update, context: Context) -> None:

@@ -42,6 +42,10 @@ def test_no_update_is_lost_when_the_bot_is_killed_right_after_a_burst(tmp_path):
 
             bot.start()
             assert control.post("/sandbox/idle", json={"timeout": 60}).json()["result"]
+            deadline = time.monotonic() + 60                    # the replies still owed go out at 30 msg/s
+            while _pending(bot.database):
+                assert time.monotonic() < deadline, bot.log()
+                time.sleep(0.1)
             assert bot.stop() == 0
         finally:
             bot.kill()
@@ -53,6 +57,11 @@ def test_no_update_is_lost_when_the_bot_is_killed_right_after_a_burst(tmp_path):
     # An update whose transaction committed just before the kill is not handled twice: its reply, if it had
     # not gone out yet, is the one thing missing. At most the updates in flight at the kill.
     assert BURST - len(answered) <= DEFAULTS.concurrent_updates
+
+
+def _pending(database) -> int:
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        return int(db.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0])
 
 
 async def hold_write_lock(path: str) -> sqlite3.Connection:

@@ -158,6 +158,7 @@ async def start_bot(application: GridApplication) -> None:
     await ledger_jobs.start(application)
     rt.sender = make_sender(application)
     rt.db.on_outbox(rt.sender.wake)         # a committed change that queued messages wakes the sender
+    rt.replies_ready = rt.sender.push       # replies it is handed as they are committed
     rt.sender.start()
     await application.start()
     await rt.tick()
@@ -193,6 +194,7 @@ async def stop_polling(application: GridApplication) -> None:
         await application.stop()
     if rt.sender is not None:
         rt.db.off_outbox(rt.sender.wake)
+        rt.replies_ready = None
         await rt.sender.stop()
     await application.shutdown()
     await application.bot.shutdown()            # closes the HTTP sessions also when getMe failed at start

@@ -91,11 +91,14 @@ class GridRateLimiter(BaseRateLimiter[Patience]):
     async def shutdown(self) -> None:
         pass
 
-    def ready_in(self, chat_id: int, now: float) -> tuple[float, float]:
-        """(seconds until anything may be sent, seconds until this chat may be sent to)."""
+    def ready_in(self, chat_id: int, now: float, *, reply: bool = False) -> tuple[float, float]:
+        """(seconds until anything may be sent, seconds until this chat may be sent to). `reply`: a direct reply
+        in a private chat does not wait for that chat's own window (see `_slot`), only for a pause."""
         overall, per_chat = self.limits.wait(chat_id, now)
+        if reply and chat_id > 0:
+            per_chat = 0.0
         everyone = max(overall, self.paused_until - now)
-        if self.replies_waiting and everyone <= 0:
+        if self.replies_waiting and everyone <= 0 and not reply:
             everyone = self.limits.spacing
         return everyone, max(per_chat, self.chat_paused.get(chat_id, 0.0) - now)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from typing import Any, Awaitable, Callable
 
-from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBUserWarning
 from telegram.ext import ExtBot
 
 from bot.core.config import Settings
@@ -25,12 +26,16 @@ from bot.delivery.settle import FailureHook, Settler, SenderStats
 from bot.delivery.tasks import cancel_and_wait, wind_down
 from db import Database
 from db import outbox as outbox_db
-from db.outbox import Outgoing
+from db.outbox import REPLY, Outgoing
 
 __all__ = ["OutboxSender", "SenderStats", "FailureHook", "MigrationHook"]
 
 log = logging.getLogger(__name__)
 BATCH = 200
+NO_PREVIEW = {"is_disabled": True}
+# `do_api_request("sendMessage", ...)` is python-telegram-bot's public call for a method given as JSON; it warns
+# that `send_message` exists, which is meant for code that could use it: here the JSON is what the row holds.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
 
 MigrationHook = Callable[[int, int], Awaitable[None]]
 
@@ -54,11 +59,15 @@ class OutboxSender:
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(settings.send_concurrency)
+        # Replies answer people who wait for them, as many at once as updates are handled at once: behind the
+        # outbox's few slots, a crowd's replies queued up where direct sends had not.
+        self._reply_slots = asyncio.Semaphore(settings.concurrent_updates)
         self._in_flight: set[int] = set()
         self._busy_chats: set[int] = set()
         self._not_before: dict[int, float] = {}
         self._attempts: dict[int, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._pushed: list[Outgoing] = []
 
     @property
     def limits(self) -> ChatLimits:
@@ -67,6 +76,12 @@ class OutboxSender:
     def wake(self) -> None:
         """New rows were written: look at the database again."""
         self._reread = True
+        self._wake.set()
+
+    def push(self, messages: list[Outgoing]) -> None:
+        """Replies just committed: sent from memory at once, ahead of the rest, without reading them back (a
+        push lost at a stop costs nothing: the rows are pending, and the next start reads them)."""
+        self._pushed += messages
         self._wake.set()
 
     def start(self) -> None:
@@ -121,17 +136,22 @@ class OutboxSender:
             if self._reread or not queue:
                 self._reread = False
                 queue = await self.db.read(outbox_db.pending, BATCH, tuple(self._in_flight | self.settled.unwritten))
+            if self._pushed:                          # replies: the top priority, in order (a chat's own first)
+                pushed, self._pushed = self._pushed, []
+                known = {m.id for m in queue}
+                queue = sorted(queue + [m for m in pushed if m.id not in known], key=_order)
             now = time.monotonic()
             wait_for: float | None = None
             started = False
             remaining: list[Outgoing] = []
+            held: set[int] = set()                    # chats with an earlier message waiting: keep their order
             for index, message in enumerate(queue):
                 if message.id in self._in_flight or message.id in self.settled.unwritten:
                     continue
-                if message.chat_id in self._busy_chats:
+                if message.chat_id in self._busy_chats or message.chat_id in held:
                     remaining.append(message)
                     continue
-                everyone, per_chat = self.limiter.ready_in(message.chat_id, now)
+                everyone, per_chat = self.limiter.ready_in(message.chat_id, now, reply=message.priority == REPLY)
                 if everyone > 0:                      # nothing may go now: wait, keeping the order
                     remaining += queue[index:]
                     wait_for = everyone if wait_for is None else min(wait_for, everyone)
@@ -139,9 +159,10 @@ class OutboxSender:
                 this_one = max(per_chat, self._not_before.get(message.id, 0.0) - now)
                 if this_one > 0:                      # this chat must wait; the next message may go
                     remaining.append(message)
+                    held.add(message.chat_id)
                     wait_for = this_one if wait_for is None else min(wait_for, this_one)
                     continue
-                await self._slots.acquire()
+                await self._slots_for(message).acquire()
                 self._launch(message)
                 started = True
             queue = remaining
@@ -154,6 +175,9 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), timeout)
             except asyncio.TimeoutError:
                 pass
+
+    def _slots_for(self, message: Outgoing) -> asyncio.Semaphore:
+        return self._reply_slots if message.priority == REPLY else self._slots
 
     def _launch(self, message: Outgoing) -> None:
         self._in_flight.add(message.id)
@@ -169,7 +193,12 @@ class OutboxSender:
             sent = await self._send(message, patience)
         except RetryAfter:                              # the limiter paused the chat; try it again later
             self._reread = True
-            self.stats.flood_waits += 1
+            # A private chat's reply goes without waiting for the chat's own window (see limiter._slot), so a
+            # 429 there is expected now and then; `flood_waits` stays the count of the outbox's other rows.
+            if message.priority == REPLY:
+                self.stats.reply_flood_waits += 1
+            else:
+                self.stats.flood_waits += 1
         except ChatMigrated as exc:
             self._reread = True
             await self._follow(message, exc.new_chat_id)
@@ -189,7 +218,7 @@ class OutboxSender:
             self.limiter.unreserve(message.chat_id, patience)
             self._in_flight.discard(message.id)
             self._busy_chats.discard(message.chat_id)
-            self._slots.release()
+            self._slots_for(message).release()
             self._wake.set()
 
     async def _follow(self, message: Outgoing, new_chat_id: int) -> None:
@@ -219,17 +248,20 @@ class OutboxSender:
         if message.method != "sendMessage":
             return await send_media(self.bot, message, patience), None
         parts = split_html(message.text)
-        markup = InlineKeyboardMarkup.de_json(message.reply_markup, self.bot) if message.reply_markup else None
         message_id, note = 0, None
         for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            sent = await self.bot.send_message(message.chat_id, part, parse_mode=ParseMode.HTML,
-                                               reply_markup=markup if last else None,
-                                               disable_web_page_preview=True,
-                                               rate_limit_args=patience if index == 0 else Patience(hand_back=True))
-            message_id = sent.message_id
+            fields: dict[str, Any] = {"chat_id": message.chat_id, "text": part, "parse_mode": ParseMode.HTML.value,
+                                      "link_preview_options": NO_PREVIEW}
+            if message.reply_markup and index == len(parts) - 1:
+                fields["reply_markup"] = message.reply_markup
+            # The row's keyboard is Bot API JSON already, and only the new message's id is needed: the call goes
+            # out as it is, and the answer is not built into a Message (with every button of its keyboard again).
+            # That object building was the largest part of a reply's cost in bench/intake.py's profile.
+            sent = await self.bot.do_api_request("sendMessage", api_kwargs=fields,
+                                                 rate_limit_args=patience if index == 0 else Patience(hand_back=True))
+            message_id = int(sent["message_id"])
             if index == 0 and message.purpose.endswith("_pin"):
-                note = await self._pin(message.chat_id, sent.message_id)
+                note = await self._pin(message.chat_id, message_id)
         return message_id, note
 
     async def _pin(self, chat_id: int, message_id: int) -> str | None:
@@ -242,3 +274,8 @@ class OutboxSender:
             log.warning("could not pin message %s in chat %s: %s", message_id, chat_id, exc.message)
             return f"pin: {exc.message}"
         return None
+
+
+def _order(message: Outgoing) -> tuple[int, int]:
+    """The outbox's order: most urgent first, then oldest (as `outbox.pending` reads it)."""
+    return message.priority, message.id

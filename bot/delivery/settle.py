@@ -31,6 +31,7 @@ class SenderStats:
     failed: int = 0
     retried: int = 0
     flood_waits: int = 0
+    reply_flood_waits: int = 0
     pin_failures: int = 0
     write_failures: int = 0
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from bot.core.clock import Clock, SystemClock, stamp
 from bot.core.config import Settings
+from bot.services.replies import Ready, Reply, queue
 from db import Database
+from db.outbox import Outgoing
 from db import timers as timers_db
 
 T = TypeVar("T")
@@ -24,6 +26,7 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     bot_username: str = ""
     sender: Any = None                  # the outbox sender (bot.app.wiring); services never call it
+    replies_ready: Ready | None = None  # the sender's `push`, set by the wiring: replies committed just now
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -35,9 +38,33 @@ class Runtime:
         """Run a state change (one transaction, outbox rows included)."""
         return await self.db.write(fn, *args)
 
-    async def handle(self, update_id: int, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
-        """A state change caused by a Telegram update, done at most once per update id."""
-        return await self.db.write_once(update_id, self.stamp(), fn, *args)
+    async def handle(self, update_id: int, fn: Callable[..., T], *args: Any,
+                     replies: Callable[[Any], Sequence[Reply]] | None = None) -> tuple[bool, T | None]:
+        """A state change caused by a Telegram update, done at most once per update id; `replies(result)` are
+        written as outbox rows in the same transaction, so that the change never commits without them."""
+        now = self.stamp()
+        if replies is None:
+            return await self.db.write_once(update_id, now, fn, *args)
+        answer = replies
+        written: list[Outgoing] = []
+
+        def answered(conn: Any, *values: Any) -> T:
+            result = fn(conn, *values)
+            written[:] = queue(conn, now, answer(result))
+            return result
+
+        done = await self.db.write_once(update_id, now, answered, *args)
+        self._ready(written)
+        return done
+
+    async def reply(self, replies: Sequence[Reply]) -> None:
+        """Replies that answer no state change (help, a usage hint) or come after it: their own transaction."""
+        if replies:
+            self._ready(await self.db.write(queue, self.stamp(), replies))
+
+    def _ready(self, written: list[Outgoing]) -> None:
+        if written and self.replies_ready is not None:
+            self.replies_ready(written)
 
     async def tick(self) -> int:
         """Fire every timer and broadcast that is due by the clock, and close finished broadcast runs;
