@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sandbox.driver import BotMessage, Person
-from tests.scenario import press_data
+from tests.scenario import RECORDING, press_data
 
 
 def button_data(message: BotMessage, pattern: str) -> str:
@@ -18,3 +18,15 @@ def button_data(message: BotMessage, pattern: str) -> str:
 async def press_matching(person: Person, message: BotMessage, pattern: str) -> str:
     """Press the button whose callback data matches `pattern` (`r"ck\\|\\d+\\|fever"`, `r".*\\|phone"`)."""
     return await press_data(person, message, button_data(message, pattern))
+
+
+def context_in(text: str, name: str) -> dict:
+    """The values template `name` was rendered with inside `text` (what the command line printed, a button's words)."""
+    found = [r.context for r in RECORDING.inside(text) if r.name == name]
+    assert found, f"{name} is not in {text!r}"
+    return dict(found[0])
+
+
+def field(value: object, name: str) -> object:
+    """`value.name` or `value[name]`: a render value as the template reads it (an object or a dict)."""
+    return value[name] if isinstance(value, dict) else getattr(value, name)
