@@ -1,4 +1,5 @@
-"""Pressing the service tasks' buttons by their callback data (`ck|7|fever`, `mo|3|start|7`), not their words."""
+"""The service tasks' tests name what they press and read: buttons by callback data (`ck|7|fever`, `mo|3|start|7`),
+printed or button text by the render values of its template, not by their words."""
 
 from __future__ import annotations
 
