@@ -17,7 +17,10 @@ from db import campaigns as campaigns_db
 from db import reports as reports_db
 from db.households import Household
 from sandbox import SandboxDriver
-from tests.scenario import team
+import messages
+from tests.scenario import (card_action, context_of, expect_from, names_in, press_data, team,
+                            template_of)
+from tests.tasks_helpers import context_in, field, press_matching
 
 HOUSEHOLDS = ("grid_code,building,unit,room,head_name,phone,telegram_user_id\n"
               "G0101,3,1,101,甲,13911110001,\nG0101,3,1,102,乙,13911110002,\nG0101,3,1,103,丙,13911110003,\n"
@@ -53,7 +56,8 @@ def test_the_command_line_launches_and_reports_progress(tmp_path, capsys):
     code, out, err = run(capsys, "campaign", "--area", "jh01", "--title", "入户摸排", "--due", "2099-01-01 18:00",
                          "--db", db)
     assert code == 0, err
-    assert "编号 1" in out and "9 户" in out
+    created = context_in(out, "cli/campaign_created")
+    assert (created["id"], created["households"]) == (1, 9)
     (tmp_path / "en.toml").write_text('locale = "en"\n', encoding="utf-8")
     code, out, _ = run(capsys, "campaign", "--area", "G0102", "--title", "Check", "--due", "2099-01-01 18:00",
                        "--db", db, "--config", str(tmp_path / "en.toml"))
@@ -61,19 +65,25 @@ def test_the_command_line_launches_and_reports_progress(tmp_path, capsys):
 
     code, out, _ = run(capsys, "campaign-status", "1", "--db", db)
     assert code == 0
-    assert "府前社区（JH01）：已走访 0/9  无人在家 0  发现问题 0" in out
-    assert "府前社区第一网格（G0101）：已走访 0/7" in out and "府前社区第二网格（G0102）：已走访 0/2" in out
+    assert progress(context_in(out, "cli/campaign_status")["lines"]) == [
+        ("府前社区", "JH01", 0, 9, 0, 0), ("府前社区第一网格", "G0101", 0, 7, 0, 0), ("府前社区第二网格", "G0102", 0, 2, 0, 0)]
     code, out, _ = run(capsys, "campaign-status", "2", "--db", db, "--config", str(tmp_path / "en.toml"))
     assert "visited 0/2  nobody home 0  issues 0" in out
 
-    for argv, needle in ((["--area", "NOPE"], "没有这个区域编码"), (["--due", "2001-01-01 00:00"], "已经过去"),
-                         (["--due", "tomorrow"], "YYYY-MM-DD HH:MM"), (["--area", "G0201"], "还没有登记住户")):
+    for argv, key in ((["--area", "NOPE"], "unknown_area"), (["--due", "2001-01-01 00:00"], "due_past"),
+                      (["--due", "tomorrow"], "bad_due"), (["--area", "G0201"], "no_households")):
         args = {"--area": "G0101", "--due": "2099-01-01 18:00"} | dict(zip(argv[::2], argv[1::2]))
         code, _, err = run(capsys, "campaign", "--title", "x", "--db", db, *[x for kv in args.items() for x in kv])
-        assert code == 1 and needle in err, err
+        assert code == 1 and context_in(err, "cli/campaign_refused")["key"] == key, err
     assert run(capsys, "campaign-status", "99", "--db", db)[0] == 1
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM campaigns").fetchone()[0] == 2
+
+
+def progress(lines) -> list[tuple]:
+    """A progress view's lines as (area name, code, visited, total, nobody home, issues)."""
+    return [(field(line, "area").name, field(line, "area").code, *(field(line, k) for k in ("visited", "total", "nobody",
+                                                                                           "issue"))) for line in lines]
 
 
 async def lists_of(driver, person, count: int):
@@ -81,13 +91,18 @@ async def lists_of(driver, person, count: int):
     found = []
     while len(found) < count:
         message = await driver.expect(person.private)
-        if "敲门行动" in (message.text or ""):
+        if "tasks/campaign/list" in names_in(message):
             found.append(message)
     return found
 
 
 def rooms(message) -> list[str]:
     return [b["text"] for b in message.buttons if b["callback_data"].endswith("|v")]
+
+
+def door_words(*addresses: str) -> list[str]:
+    """The words of the households' visited buttons, as the locale's label table has them."""
+    return [messages.label("tasks/campaign/door", address=a) for a in addresses]
 
 
 async def test_a_campaign_from_launch_to_escalation(bot, driver, clock, settings, tmp_path):
@@ -99,43 +114,45 @@ async def test_a_campaign_from_launch_to_escalation(bot, driver, clock, settings
 
     await leader.says(leader.private, "/campaign")
     overview = await driver.expect(leader.private)
-    await leader.press(overview, "发起敲门行动")
-    await leader.press(await driver.expect(leader.private), "府前社区第一网格")
+    await press_data(leader, overview, "cl|new")
+    await press_matching(leader, await driver.expect(leader.private), r"cp\|\w+\|G0101")
     await driver.expect(leader.private)
     await leader.says(leader.private, "入户摸排")
     await driver.expect(leader.private)
     await leader.says(leader.private, "2026-04-12 18:00")
     confirm = await driver.expect(leader.private)
-    assert "共 7 户" in confirm.text
-    await leader.press(confirm, "确认提交")
-    assert "编号 1" in (await driver.expect(leader.private)).text
+    assert context_of(confirm, "tasks/campaign/launch/confirm")["households"] == 7
+    await press_matching(leader, confirm, r"cp\|submit")
+    assert context_of(await expect_from(driver, leader.private, "tasks/campaign/created"), "tasks/campaign/created")["id"] == 1
 
     [hers] = await lists_of(driver, li_na, 1)
-    assert rooms(hers) == ["3-1-101 ✅", "3-1-102 ✅", "3-1-103 ✅", "3-1-104 ✅"]
+    assert rooms(hers) == door_words("3-1-101", "3-1-102", "3-1-103", "3-1-104")
     his = await lists_of(driver, zhang_wei, 2)
-    assert [rooms(m) for m in his] == [["5-1-101 ✅", "5-1-102 ✅"], ["7-1-101 ✅"]]
+    assert [rooms(m) for m in his] == [door_words("5-1-101", "5-1-102"), door_words("7-1-101")]
 
     def data(message, room: str, action: str) -> str:
-        row = next(b for b in message.buttons if b["text"] == f"{room} ✅")["callback_data"]
+        row = next(b for b in message.buttons if b["text"] == door_words(room)[0])["callback_data"]
         return row[:-1] + action
 
-    assert "已走访" in (await driver.answer(await li_na.press(hers, "3-1-101 ✅"))).text
+    visited = await driver.answer(await press_data(li_na, hers, data(hers, "3-1-101", "v")))
+    assert template_of(bot, visited) == "tasks/campaign/outcome/visited"
     nobody = await li_na.press_data(hers.chat_id, hers.message_id, data(hers, "3-1-102", "n"))
-    assert "第 1 次" in (await driver.answer(nobody)).text
+    assert context_of(await driver.answer(nobody), "tasks/campaign/outcome/nobody")["attempts"] == 1
     again = await li_na.press_data(hers.chat_id, hers.message_id, data(hers, "3-1-102", "n"), forge=True)
-    assert "已经记录" in (await driver.answer(again)).text
-    edited = (await driver.events(0, li_na.private, kinds=["edit"]))[-1]
-    assert "✅ 3-1-101 已走访" in [b["text"] for b in edited.buttons] and "🚪 1" in [b["text"] for b in edited.buttons]
+    assert template_of(bot, await driver.answer(again)) == "tasks/campaign/outcome/already"
+    edited = {b["callback_data"]: b["text"] for b in (await driver.events(0, li_na.private, kinds=["edit"]))[-1].buttons}
+    done = context_in(edited[data(hers, "3-1-101", "s")], "tasks/campaign/door_done")
+    assert (done["address"], done["status"]) == ("3-1-101", "visited")
+    assert edited[data(hers, "3-1-102", "n")] == messages.label("tasks/campaign/nobody_again", attempts="1")
 
     await li_na.press_data(hers.chat_id, hers.message_id, data(hers, "3-1-103", "i"))
-    await li_na.press(await driver.expect(li_na.private), "健康异常")
+    await press_matching(li_na, await driver.expect(li_na.private), r"ci\|\w+\|health")
     await driver.expect(li_na.private)
     await li_na.says(li_na.private, "户主咳嗽三天")
-    filed = await driver.expect(li_na.private)
-    assert "生成报备" in filed.text
-    card = await driver.expect(li_na.private)
-    assert "健康异常" in card.text and "户主咳嗽三天" in card.text
-    await li_na.press(card, "办结")
+    await expect_from(driver, li_na.private, "tasks/campaign/issue_filed")
+    card = await expect_from(driver, li_na.private, "report/card")
+    assert context_of(card, "report/card")["report"].kind == "health" and "户主咳嗽三天" in card.text
+    await press_data(li_na, card, card_action(card, "res"))
     await driver.expect(li_na.private)
     await li_na.says(li_na.private, "已联系社区医生上门")
     await driver.expect(li_na.private)
@@ -153,16 +170,17 @@ async def test_a_campaign_from_launch_to_escalation(bot, driver, clock, settings
     assert (issue.kind, issue.priority, issue.reporter_user) == ("health", "high", li_na.id)
 
     await leader.says(leader.private, "/campaign")
-    shown = await driver.expect(leader.private)
-    assert "已走访 2/7　无人在家 1　发现问题 1" in shown.text
+    shown = context_of(await expect_from(driver, leader.private, "tasks/campaign/overview"), "tasks/campaign/overview")
+    assert progress(field(shown["campaigns"][0], "lines")) == [("府前社区第一网格", "G0101", 2, 7, 1, 1)]
 
     # Next day's lists: what is open, nobody home back; 3-1-102 nobody home again on day 2 and 3, then it is off.
-    for day, expected in ((1, ["3-1-102 ✅", "3-1-104 ✅"]), (2, ["3-1-102 ✅", "3-1-104 ✅"]), (3, ["3-1-104 ✅"])):
+    for day, expected in ((1, door_words("3-1-102", "3-1-104")), (2, door_words("3-1-102", "3-1-104")),
+                          (3, door_words("3-1-104"))):
         clock.advance(timedelta(days=1) if day > 1 else timedelta(hours=23))
         await bot.runtime.tick()
         [today] = await lists_of(driver, li_na, 1)
         assert rooms(today) == expected, (day, rooms(today), today.text)
-        if "3-1-102 ✅" in expected:
+        if door_words("3-1-102")[0] in expected:
             await driver.answer(await li_na.press_data(today.chat_id, today.message_id, data(today, "3-1-102", "n")))
         await lists_of(driver, zhang_wei, 2)
     assert (await bot.db.read(campaigns_db.door, doors["3-1-102"].id))[0].attempts == 3
@@ -170,16 +188,18 @@ async def test_a_campaign_from_launch_to_escalation(bot, driver, clock, settings
     # The due time (2026-04-12 18:00 local): the leader's summary, and 4 households left escalate to him, then up.
     clock.advance(until(clock, settings, "2026-04-12 18:00"))
     await bot.runtime.tick()
-    summary = await driver.expect(leader.private)
-    assert "已到截止时间" in summary.text and "已走访 2/7" in summary.text and "尚有 4 户" in summary.text
-    overdue = [await driver.expect(leader.private) for _ in range(3)]
-    assert all("逾期" in m.text and "网格长" in m.text for m in overdue)
+    summary = context_of(await expect_from(driver, leader.private, "tasks/campaign/summary"), "tasks/campaign/summary")
+    assert progress(summary["lines"])[0][2:4] == (2, 7) and summary["overdue"] == 4
+    overdue = [await expect_from(driver, leader.private, "tasks/campaign/overdue") for _ in range(3)]
+    assert [context_of(m, "tasks/campaign/overdue")["escalated_to"] for m in overdue] == [1, 1, 1]   # the grid leader
     clock.advance(settings.accept_window("normal"))
     await bot.runtime.tick()
-    assert "社区" in (await driver.expect(crew.community_admin.private)).text
+    up = await expect_from(driver, crew.community_admin.private, "tasks/campaign/overdue")
+    assert context_of(up, "tasks/campaign/overdue")["escalated_to"] == 2                            # the community
     clock.advance(settings.accept_window("normal"))
     await bot.runtime.tick()
-    assert "镇街" in (await driver.expect(crew.town_admin.private)).text
+    up = await expect_from(driver, crew.town_admin.private, "tasks/campaign/overdue")
+    assert context_of(up, "tasks/campaign/overdue")["escalated_to"] == 3                            # the town
     clock.advance(settings.accept_window("normal") * 3)
     await bot.runtime.tick()
     assert await driver.nothing_new(crew.town_admin.private)
@@ -200,13 +220,13 @@ async def test_a_restart_neither_loses_nor_repeats_a_list(settings, clock, db, c
                                               due=clock.now() + timedelta(days=3), now=clock.now()))
     assert done.key == "created"
     async with running_bot(settings, clock, sandbox=sandbox, db=db):
-        assert rooms(await driver.expect(li_na.private))[0] == "3-1-101 ✅"          # at start-up
+        assert rooms(await driver.expect(li_na.private))[0] == door_words("3-1-101")[0]    # at start-up
     clock.advance(hours=23)                                                          # the next list, bot down
     async with running_bot(settings, clock, sandbox=sandbox, db=db):
         await driver.expect(li_na.private)
     async with running_bot(settings, clock, sandbox=sandbox, db=db) as bot:
         await bot.runtime.tick()
         assert await driver.nothing_new(li_na.private)
-    lists = [m for m in await driver.sent(li_na.private) if m.kind == "send" and "敲门行动" in (m.text or "")]
+    lists = [m for m in await driver.sent(li_na.private) if m.kind == "send" and "tasks/campaign/list" in names_in(m)]
     assert len(lists) == 2
     await driver.close()

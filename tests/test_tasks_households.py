@@ -13,7 +13,8 @@ from bot.app.demo import sample_city
 from bot.services.households import parse_address
 from db import households as households_db
 from db import reports as reports_db
-from tests.scenario import ARRIVAL, link, report_from_group, team
+from tests.scenario import ARRIVAL, RECORDING, context_of, expect_from, link, press_data, report_from_group, team
+from tests.tasks_helpers import context_in, press_matching
 
 HOUSEHOLDS_ZH = """网格编码,楼栋,单元,房号,户主,电话,Telegram ID
 G0101,3号楼,2单元,401,赵小满,13912345678,100001
@@ -36,6 +37,11 @@ def city_db(tmp_path: Path, capsys) -> str:
     return db
 
 
+def counts(out: str) -> dict[str, int]:
+    """What `gridbot import-households` printed it did: created, updated, unchanged."""
+    return dict(context_in(out, "cli/households_done")["counts"])
+
+
 def rows(db: str) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT a.code, building, unit, room, head_name, phone, telegram_user_id FROM households h"
@@ -49,7 +55,7 @@ def test_a_gbk_list_with_chinese_headers_imports_once(tmp_path, capsys):
 
     code, out, err = run(capsys, "import-households", str(sheet), "--db", db)
     assert code == 0, err
-    assert "新增 4" in out
+    assert counts(out).get("created") == 4
     assert rows(db) == [("G0101", "3", "2", "401", "赵小满", "13912345678", 100001),
                         ("G0101", "3", "2", "402", "钱多多", "", None),
                         ("G0101", "5", "", "101", "孙大圣", "13912345679", None),
@@ -57,10 +63,10 @@ def test_a_gbk_list_with_chinese_headers_imports_once(tmp_path, capsys):
 
     # The same list again changes nothing; a changed head of household updates that row only.
     code, out, _ = run(capsys, "import-households", str(sheet), "--db", db)
-    assert code == 0 and "未变 4" in out
+    assert code == 0 and counts(out) == {"created": 0, "updated": 0, "unchanged": 4}
     sheet.write_bytes(HOUSEHOLDS_ZH.replace("钱多多", "钱少少").encode("gbk"))
     code, out, _ = run(capsys, "import-households", str(sheet), "--db", db)
-    assert code == 0 and "更新 1" in out and "未变 3" in out
+    assert code == 0 and counts(out) == {"created": 0, "updated": 1, "unchanged": 3}
     assert len(rows(db)) == 4 and rows(db)[1][4] == "钱少少"
 
 
@@ -92,9 +98,12 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(tmp_path, capsys):
     code, _, err = run(capsys, "import-households", str(sheet), "--db", db)
 
     assert code == 1
-    lines = [line for line in err.splitlines() if "households.csv" in line]
-    assert [line.split("：")[0] for line in lines] == [f"households.csv 第 {n} 行" for n in (3, 4, 5, 6, 7, 8)]
-    assert "G9999" in lines[0] and "JH01" in lines[1] and "12345" in lines[2] and "第 2 行" in lines[3]
+    lines = sorted((r.context for r in RECORDING.inside(err) if r.name == "cli/import_error_line"),
+                   key=lambda c: c["line"])
+    assert [(c["file"], c["line"]) for c in lines] == [("households.csv", n) for n in (3, 4, 5, 6, 7, 8)]
+    reasons = [str(c["reason"]) for c in lines]
+    assert "G9999" in reasons[0] and "JH01" in reasons[1] and "12345" in reasons[2]
+    assert context_in(reasons[3], "cli/import_reason/duplicate_row")["first"] == 2
     assert rows(db) == []
 
 
@@ -122,11 +131,13 @@ async def test_the_worker_adds_the_household_an_arrival_gave(bot, driver, clock)
         assert answer.data["show_alert"], data
     assert await driver.nothing_new(other.private) and await driver.nothing_new(resident.private)
 
-    await li_na.press(card, "登记住户")
-    confirm = await driver.expect(li_na.private)
-    assert "楼栋 3" in confirm.text and "401" in confirm.text and "赵小满" in confirm.text
-    await li_na.press(confirm, "确认提交")
-    assert "已登记住户 3-2-401" in (await driver.expect(li_na.private)).text
+    await press_data(li_na, card, f"ha|{report.id}")
+    confirm = await expect_from(driver, li_na.private, "tasks/household/confirm")
+    shown = context_of(confirm, "tasks/household/confirm")
+    assert (shown["building"], shown["unit"], shown["room"]) == ("3", "2", "401") and "赵小满" in confirm.text
+    await press_matching(li_na, confirm, r"hh\|submit")
+    added = await expect_from(driver, li_na.private, "tasks/household/created")
+    assert context_of(added, "tasks/household/created")["address"] == "3-2-401"
 
     [household] = await bot.db.read(households_db.in_grid, report.grid_id)
     assert (household.building, household.unit, household.room, household.head_name, household.phone,

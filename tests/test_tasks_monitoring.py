@@ -12,13 +12,16 @@ from bot.app.harness import running_bot
 from db import reports as reports_db
 from db import tasks as tasks_db
 from sandbox import SandboxDriver
-from tests.scenario import ARRIVAL, report_from_group, team
+import messages
+from tests.scenario import (ARRIVAL, card_action, context_of, expect_from, next_from, press_data, report_from_group,
+                            team, template_of)
+from tests.tasks_helpers import button_data, press_matching
 
 DAY = timedelta(days=1)
 
 
 async def next_matching(driver, chat_id: int, needle: str, limit: int = 8):
-    """The next message in the chat containing `needle` (others on the way are passed over)."""
+    """The next message in the chat containing `needle`, data the test typed (others on the way are passed over)."""
     for _ in range(limit):
         message = await driver.expect(chat_id)
         if needle in (message.text or ""):
@@ -33,20 +36,20 @@ async def monitored_arrival(bot, driver, clock, days: int = 7, answers=ARRIVAL):
     resident = await driver.user("居民")
     number = await report_from_group(driver, resident, crew.group, answers)
     card = await driver.expect(li_na.private)
-    await driver.answer(await li_na.press(card, "接单"))
-    await li_na.press(card, "居家监测")
-    panel = await driver.expect(li_na.private)
-    assert "尚未开启" in panel.text
     report = await bot.db.read(reports_db.by_number, number)
+    await driver.answer(await press_data(li_na, card, card_action(card, "acc")))
+    await press_data(li_na, card, f"mo|{report.id}|panel")
+    panel = await expect_from(driver, li_na.private, "tasks/monitoring/panel")
+    assert context_of(panel, "tasks/monitoring/panel")["monitoring"] is None
     if days in (7, 14):
-        await li_na.press(panel, f"监测 {days} 天")
+        await press_data(li_na, panel, f"mo|{report.id}|start|{days}")
     else:
         await li_na.press_data(li_na.private, panel.message_id, f"mo|{report.id}|start|{days}", forge=True)
-    await next_matching(driver, resident.private, "居家健康监测")
-    await li_na.press(card, "办结")
+    await next_from(driver, resident.private, "tasks/monitoring/started_resident")
+    await press_data(li_na, card, card_action(card, "res"))
     await driver.expect(li_na.private)
     await li_na.says(li_na.private, "已上门登记")
-    await next_matching(driver, resident.private, "已办结")
+    await next_from(driver, resident.private, "report/status_resolved")
     return crew, li_na, resident, report, panel
 
 
@@ -63,40 +66,44 @@ async def test_daily_check_ins_missed_checked_and_abnormal(bot, driver, clock, s
     # Day 1, 09:00: the check-in; 正常, then a temperature typed.
     clock.advance(DAY)
     await bot.runtime.tick()
-    first = await next_matching(driver, resident.private, "每日健康打卡")
-    assert [b["text"] for b in first.buttons] == ["正常", "发热", "咳嗽", "其他不适"]
-    answer = await driver.answer(await resident.press(first, "正常"))
-    assert "已记录" in answer.text
-    assert "体温" in (await driver.expect(resident.private)).text
+    first = await next_from(driver, resident.private, "tasks/checkin/ask")
+    answers = ("normal", "fever", "cough", "other")
+    assert [b["text"] for b in first.buttons] == [messages.label("tasks/checkin/option", value=a) for a in answers]
+    assert [b["callback_data"].split("|")[2] for b in first.buttons] == list(answers)
+    answer = await driver.answer(await press_matching(resident, first, r"ck\|\d+\|normal"))
+    assert template_of(bot, answer) == "tasks/checkin/outcome/recorded"
+    await expect_from(driver, resident.private, "tasks/checkin/temperature/ask")
     await resident.says(resident.private, "36.6℃")
-    assert "体温已记录" in (await driver.expect(resident.private)).text
+    await expect_from(driver, resident.private, "tasks/checkin/temperature_recorded")
     # Pressed again (the buttons are gone; a replayed press): nothing changes.
     replay = await driver.answer(await resident.press_data(resident.private, first.message_id,
                                                            first.buttons[1]["callback_data"], forge=True))
-    assert "已经记录" in replay.text
+    assert template_of(bot, replay) == "tasks/checkin/outcome/already"
     _, done = await checkins(bot, arrival.id)
     assert [(c.status, c.answer, c.temperature, c.health_report_id) for c in done] == [("answered", "normal", 36.6, None)]
 
     # Day 2: no answer within the grace: the worker gets the task with the contact, records a phone check.
     clock.advance(DAY)
     await bot.runtime.tick()
-    await next_matching(driver, resident.private, "每日健康打卡")
+    await next_from(driver, resident.private, "tasks/checkin/ask")
     clock.advance(minutes=settings.checkin_grace_minutes + 1)
     await bot.runtime.tick()
-    missed = await next_matching(driver, li_na.private, "未按时打卡")
+    missed = await next_from(driver, li_na.private, "tasks/checkin/missed")
     assert ARRIVAL["phone"] in missed.text and ARRIVAL["address"] in missed.text
-    await li_na.press(missed, "记录电话")
-    await li_na.press(await driver.expect(li_na.private), "电话核实")
-    await li_na.press(await driver.expect(li_na.private), "正常")
-    assert "核实结果已记录" in (await driver.expect(li_na.private)).text
+    await press_matching(li_na, missed, r"mx\|\d+")
+    await press_matching(li_na, await driver.expect(li_na.private), r".*\|phone")
+    await press_matching(li_na, await driver.expect(li_na.private), r".*\|normal")
+    await expect_from(driver, li_na.private, "tasks/checkin/checked")
 
     # Day 3: 发热 opens a high-priority health report to the worker at once; the temperature goes into it.
     clock.advance(DAY)
     await bot.runtime.tick()
-    third = await next_matching(driver, resident.private, "每日健康打卡")
-    assert "通知网格员" in (await driver.answer(await resident.press(third, "发热"))).text
-    alert = await next_matching(driver, li_na.private, "健康异常")
-    assert "高" in alert.text and ARRIVAL["name"] in alert.text
+    third = await next_from(driver, resident.private, "tasks/checkin/ask")
+    toast = await driver.answer(await press_matching(resident, third, r"ck\|\d+\|fever"))
+    assert template_of(bot, toast) == "tasks/checkin/outcome/abnormal"
+    alert = await next_from(driver, li_na.private, "report/card")
+    shown = context_of(alert, "report/card")["report"]
+    assert (shown.kind, shown.priority) == ("health", "high") and ARRIVAL["name"] in alert.text
     await driver.expect(resident.private)
     await resident.says(resident.private, "38.5")
     await driver.expect(resident.private)
@@ -117,15 +124,15 @@ async def test_the_end_a_summary_and_late_presses(bot, driver, clock, settings):
     crew, li_na, resident, arrival, _ = await monitored_arrival(bot, driver, clock, days=2)
     clock.advance(DAY)
     await bot.runtime.tick()
-    first = await next_matching(driver, resident.private, "每日健康打卡")
+    first = await next_from(driver, resident.private, "tasks/checkin/ask")
     clock.advance(DAY)
     await bot.runtime.tick()                    # day 2 at 09:00 is the end itself: no check-in, the summary
-    summary = await next_matching(driver, li_na.private, "居家健康监测已结束")
-    assert "打卡 1 次" in summary.text
-    assert "已结束" in (await next_matching(driver, resident.private, "已结束")).text
+    summary = await next_from(driver, li_na.private, "tasks/monitoring/summary")
+    assert len(context_of(summary, "tasks/monitoring/summary")["checkins"]) == 1
+    await next_from(driver, resident.private, "tasks/monitoring/ended_resident")
 
-    late = await driver.answer(await resident.press(first, "咳嗽"))
-    assert "已结束" in late.text and late.data["show_alert"]
+    late = await driver.answer(await press_matching(resident, first, r"ck\|\d+\|cough"))
+    assert template_of(bot, late) == "tasks/checkin/outcome/ended" and late.data["show_alert"]
     monitoring, done = await checkins(bot, arrival.id)
     assert monitoring.status == "ended" and [c.answer for c in done] == [None]
     clock.advance(DAY * 5)
@@ -136,13 +143,13 @@ async def test_the_end_a_summary_and_late_presses(bot, driver, clock, settings):
 async def test_extended_then_ended_early_by_the_worker(bot, driver, clock):
     crew, li_na, resident, arrival, panel = await monitored_arrival(bot, driver, clock)
     active = (await driver.events(0, li_na.private, kinds=["edit"]))[-1]
-    assert "监测中" in active.text
-    await driver.answer(await li_na.press(active, "延长 7 天"))
+    assert context_of(active, "tasks/monitoring/panel")["monitoring"].status == "active"
+    await driver.answer(await press_data(li_na, active, f"mo|{arrival.id}|ext|7"))
     monitoring, _ = await checkins(bot, arrival.id)
     assert monitoring.days == 14
-    await driver.answer(await li_na.press(active, "提前结束"))
-    assert "已结束" in (await next_matching(driver, resident.private, "已结束")).text
-    await next_matching(driver, li_na.private, "居家健康监测已结束")
+    await driver.answer(await press_data(li_na, active, f"mo|{arrival.id}|end"))
+    await next_from(driver, resident.private, "tasks/monitoring/ended_resident")
+    await next_from(driver, li_na.private, "tasks/monitoring/summary")
     monitoring, _ = await checkins(bot, arrival.id)
     assert monitoring.status == "ended" and monitoring.ended_by == li_na.id
     clock.advance(DAY * 20)
@@ -156,7 +163,7 @@ async def test_forged_presses_change_nothing(bot, driver, clock):
     crew, li_na, resident, arrival, panel = await monitored_arrival(bot, driver, clock)
     clock.advance(DAY)
     await bot.runtime.tick()
-    first = await next_matching(driver, resident.private, "每日健康打卡")
+    first = await next_from(driver, resident.private, "tasks/checkin/ask")
     checkin_id = first.buttons[0]["callback_data"].split("|")[1]
     stranger = await driver.user("路人")
     zhang_wei = crew.workers[1]
@@ -185,10 +192,11 @@ async def test_the_rules_start_monitoring_when_a_high_arrival_is_accepted(settin
             card = await next_matching(driver, li_na.private if len(numbers) == 1 else crew.workers[1].private,
                                        numbers[-1])
             who = li_na if len(numbers) == 1 else crew.workers[1]
-            await driver.answer(await who.press(card, "接单"))
-        panel = await next_matching(driver, li_na.private, "居家健康监测")
-        assert "监测中" in panel.text and "提前结束" in {b["text"] for b in panel.buttons}
+            await driver.answer(await press_data(who, card, card_action(card, "acc")))
+        panel = await next_from(driver, li_na.private, "tasks/monitoring/panel")
         high, normal = [await bot.db.read(reports_db.by_number, n) for n in numbers]
+        assert context_of(panel, "tasks/monitoring/panel")["monitoring"].status == "active"
+        assert button_data(panel, rf"mo\|{high.id}\|end")
         assert (await bot.db.read(tasks_db.latest_monitoring, high.id)).days == 7
         assert await bot.db.read(tasks_db.latest_monitoring, normal.id) is None
 
@@ -200,7 +208,7 @@ async def test_a_restart_neither_loses_nor_repeats_a_check_in(settings, clock, d
     clock.advance(DAY)                                          # due while the bot is down
 
     async with running_bot(settings, clock, sandbox=sandbox, db=db):
-        await next_matching(driver, resident.private, "每日健康打卡")     # sent at start-up
+        await next_from(driver, resident.private, "tasks/checkin/ask")     # sent at start-up
     async with running_bot(settings, clock, sandbox=sandbox, db=db) as bot:
         await bot.runtime.tick()
         assert await driver.nothing_new(resident.private)
@@ -208,6 +216,6 @@ async def test_a_restart_neither_loses_nor_repeats_a_check_in(settings, clock, d
         assert len(done) == 1
         clock.advance(DAY)
         await bot.runtime.tick()
-        await next_matching(driver, resident.private, "每日健康打卡")
+        await next_from(driver, resident.private, "tasks/checkin/ask")
         assert len((await checkins(bot, arrival.id))[1]) == 2
     await driver.close()

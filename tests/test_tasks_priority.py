@@ -11,7 +11,8 @@ from bot.services.campaigns import launch
 from bot.services.households import import_households
 from db import outbox
 from tests.test_tasks_campaigns import HOUSEHOLDS
-from tests.test_tasks_monitoring import DAY, monitored_arrival, next_matching
+from tests.scenario import next_from
+from tests.test_tasks_monitoring import DAY, monitored_arrival
 
 
 def priorities(path: str) -> dict[str, set[int]]:
@@ -33,7 +34,7 @@ async def test_each_task_message_has_the_task_priority(bot, driver, clock, setti
                                            due=clock.now() + timedelta(days=3), now=clock.now()))
     clock.advance(DAY)
     await bot.runtime.tick()
-    await next_matching(driver, resident.private, "每日健康打卡")
+    await next_from(driver, resident.private, "tasks/checkin/ask")
 
     found = priorities(settings.database)
     assert outbox.URGENT < outbox.ASSIGN < outbox.TASK < outbox.BROADCAST

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from db import people as people_db
 from db import reminders as reminders_db
-from tests.scenario import PERSONAL, started, team
+from tests.scenario import PERSONAL, context_of, expect_from, next_from, started, team
+from tests.tasks_helpers import press_matching
 from tests.test_tasks_monitoring import next_matching
 from tests.test_tasks_reminders import RESIDENTS, households
 
@@ -21,7 +22,7 @@ async def test_a_community_admin_reminds_a_grids_building(bot, driver, clock, se
     await admin.says(admin.private, "G0201")
     assert "G0201" in (await driver.expect(admin.private)).text   # not in her community
     await admin.says(admin.private, "G0101")
-    await admin.press(await driver.expect(admin.private), "某栋楼的住户")
+    await press_matching(admin, await driver.expect(admin.private), r"rm\|\w+\|building")
     await driver.expect(admin.private)
     await admin.says(admin.private, "3")
     await driver.expect(admin.private)
@@ -29,9 +30,9 @@ async def test_a_community_admin_reminds_a_grids_building(bot, driver, clock, se
     await driver.expect(admin.private)
     await admin.says(admin.private, "府前广场核酸点")
     confirm = await driver.expect(admin.private)
-    assert "共 2 人" in confirm.text
-    await admin.press(confirm, "确认提交")
-    assert "提醒 2 人" in (await driver.expect(admin.private)).text
+    assert context_of(confirm, "tasks/remind/confirm")["count"] == 2
+    await press_matching(admin, confirm, r"rm\|submit")
+    assert context_of(await expect_from(driver, admin.private, "tasks/remind/created"), "tasks/remind/created")["count"] == 2
 
     clock.advance(hours=1)
     await bot.runtime.tick()
@@ -39,7 +40,8 @@ async def test_a_community_admin_reminds_a_grids_building(bot, driver, clock, se
         await next_matching(driver, person.private, "府前广场核酸点")
     clock.advance(minutes=settings.reminder_grace_minutes + 1)
     await bot.runtime.tick()
-    status = await next_matching(driver, admin.private, "未回复 2 人")
+    status = await next_from(driver, admin.private, "tasks/remind/unanswered")
+    assert len(context_of(status, "tasks/remind/unanswered")["waiting"]) == 2
     assert "13911110001" in status.text
     person = await bot.db.read(people_db.by_telegram_id, admin.id)
     [batch] = await bot.db.read(reminders_db.of_worker, person.id)

@@ -16,7 +16,8 @@ from bot.services.retention import due
 from bot.services.runtime import Runtime
 from db import households as households_db
 from db import reports as reports_db
-from tests.scenario import ARRIVAL, report_from_group
+from tests.scenario import ARRIVAL, card_action, context_of, next_from, press_data, report_from_group
+from tests.tasks_helpers import press_matching
 from tests.test_tasks_monitoring import DAY, monitored_arrival, next_matching
 
 SECOND = {**ARRIVAL, "name": "孙二娘", "phone": "13955556666", "address": "府前小区5号楼101"}
@@ -44,27 +45,31 @@ async def test_purge_covers_monitoring_households_and_reminders(bot, driver, clo
 
     clock.advance(DAY)                                          # day 1: the reminder and the check-in, answered
     await bot.runtime.tick()
-    await driver.answer(await resident.press(await next_matching(driver, resident.private, "检测提醒"), "已检测"))
-    await driver.answer(await resident.press(await next_matching(driver, resident.private, "每日健康打卡"), "正常"))
-    await next_matching(driver, resident.private, "体温")
+    reminder = await next_from(driver, resident.private, "tasks/remind/reminder")
+    await driver.answer(await press_matching(resident, reminder, r"rd\|\d+\|done"))
+    ask = await next_from(driver, resident.private, "tasks/checkin/ask")
+    await driver.answer(await press_matching(resident, ask, r"ck\|\d+\|normal"))
+    await next_from(driver, resident.private, "tasks/checkin/temperature/ask")
     await resident.says(resident.private, "36.6")
-    await next_matching(driver, resident.private, "体温已记录")
+    await next_from(driver, resident.private, "tasks/checkin/temperature_recorded")
     clock.advance(DAY)                                          # day 2: the monitoring ends
     await bot.runtime.tick()
-    await next_matching(driver, resident.private, "已结束")
+    await next_from(driver, resident.private, "tasks/monitoring/ended_resident")
 
     # A second arrival, resolved too, whose 14 days of monitoring still run.
     neighbour = await driver.user("邻居")
     number = await report_from_group(driver, neighbour, crew.group, SECOND)
     zhang_wei = crew.workers[1]                                 # the second report goes to the other worker
     card = await next_matching(driver, zhang_wei.private, number)
-    await driver.answer(await zhang_wei.press(card, "接单"))
-    await zhang_wei.press(card, "居家监测")
-    await zhang_wei.press(await next_matching(driver, zhang_wei.private, "尚未开启"), "监测 14 天")
-    await zhang_wei.press(card, "办结")
+    await driver.answer(await press_data(zhang_wei, card, card_action(card, "acc")))
+    await press_matching(zhang_wei, card, r"mo\|\d+\|panel")
+    panel = await next_from(driver, zhang_wei.private, "tasks/monitoring/panel")
+    assert context_of(panel, "tasks/monitoring/panel")["monitoring"] is None
+    await press_matching(zhang_wei, panel, r"mo\|\d+\|start\|14")
+    await press_data(zhang_wei, card, card_action(card, "res"))
     await driver.expect(zhang_wei.private)
     await zhang_wei.says(zhang_wei.private, "已登记")
-    await next_matching(driver, neighbour.private, "已办结")
+    await next_from(driver, neighbour.private, "report/status_resolved")
     running = await bot.db.read(reports_db.by_number, number)
 
     clock.advance(DAY * 2)

@@ -10,8 +10,8 @@ from datetime import timedelta
 from bot.app.harness import running_bot
 from db import reports as reports_db
 from db import visits as visits_db
-from tests.scenario import team
-from tests.test_tasks_monitoring import next_matching
+from tests.scenario import context_of, names_in, next_from, team, template_of
+from tests.tasks_helpers import press_matching
 from tests.tips_helpers import TIPSTER, expect_buttons, press, report_id, send_tip
 
 
@@ -33,15 +33,17 @@ async def test_a_verified_tip_is_visited_and_settled(settings, clock, db, city, 
             await li_na.says(li_na.private, reason)
         verified, unfounded = numbers
 
-        scheduled = await next_matching(driver, li_na.private, "3 天后随访")
+        scheduled = await next_from(driver, li_na.private, "tasks/visit/scheduled")
+        assert context_of(scheduled, "tasks/visit/scheduled")["days"] == 3
         assert [v.days for v in await bot.db.read(visits_db.of_report, verified)] == [3]
         assert await bot.db.read(visits_db.of_report, unfounded) == []
 
         clock.advance(timedelta(days=3, minutes=1))
         await bot.runtime.tick()
-        task = await next_matching(driver, li_na.private, "随访任务")
+        task = await next_from(driver, li_na.private, "tasks/visit/task")
         assert scheduled.message_id != task.message_id
-        assert "已化解" in (await driver.answer(await li_na.press(task, "已化解"))).text
+        settled = await driver.answer(await press_matching(li_na, task, r"vi\|\d+\|ok"))
+        assert template_of(bot, settled) == "tasks/visit/outcome/settled"
         [visit] = await bot.db.read(visits_db.of_report, verified)
         assert visit.status == "settled"
         tip = await bot.db.read(reports_db.get, verified)
@@ -57,10 +59,11 @@ async def test_a_visit_called_off_never_comes(settings, clock, db, city, sandbox
     async with running_bot(visiting, clock, sandbox=sandbox, db=db) as bot:
         driver = bot.driver
         crew, li_na, resident, report, _ = await resolved_dispute(bot, driver, clock)
-        scheduled = await next_matching(driver, li_na.private, "7 天后随访")
-        await driver.answer(await li_na.press(scheduled, "不随访"))
+        scheduled = await next_from(driver, li_na.private, "tasks/visit/scheduled")
+        assert context_of(scheduled, "tasks/visit/scheduled")["days"] == 7
+        await driver.answer(await press_matching(li_na, scheduled, r"vi\|\d+\|x"))
         [visit] = await bot.db.read(visits_db.of_report, report.id)
         assert visit.status == "cancelled"
         clock.advance(timedelta(days=8))
         await bot.runtime.tick()
-        assert not [m for m in await driver.sent(li_na.private) if "随访任务" in (m.text or "")]
+        assert not [m for m in await driver.sent(li_na.private) if "tasks/visit/task" in names_in(m)]
