@@ -47,11 +47,12 @@ _EXPORT = (
 TIMES = ("created", "accepted", "resolved")
 # The report's times, made here in C rather than per row in Python: as Unix seconds (`_ts`, for a zone whose offset
 # changes over the year), or, when the zone keeps one offset all year, as local spreadsheet day numbers (`_days`:
-# days since 1899-12-30, the time of day its fraction; the Julian day of 1899-12-30 is 2415018.5) or as local text
-# (`_text`, to the minute).
+# days since 1899-12-30, the time of day its fraction; the Julian day of 1899-12-30 is 2415018.5; as text, '' for
+# none: SQLite writes a number as text several times faster than Python's repr) or as local text (`_text`, to the
+# minute).
 _TIME_SQL = {
     "ts": "unixepoch(r.{name}_at) AS {name}_ts",
-    "days": "julianday(r.{name}_at) - 2415018.5 + {offset} / 86400.0 AS {name}_days",
+    "days": "ifnull(CAST(julianday(r.{name}_at) - 2415018.5 + {offset} / 86400.0 AS TEXT), '') AS {name}_days",
     "text": "ifnull(substr(datetime(r.{name}_at, '{offset:+d} seconds'), 1, 16), '') AS {name}_text"}
 TimeForm = Literal["ts", "days", "text"]
 _PLACES = ("SELECT g.id, g.code, g.name, c.name, t.name FROM area_lineage l JOIN areas g ON g.id = l.area_id"

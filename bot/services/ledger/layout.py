@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -26,7 +26,7 @@ _UNIX_IN_EXCEL = 25569                   # 1970-01-01 as a spreadsheet day numbe
 _TEXT_CELL = '<c t="inlineStr"><is><t>{}</t></is></c>'
 _EMPTY = _TEXT_CELL.format("")
 _SERIAL_CELL = '<c s="1"><v>{}</v></c>'
-_NO_SERIAL = _SERIAL_CELL.format(None)
+_NO_SERIAL = _SERIAL_CELL.format("")
 # A CSV field starting with one of these is a formula to Excel: it is written after an apostrophe, as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA = re.compile("\x1f[=+\\-@\t\r]")       # searched in a column's texts joined after \x1f each
@@ -74,7 +74,8 @@ class Layout:
         self.time_form = next((form for form in ("days", "text", "ts") if f"created_{form}" in index), "ts")
         made = [self._column(column, index, locale=locale, personal=personal) for column in columns]
         self.makers = [maker for maker, _ in made]
-        self.template = '<row r="{}">' + "".join(slot for _, slot in made) + "</row>"
+        # A sheet row: these texts, the row's number, then each column's cell between them.
+        self.pieces = ('<row r="{}">' + "".join(slot for _, slot in made) + "</row>").split("{}")
 
     def _column(self, column: Column, index: dict[str, int], *, locale: str, personal: bool) -> tuple[Maker, str]:
         """The column's maker, and its slot in a sheet row's template (the cell around the text, or the whole
@@ -84,7 +85,7 @@ class Layout:
             read = _from_row(index[column.key.replace("_at", "_" + self.time_form)])
             if self.time_form == "ts":
                 return (lambda rows, answers: list(map(self._time, read(rows, answers)))), "{}"
-            # Made by the query: local text (CSV) or day numbers (xlsx; None made an empty cell after).
+            # Made by the query: local text (CSV) or day numbers as text (xlsx; '' made an empty cell after).
             return read, _SERIAL_CELL if self.xlsx else "{}"
         values = _values(column, index)
         if column.type == "date":
@@ -105,8 +106,13 @@ class Layout:
 
     def xlsx_rows(self, rows: Rows, answers: Answers, first: int) -> str:
         """The rows' XML, numbered from `first`."""
-        columns = [make(rows, answers) for make in self.makers]
-        xml = "".join(map(self.template.format, range(first, first + len(rows)), *columns))
+        # One join of every piece in row order (zip interleaves them): no str.format per row, whose parsing of a
+        # long template costs more than the cells themselves.
+        parts: list[Iterable[str]] = [repeat(self.pieces[0]), map(str, range(first, first + len(rows)))]
+        for piece, make in zip(self.pieces[1:], self.makers):
+            parts += (repeat(piece), make(rows, answers)) if piece else (make(rows, answers),)
+        parts.append(repeat(self.pieces[-1]))
+        xml = "".join(chain.from_iterable(zip(*parts)))
         return xml.replace(_EMPTY, "<c/>").replace(_NO_SERIAL, "<c/>")
 
     def csv_rows(self, rows: Rows, answers: Answers) -> list[tuple[str, ...]]:
