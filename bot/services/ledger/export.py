@@ -68,7 +68,7 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
     offset = fixed_offset(settings)
     xlsx = request.format == "xlsx"
     source = ledger_db.export_rows(conn, request.area.id, request.filters, now=stamp(now),
-                                   times="ts" if offset is None else "days" if xlsx else "text",
+                                   times="days" if xlsx and offset is not None else "ts",
                                    offset_seconds=offset or 0)
     kind_at, details_at = source.names.index("kind"), source.names.index("details")
     if request.format == "csv":

@@ -30,6 +30,7 @@ _NO_SERIAL = _SERIAL_CELL.format("")
 # A CSV field starting with one of these is a formula to Excel: it is written after an apostrophe, as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA = re.compile("\x1f[=+\\-@\t\r]")       # searched in a column's texts joined after \x1f each
+_MINUTES = [f"{m:02d}" for m in range(60)]
 PLACE_COLUMNS = ("grid_code", "grid", "community", "town")       # as db.ledger.ExportRows.places holds them
 
 Rows = Sequence[Sequence[Any]]
@@ -68,9 +69,10 @@ class Layout:
         self.people, self.person_cells = source.people, dict[Any, str]()
         self.tz = settings.tz
         self._offsets: dict[int, int] = {}
+        self._hours: dict[int, str] = {}
         self._days: dict[str, str] = {}
         self._places = source.places
-        # "days" (xlsx day numbers), "text" (CSV local text) or "ts" (Unix seconds, made local here).
+        # "days" (xlsx day numbers), "text" (local text) or "ts" (Unix seconds, made local here).
         self.time_form = next((form for form in ("days", "text", "ts") if f"created_{form}" in index), "ts")
         made = [self._column(column, index, locale=locale, personal=personal) for column in columns]
         self.makers = [maker for maker, _ in made]
@@ -83,6 +85,8 @@ class Layout:
         text_slot = _TEXT_CELL if self.xlsx else "{}"
         if column.type == "datetime":
             read = _from_row(index[column.key.replace("_at", "_" + self.time_form)])
+            if self.time_form == "ts" and not self.xlsx:
+                return (lambda rows, answers: self._local_texts(read(rows, answers))), "{}"
             if self.time_form == "ts":
                 return (lambda rows, answers: list(map(self._time, read(rows, answers)))), "{}"
             # Made by the query: local text (CSV) or day numbers as text (xlsx; '' made an empty cell after).
@@ -168,15 +172,33 @@ class Layout:
             return cell(str(value)) if value is not None else "<c/>"
         return "" if value is None else str(value)
 
+    def _local_texts(self, column: list[int | None]) -> list[str]:
+        """Unix seconds as local text to the minute: each local hour's text made once, its minutes from a table
+        (several times cheaper than SQLite's datetime() or a datetime per cell)."""
+        offsets, hours, made = self._offsets, self._hours, list[str]()
+        for seconds in column:
+            if seconds is None:
+                made.append("")
+                continue
+            offset = offsets.get(seconds // 3600)
+            local = seconds + (offset if offset is not None else self._offset(seconds // 3600))
+            hour = hours.get(local // 3600)
+            if hour is None:
+                hour = hours[local // 3600] = datetime.fromtimestamp(local // 3600 * 3600, _UTC).strftime("%Y-%m-%d %H:")
+            made.append(hour + _MINUTES[local % 3600 // 60])
+        return made
+
+    def _offset(self, hour: int) -> int:
+        """The zone's offset in the UTC hour (exact across DST, which changes on the hour)."""
+        moment = datetime.fromtimestamp(hour * 3600, _UTC).astimezone(self.tz)
+        offset = self._offsets[hour] = int((moment.utcoffset() or timedelta()).total_seconds())
+        return offset
+
     def _time(self, seconds: int | None) -> str:
         if seconds is None:
             return "<c/>" if self.xlsx else ""
-        hour = seconds // 3600
-        offset = self._offsets.get(hour)
-        if offset is None:                           # the zone's offset, looked up once per hour (exact across DST)
-            moment = datetime.fromtimestamp(hour * 3600, _UTC).astimezone(self.tz)
-            offset = self._offsets[hour] = int((moment.utcoffset() or timedelta()).total_seconds())
-        local = seconds + offset
+        offset = self._offsets.get(seconds // 3600)
+        local = seconds + (offset if offset is not None else self._offset(seconds // 3600))
         if self.xlsx:
             return f'<c s="1"><v>{local / 86400 + _UNIX_IN_EXCEL!r}</v></c>'
         return datetime.fromtimestamp(local, _UTC).isoformat(" ")[:16]
