@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Literal
 
 from db.areas import Area
@@ -113,9 +114,9 @@ def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, now
 
     def batches() -> Iterator[list[Sequence[Any]]]:
         for since, until in _months(first, last) if first else ():
-            ids = sorted(r[0] for r in conn.execute(
+            ids = sorted(map(itemgetter(0), conn.execute(
                 "SELECT r.id FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id WHERE l.ancestor_id = ?"
-                " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until)))
+                " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until))))
             for start in range(0, len(ids), FETCH):
                 batch = ids[start:start + FETCH]
                 # The plain ? after ?1 number on from 2, in order: the ids, then the filters'.
