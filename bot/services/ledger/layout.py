@@ -52,8 +52,9 @@ def _from_row(at: int) -> Maker:
 
 
 def _from_answers(key: str) -> Maker:
+    """The answer to `key` of each report ("" when not given)."""
     # dict.get with the key repeated: about four times faster than a methodcaller (no argument tuple per call).
-    return lambda rows, answers: list(map(dict.get, answers, repeat(key)))
+    return lambda rows, answers: list(map(dict.get, answers, repeat(key), repeat("")))
 
 
 class _Offsets(dict[int, int]):
@@ -119,6 +120,7 @@ class Layout:
                 text_slot
         if column.type in ("choice", "level", "flag"):
             codes = {code: self._whole(text) for code, text in _codes(column, locale).items()}
+            codes[""] = codes.get(None) or self._whole("")         # an answer not given
             return (lambda rows, answers: self._coded(codes, values(rows, answers))), "{}"
         if column.key in PLACE_COLUMNS:
             at = PLACE_COLUMNS.index(column.key)
@@ -140,7 +142,7 @@ class Layout:
         return xml.replace(_EMPTY, "<c/>").replace(_NO_SERIAL, "<c/>")
 
     def csv_rows(self, rows: Rows, answers: Answers) -> list[tuple[str, ...]]:
-        return list(zip(*[_formula_safe(make(rows, answers)) for make in self.makers]))
+        return list(zip(*[make(rows, answers) for make in self.makers]))
 
     def csv_row(self, row: Sequence[Any], answers: dict[str, Any]) -> list[str]:
         return list(self.csv_rows([row], [answers])[0])
@@ -149,19 +151,23 @@ class Layout:
         """A text known before the rows (a label, a place, a name): its whole cell in a sheet, as it is in a CSV."""
         if self.strings is not None:
             return self.strings.cell(text)
-        return cell(text) if self.xlsx else text
+        return cell(text) if self.xlsx else _formula_safe(text)
 
     def _texts(self, column: list[Any]) -> list[Any]:
-        """Free texts (a sheet's escaped, to go in the slot of an inline cell)."""
+        """Free texts: a sheet's escaped (to go in the slot of an inline cell), a CSV's kept from reading as a
+        formula; each checked once for the whole column."""
         if None in column:
             column = ["" if v is None else v for v in column]
+        between = "" if self.xlsx else "\x1f"
         try:
-            joined = "".join(column)
+            joined = between.join(column)
         except TypeError:                            # an answer that is no text (a number, the files sent)
             column = [_plain(v) for v in column]
-            joined = "".join(column)
-        if self.xlsx and needs_escape(joined):
-            column = list(map(escape, column))
+            joined = between.join(column)
+        if self.xlsx:
+            return list(map(escape, column)) if needs_escape(joined) else column
+        if _FORMULA.search("\x1f" + joined):
+            return list(map(_formula_safe, column))
         return column
 
     def _coded(self, codes: dict[Any, str], values: list[Any]) -> list[str | None]:
@@ -190,7 +196,7 @@ class Layout:
     def _unlabelled(self, value: Any) -> str:
         if self.xlsx:
             return cell(str(value)) if value is not None else "<c/>"
-        return "" if value is None else str(value)
+        return "" if value is None else _formula_safe(str(value))
 
     def _local_texts(self, column: list[int | None]) -> list[str]:
         """Unix seconds as local text to the minute: the local day's text (made once a day) and the time of day
@@ -222,7 +228,7 @@ class Layout:
         try:
             day = date.fromisoformat(value)
         except (TypeError, ValueError):              # an answer that is not a date after all: kept as written
-            return cell(_plain(value)) if self.xlsx else _plain(value)
+            return cell(_plain(value)) if self.xlsx else _formula_safe(_plain(value))
         made = f'<c s="2"><v>{day.toordinal() - _EXCEL_EPOCH_DAY}</v></c>' if self.xlsx else day.isoformat()
         if len(self._days) < 10_000:                 # a ledger's dates are few: each made once
             self._days[value] = made
@@ -237,11 +243,9 @@ def _values(column: Column, index: dict[str, int]) -> Maker:
     return _from_row(index[at])
 
 
-def _formula_safe(column: list[str]) -> list[str]:
-    """A CSV column whose texts that would start a formula are written after an apostrophe (one search for all)."""
-    if _FORMULA.search("\x1f" + "\x1f".join(column)):
-        return ["'" + v if v.startswith(_FORMULA_START) else v for v in column]
-    return column
+def _formula_safe(text: str) -> str:
+    """A CSV text that would start a formula, after an apostrophe (read as text)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _plain(value: Any) -> str:
