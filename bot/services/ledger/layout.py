@@ -80,8 +80,8 @@ class _DayTexts(dict[int, str]):
 
 class Layout:
     """How the rows of one sheet (or of the CSV) are made, worked out once: a maker per column turns a batch of
-    rows into that column's cells, and a row's cells are joined by one str.format (xlsx) or by the csv writer. The
-    report's own times and on-time flags come made by the query."""
+    rows into that column's cells, and the batch's cells are joined in row order (xlsx) or zipped into rows for
+    the csv writer. The report's own times and on-time flags come made by the query."""
 
     def __init__(self, columns: list[Column], source: ExportRows, settings: Settings, *,
                  locale: str, personal: bool, strings: SharedStrings | None) -> None:
