@@ -139,12 +139,13 @@ class Rows:
         self.count = 0
 
     def append(self, values: Sequence[Value]) -> None:
-        self.add(f'<row r="{self.count + 2}">{"".join(map(cell, values))}</row>', 1)
+        self.add([f'<row r="{self.count + 2}">{"".join(map(cell, values))}</row>'], 1)
 
-    def add(self, xml: str, count: int) -> None:
+    def add(self, xml: Iterable[str], count: int) -> None:
         """`count` rows made by the caller, numbered on from the last (the fast path for big exports)."""
         self.count += count
-        self.stream.write(xml.encode("utf-8"))
+        for piece in xml:
+            self.stream.write(piece.encode("utf-8"))
 
 class Sheet(Rows):
     """One worksheet being written: `append` rows after the header (or `take` rows spooled elsewhere), then
