@@ -13,6 +13,7 @@ from db.areas import Area
 from db.kinds import DigestStatus
 
 FETCH = 500
+EXPORT_BATCH = 1000                   # reports read per query by `export_rows` (fewer, bigger reads cost less)
 
 
 def within(conn: sqlite3.Connection, area_id: int, scope_id: int) -> bool:
@@ -117,8 +118,8 @@ def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, now
             ids = sorted(map(itemgetter(0), conn.execute(
                 "SELECT r.id FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id WHERE l.ancestor_id = ?"
                 " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until))))
-            for start in range(0, len(ids), FETCH):
-                batch = ids[start:start + FETCH]
+            for start in range(0, len(ids), EXPORT_BATCH):
+                batch = ids[start:start + EXPORT_BATCH]
                 # The plain ? after ?1 number on from 2, in order: the ids, then the filters'.
                 found = conn.execute(_EXPORT.format(ids=",".join("?" * len(batch)), times=local) + where
                                      + " ORDER BY r.id", (now, *batch, *args)).fetchall()

@@ -79,11 +79,16 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
         layout = Layout(columns, source, settings, locale=request.locale, personal=request.personal, strings=None)
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
             csv.writer(out).writerow([labels.header(c.key, request.locale) for c in columns])
+            # Lines made in memory and written (encoded) a hundred at a time, not one by one.
+            lines = io.StringIO()
+            writer = csv.writer(lines)
             for batch in source.batches:
-                # A batch's lines made in memory and written (encoded) at once, not line by line.
-                lines = io.StringIO()
-                csv.writer(lines).writerows(layout.csv_rows(batch, answers_in([row[details_at] for row in batch])))
-                out.write(lines.getvalue())
+                made = layout.csv_rows(batch, answers_in([row[details_at] for row in batch]))
+                for start in range(0, len(made), 100):
+                    writer.writerows(made[start:start + 100])
+                    out.write(lines.getvalue())
+                    lines.seek(0)
+                    lines.truncate()
                 for kind in map(itemgetter(kind_at), batch):
                     counts[kind] = counts.get(kind, 0) + 1
         return Result(path, sum(counts.values()), counts)
