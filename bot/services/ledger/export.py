@@ -8,10 +8,10 @@ import csv
 import io
 import sqlite3
 import tempfile
+from collections.abc import Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import datetime
-from collections.abc import Sequence
 from functools import partial
 from operator import itemgetter
 from pathlib import Path

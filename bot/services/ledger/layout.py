@@ -1,6 +1,6 @@
 """How a ledger's rows are made from the database's: one layout per sheet (or for the CSV), worked out once, then
 applied to a batch of rows column by column, so that a cell costs a C-level step (an itemgetter, a dict lookup, a
-str.format) rather than Python code of its own."""
+join) rather than Python code of its own."""
 
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ _UTC = timezone.utc
 _EXCEL_EPOCH_DAY = date(1899, 12, 30).toordinal()
 _UNIX_IN_EXCEL = 25569                   # 1970-01-01 as a spreadsheet day number
 # A sheet's text and time slots are filled in the row's template; an empty one is made an empty cell after, one
-# str.replace per batch.
+# str.replace per piece of rows joined.
 _TEXT_CELL = '<c t="inlineStr"><is><t>{}</t></is></c>'
 _EMPTY = _TEXT_CELL.format("")
 _SERIAL_CELL = '<c s="1"><v>{}</v></c>'
 _NO_SERIAL = _SERIAL_CELL.format("")
-_JOINED_ROWS = 50
+_JOINED_ROWS = 50                        # rows joined into one string (see Layout.xlsx_rows)
 # A CSV field starting with one of these is a formula to Excel: it is written after an apostrophe, as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA = re.compile("\x1f[=+\\-@\t\r]")       # searched in a column's texts joined after \x1f each
@@ -210,12 +210,11 @@ class Layout:
                 if seconds is not None else "" for seconds in column]
 
     def _time(self, seconds: int | None) -> str:
+        """A sheet's cell of a time given as Unix seconds (a zone with summer time)."""
         if seconds is None:
-            return "<c/>" if self.xlsx else ""
+            return "<c/>"
         local = seconds + self._offsets[seconds // 3600]
-        if self.xlsx:
-            return f'<c s="1"><v>{local / 86400 + _UNIX_IN_EXCEL!r}</v></c>'
-        return datetime.fromtimestamp(local, _UTC).isoformat(" ")[:16]
+        return f'<c s="1"><v>{local / 86400 + _UNIX_IN_EXCEL!r}</v></c>'
 
     def _dates(self, values: list[Any]) -> list[str | None]:
         try:
