@@ -6,12 +6,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Literal
 
 from db.areas import Area
 from db.kinds import DigestStatus
 
 FETCH = 500
+EXPORT_BATCH = 1000                   # reports read per query by `export_rows` (fewer, bigger reads cost less)
 
 
 def within(conn: sqlite3.Connection, area_id: int, scope_id: int) -> bool:
@@ -45,15 +47,15 @@ _EXPORT = (
     " CASE WHEN r.resolved_at IS NOT NULL THEN r.resolved_at <= r.resolve_due_at WHEN r.resolve_due_at < ?1 THEN 0"
     " END AS resolve_on_time{times} FROM reports r WHERE r.id IN ({ids})")
 TIMES = ("created", "accepted", "resolved")
-# The report's times, made here in C rather than per row in Python: as Unix seconds (`_ts`, for a zone whose offset
-# changes over the year), or, when the zone keeps one offset all year, as local spreadsheet day numbers (`_days`:
-# days since 1899-12-30, the time of day its fraction; the Julian day of 1899-12-30 is 2415018.5) or as local text
-# (`_text`, to the minute).
+# The report's times, made here in C rather than per row in Python: as Unix seconds (`_ts`: the CSV's, made local
+# text per local hour by the caller; a sheet's when the zone's offset changes over the year) or, when the zone keeps
+# one offset all year, as a sheet's local day numbers (`_days`: days since 1899-12-30, the time of day its fraction;
+# the Julian day of 1899-12-30 is 2415018.5), as text ('' for none: SQLite writes a number as text several times
+# faster than Python's repr).
 _TIME_SQL = {
     "ts": "unixepoch(r.{name}_at) AS {name}_ts",
-    "days": "julianday(r.{name}_at) - 2415018.5 + {offset} / 86400.0 AS {name}_days",
-    "text": "ifnull(substr(datetime(r.{name}_at, '{offset:+d} seconds'), 1, 16), '') AS {name}_text"}
-TimeForm = Literal["ts", "days", "text"]
+    "days": "ifnull(CAST(julianday(r.{name}_at) - 2415018.5 + {offset} / 86400.0 AS TEXT), '') AS {name}_days"}
+TimeForm = Literal["ts", "days"]
 _PLACES = ("SELECT g.id, g.code, g.name, c.name, t.name FROM area_lineage l JOIN areas g ON g.id = l.area_id"
            " LEFT JOIN areas c ON c.id = g.parent_id LEFT JOIN areas t ON t.id = c.parent_id"
            " WHERE l.ancestor_id = ? AND g.level = 'grid' ORDER BY g.code")
@@ -93,7 +95,7 @@ class ExportRows:
 def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, now: str, times: TimeForm = "ts",
                 offset_seconds: int = 0) -> ExportRows:
     """The area's reports matching `filters`, oldest first, with their on-time flags as of `now` and their times
-    in the form `times` asks (`offset_seconds`: the zone's fixed offset, for "days" and "text").
+    in the form `times` asks (`offset_seconds`: the zone's fixed offset, for "days").
 
     Month by month, the reports' ids come from the grid index alone (no row read), sorted, and the rows are
     then read in id order — the table's own order — a few hundred at a time: the pages holding an area's rows,
@@ -112,11 +114,11 @@ def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, now
 
     def batches() -> Iterator[list[Sequence[Any]]]:
         for since, until in _months(first, last) if first else ():
-            ids = sorted(r[0] for r in conn.execute(
+            ids = sorted(map(itemgetter(0), conn.execute(
                 "SELECT r.id FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id WHERE l.ancestor_id = ?"
-                " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until)))
-            for start in range(0, len(ids), FETCH):
-                batch = ids[start:start + FETCH]
+                " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until))))
+            for start in range(0, len(ids), EXPORT_BATCH):
+                batch = ids[start:start + EXPORT_BATCH]
                 # The plain ? after ?1 number on from 2, in order: the ids, then the filters'.
                 found = conn.execute(_EXPORT.format(ids=",".join("?" * len(batch)), times=local) + where
                                      + " ORDER BY r.id", (now, *batch, *args)).fetchall()

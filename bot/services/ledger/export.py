@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 import sqlite3
 import tempfile
+from collections.abc import Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bot.core.clock import stamp
 from bot.core.config import Settings
@@ -65,7 +68,7 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
     offset = fixed_offset(settings)
     xlsx = request.format == "xlsx"
     source = ledger_db.export_rows(conn, request.area.id, request.filters, now=stamp(now),
-                                   times="ts" if offset is None else "days" if xlsx else "text",
+                                   times="days" if xlsx and offset is not None else "ts",
                                    offset_seconds=offset or 0)
     kind_at, details_at = source.names.index("kind"), source.names.index("details")
     if request.format == "csv":
@@ -75,12 +78,19 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
             columns = [c for c in columns if c.key in own]
         layout = Layout(columns, source, settings, locale=request.locale, personal=request.personal, strings=None)
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([labels.header(c.key, request.locale) for c in columns])
+            csv.writer(out).writerow([labels.header(c.key, request.locale) for c in columns])
+            # Lines made in memory and written (encoded) a hundred at a time, not one by one.
+            lines = io.StringIO()
+            writer = csv.writer(lines)
             for batch in source.batches:
-                writer.writerows(map(layout.csv_row, batch, answers_in([row[details_at] for row in batch])))
-                for row in batch:
-                    counts[row[kind_at]] = counts.get(row[kind_at], 0) + 1
+                made = layout.csv_rows(batch, answers_in([row[details_at] for row in batch]))
+                for start in range(0, len(made), 100):
+                    writer.writerows(made[start:start + 100])
+                    out.write(lines.getvalue())
+                    lines.seek(0)
+                    lines.truncate()
+                for kind in map(itemgetter(kind_at), batch):
+                    counts[kind] = counts.get(kind, 0) + 1
         return Result(path, sum(counts.values()), counts)
     wanted = [request.filters.kind] if request.filters.kind else kinds()
     strings = SharedStrings()
@@ -89,10 +99,17 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
     with ExitStack() as files:
         spools = {k: Rows(files.enter_context(tempfile.TemporaryFile(dir=path.parent))) for k in wanted}
         for batch in source.batches:
+            by_kind: dict[str, tuple[list[Sequence[Any]], list[dict[str, Any]]]] = {}
             for row, answers in zip(batch, answers_in([row[details_at] for row in batch])):
-                kind = row[kind_at]
+                found = by_kind.get(row[kind_at])
+                if found is None:
+                    found = by_kind[row[kind_at]] = ([], [])
+                found[0].append(row)
+                found[1].append(answers)
+            for kind, (rows, answers_of_rows) in by_kind.items():
                 if kind in spools:                  # a kind no longer declared has no sheet to go in
-                    spools[kind].append_xml(layouts[kind].xlsx_row(row, answers))
+                    spool = spools[kind]
+                    spool.add(layouts[kind].xlsx_rows(rows, answers_of_rows, spool.count + 2), len(rows))
         with Workbook(path, [labels.sheet_title(k, request.locale) for k in wanted], strings) as book:
             for kind in wanted:
                 columns = sheet_columns(kind)

@@ -26,7 +26,6 @@ _EPOCH_DAY = _EPOCH.date().toordinal()
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
-_FLUSH_ROWS = 500
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -138,23 +137,15 @@ class Rows:
     def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
         self.count = 0
-        self._pending: list[str] = []
 
     def append(self, values: Sequence[Value]) -> None:
-        self.append_xml("".join(map(cell, values)))
+        self.add([f'<row r="{self.count + 2}">{"".join(map(cell, values))}</row>'], 1)
 
-    def append_xml(self, cells: str) -> None:
-        """A row whose cells the caller already made with `cell` (the fast path for big exports)."""
-        self.count += 1
-        self._pending.append(f'<row r="{self.count + 1}">{cells}</row>')
-        if len(self._pending) >= _FLUSH_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._pending:
-            self.stream.write("".join(self._pending).encode("utf-8"))
-            self._pending.clear()
-
+    def add(self, xml: Iterable[str], count: int) -> None:
+        """`count` rows made by the caller, numbered on from the last (the fast path for big exports)."""
+        self.count += count
+        for piece in xml:
+            self.stream.write(piece.encode("utf-8"))
 
 class Sheet(Rows):
     """One worksheet being written: `append` rows after the header (or `take` rows spooled elsewhere), then
@@ -183,13 +174,11 @@ class Sheet(Rows):
         """The rows written to a spool file (numbered from 2, as this sheet's would be), copied in."""
         if self.count:
             raise ValueError("spooled rows go into an empty sheet")
-        spooled.flush()
         spooled.stream.seek(0)
         shutil.copyfileobj(spooled.stream, self.stream, 1 << 20)
         self.count = spooled.count
 
     def close(self) -> None:
-        self.flush()
         last = column_letter(max(self._columns, 1))
         self.stream.write((f'</sheetData><autoFilter ref="A1:{last}{self.count + 1}"/>'
                            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
