@@ -20,6 +20,7 @@ from bot.services.tasks_common import Keyboard
 from handlers.common import Context, once, reader_locale, runtime, send
 from handlers import conversation
 from handlers.conversation import show
+from handlers.presses import parse_press
 from messages import render
 
 log = logging.getLogger(__name__)
@@ -90,11 +91,11 @@ async def checkin_button(update: Update, context: Context) -> None:
     rt, query, user = runtime(context), update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    parts = parse(query.data, 3)
-    if parts is None or len(parts) != 3:
+    pressed = parse_press(query.data)
+    if pressed is None:
         await refuse(update, context, "stale")
         return
-    done, screen = await once(update, context, checkin.after_answer, rt.settings, user.id, int(parts[1]), parts[2],
+    done, screen = await once(update, context, checkin.after_answer, rt.settings, user.id, pressed[0], pressed[1],
                               rt.now())
     locale = reader_locale(update, context)
     await query.answer(render(f"tasks/checkin/outcome/{done.key}", locale, **done.context)[:200],

@@ -12,7 +12,8 @@ from bot.services import campaigns
 from bot.services.flows import campaign as campaign_flows
 from handlers.common import Context, answer, once, reader_locale, runtime, send
 from handlers.conversation import show
-from handlers.tasks_arrival import markup, parse, quietly, refuse
+from handlers.presses import parse_press
+from handlers.tasks_arrival import markup, quietly, refuse
 from messages import label, render
 
 
@@ -51,13 +52,13 @@ async def door_button(update: Update, context: Context) -> None:
     rt, query, user = runtime(context), update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    parts = parse(query.data, 3)
-    if parts is None or len(parts) != 3:
+    pressed = parse_press(query.data)
+    if pressed is None:
         await refuse(update, context, "stale")
         return
     locale = reader_locale(update, context)
-    if parts[2] == "i":
-        done, screen = await once(update, context, campaign_flows.begin_issue, rt.settings, user.id, int(parts[1]),
+    if pressed[1] == "i":
+        done, screen = await once(update, context, campaign_flows.begin_issue, rt.settings, user.id, pressed[0],
                                   rt.now())
         if screen is None:
             await query.answer(render(f"tasks/campaign/outcome/{done.key}", locale)[:200], show_alert=True)
@@ -65,7 +66,7 @@ async def door_button(update: Update, context: Context) -> None:
         await query.answer()
         await show(update, context, screen)
         return
-    done = await once(update, context, campaigns.knock, rt.settings, user.id, int(parts[1]), parts[2], rt.now(),
+    done = await once(update, context, campaigns.knock, rt.settings, user.id, pressed[0], pressed[1], rt.now(),
                       _shown(update), locale)
     refused = done.key in ("forbidden", "stale")
     await query.answer(render(f"tasks/campaign/outcome/{done.key}", locale, **done.context)[:200],

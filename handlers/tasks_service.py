@@ -12,6 +12,7 @@ from bot.services import reminders, visits
 from bot.services.flows import remind
 from handlers.common import Context, answer, once, reader_locale, runtime
 from handlers.conversation import show
+from handlers.presses import parse_press
 from handlers.tasks_arrival import parse, quietly, refuse
 from messages import render
 
@@ -38,11 +39,11 @@ async def reminder_button(update: Update, context: Context) -> None:
     rt, query, user = runtime(context), update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    parts = parse(query.data, 3)
-    if parts is None or len(parts) != 3:
+    pressed = parse_press(query.data)
+    if pressed is None:
         await refuse(update, context, "stale")
         return
-    done = await once(update, context, reminders.answer, rt.settings, user.id, int(parts[1]), parts[2], rt.now())
+    done = await once(update, context, reminders.answer, rt.settings, user.id, pressed[0], pressed[1], rt.now())
     await query.answer(render(f"tasks/remind/outcome/{done.key}", reader_locale(update, context))[:200],
                        show_alert=done.key not in reminders.ANSWERS)
     if done.key in reminders.ANSWERS:
@@ -71,11 +72,11 @@ async def satisfaction_button(update: Update, context: Context) -> None:
     rt, query, user = runtime(context), update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    parts = parse(query.data, 3)
-    if parts is None or len(parts) != 3:
+    pressed = parse_press(query.data)
+    if pressed is None:
         await refuse(update, context, "stale")
         return
-    done = await once(update, context, visits.satisfaction, rt.settings, user.id, int(parts[1]), parts[2], rt.now())
+    done = await once(update, context, visits.satisfaction, rt.settings, user.id, pressed[0], pressed[1], rt.now())
     answered = done.key in visits.SATISFACTION
     await query.answer(render(f"tasks/satisfaction/outcome/{done.key}", reader_locale(update, context))[:200],
                        show_alert=not answered)
