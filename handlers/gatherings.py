@@ -13,24 +13,14 @@ from bot.services import gatherings
 from bot.services.accounts import remembering
 from bot.services.groups import grid_of_chat
 from bot.services.paging import page_of, parse_page_data
-from bot.services.views import STALE
 from handlers import pages
 from handlers.common import Context, answer, is_private, once, reader_locale, runtime
 from handlers.conversation import show
-from handlers.conversation import shown
-from handlers.presses import answer_press, parse_press
+from handlers.presses import screen_press
 from messages import render
 
 
-async def gathering_button(update: Update, context: Context) -> None:
-    rt, query, user = runtime(context), update.callback_query, update.effective_user
-    pressed = parse_press(query.data if query else None)
-    if user is None or pressed is None:
-        await answer_press(update, context, STALE)
-        return
-    screen = await once(update, context, gatherings.pressed, rt.settings, user.id, *pressed, rt.now(),
-                        replies=shown(update, context, press=True))
-    await answer_press(update, context, screen, queued=True)
+gathering_button = screen_press(gatherings.pressed)
 
 
 async def apply_command(update: Update, context: Context) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 
-from bot.services.views import Screen
-from handlers.common import Context, reader_locale
-from handlers.conversation import render_message, show
+from bot.services.views import STALE, Screen
+from handlers.common import Context, once, reader_locale, runtime
+from handlers.conversation import render_message, show, shown
 
 
 async def answer_press(update: Update, context: Context, screen: Screen, *, queued: bool = False) -> None:
@@ -33,3 +35,19 @@ def parse_press(data: str | None) -> tuple[int, str] | None:
     if len(parts) != 3 or not parts[1].isdigit():
         return None
     return int(parts[1]), parts[2]
+
+
+def screen_press(service: Callable[..., Screen]) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """The handler of `<prefix>|<id>|<action>` presses that `service(conn, settings, user_id, id, action, now)`
+    answers with a screen, written as replies in the press's own transaction."""
+    async def handle(update: Update, context: Context) -> None:
+        rt, query, user = runtime(context), update.callback_query, update.effective_user
+        pressed = parse_press(query.data if query else None)
+        if user is None or pressed is None:
+            await answer_press(update, context, STALE)
+            return
+        screen = await once(update, context, service, rt.settings, user.id, *pressed, rt.now(),
+                            replies=shown(update, context, press=True))
+        await answer_press(update, context, screen, queued=True)
+
+    return handle

@@ -13,30 +13,11 @@ from bot.services.paging import page_of
 from bot.services.views import STALE
 from handlers import pages
 from handlers.common import Context, answer, once, reader_locale, runtime
-from handlers.conversation import shown
-from handlers.presses import answer_press, parse_press
+from handlers.presses import answer_press, parse_press, screen_press
 from messages import render
 
-async def tip_button(update: Update, context: Context) -> None:
-    rt, query, user = runtime(context), update.callback_query, update.effective_user
-    pressed = parse_press(query.data if query else None)
-    if user is None or pressed is None:
-        await answer_press(update, context, STALE)
-        return
-    screen = await once(update, context, tips.pressed, rt.settings, user.id, *pressed, rt.now(),
-                        replies=shown(update, context, press=True))
-    await answer_press(update, context, screen, queued=True)
-
-
-async def relay_button(update: Update, context: Context) -> None:
-    rt, query, user = runtime(context), update.callback_query, update.effective_user
-    pressed = parse_press(query.data if query else None)
-    if user is None or pressed is None:
-        await answer_press(update, context, STALE)
-        return
-    screen = await once(update, context, relay.pressed, rt.settings, user.id, *pressed, rt.now(),
-                        replies=shown(update, context, press=True))
-    await answer_press(update, context, screen, queued=True)
+tip_button = screen_press(tips.pressed)
+relay_button = screen_press(relay.pressed)
 
 
 async def reward_button(update: Update, context: Context) -> None:
