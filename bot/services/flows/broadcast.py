@@ -10,19 +10,16 @@ from bot.core.config import Settings
 from bot.services import broadcasting
 from bot.services.broadcasting import MAX_BODY, NOTICES, ComposeError, Draft
 from bot.services.flows.fields import CHOICE, TEXT, field_type, normalize_code
-from bot.services.flows.model import Confirmation, Env, FieldType, Flow, Invalid, Option, Refused, Result, Step, Values
-from bot.services.flows.pickers import AREA
+from bot.services.flows.model import Confirmation, Env, FieldType, Flow, Invalid, Refused, Result, Step, Values
+from bot.services.flows.pickers import AREA, in_scope, scope_areas
 from bot.services.notify import local_time
 from bot.services.views import Message
 from db import areas as areas_db
 from db import broadcasts as broadcasts_db
-from db.areas import Area
-from db.kinds import AreaLevel
 
 SCHEDULE_KINDS = ("now", "at", "daily", "weekly", "cron")
 FREE = "free"
 MAX_FIELD = 1000
-BELOW: dict[str, AreaLevel] = {"city": "town", "town": "community", "community": "grid"}
 
 
 class Schedule(FieldType):
@@ -44,22 +41,6 @@ class Schedule(FieldType):
 
 
 SCHEDULE = field_type(Schedule())
-
-
-def _audiences(env: Env) -> list[Option]:
-    """The person's scopes and the areas one level below each."""
-    found: list[Area] = []
-    for scope in broadcasting.scopes(env.conn, env.user_id):
-        found.append(scope)
-        if scope.level in BELOW:
-            found += areas_db.children(env.conn, scope.id, BELOW[scope.level])
-    return [Option(a.code, a.name) for a in {a.code: a for a in found}.values()]
-
-
-def _in_scope(env: Env, code: Any) -> None:
-    area = areas_db.by_code(env.conn, str(code))
-    if area is None or not broadcasting.in_scope(env.conn, env.user_id, area.id):
-        raise Invalid("out_of_scope", code=code)
 
 
 def _draft(values: Values) -> Draft:
@@ -128,7 +109,7 @@ FLOW = Flow("broadcast", (
     _field_steps,
     Step("text", TEXT, when=lambda v: v.get("tpl") == FREE, max_len=MAX_BODY, check=_free_text_renders,
          ask="broadcast/ask_text"),
-    Step("aud", AREA, _audiences, check=_in_scope, ask="broadcast/ask_audience"),
+    Step("aud", AREA, scope_areas, check=in_scope, ask="broadcast/ask_audience"),
     Step("when", CHOICE, SCHEDULE_KINDS, ask="broadcast/ask_when"),
     Step("when_value", SCHEDULE, when=lambda v: v.get("when", "now") != "now", source="when",
          ask="broadcast/ask_when_value", ask_context=lambda v: {"schedule": v["when"]}),

@@ -5,42 +5,22 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from typing import Any
 
 from bot.core.clock import parse_stamp
 from bot.core.config import Settings
 from bot.services import broadcasting, campaign_issues, campaigns, notify
 from bot.services.flows import engine, registry
 from bot.services.flows.fields import CHOICE, LINE, TEXT
-from bot.services.flows.model import Confirmation, Env, Flow, Invalid, Option, Result, Step
-from bot.services.flows.pickers import AREA
+from bot.services.flows.model import Confirmation, Env, Flow, Result, Step
+from bot.services.flows.pickers import AREA, in_scope, scope_areas
 from bot.services.flows.remind import WHEN
 from bot.services.tasks_common import Done
 from bot.services.views import Screen, notice
 from db import areas as areas_db
 from db import campaigns as campaigns_db
 from db import households as households_db
-from db.areas import Area
-from db.kinds import AreaLevel
 
 TEXTS = {"invalid": "tasks/invalid", "expired": "tasks/expired", "cancelled": "tasks/campaign/cancelled"}
-BELOW: dict[str, AreaLevel] = {"city": "town", "town": "community", "community": "grid"}
-
-
-def _areas(env: Env) -> list[Option]:
-    """The person's scopes and the areas one level below each."""
-    found: list[Area] = []
-    for scope in broadcasting.scopes(env.conn, env.user_id):
-        found.append(scope)
-        if scope.level in BELOW:
-            found += areas_db.children(env.conn, scope.id, BELOW[scope.level])
-    return [Option(a.code, a.name) for a in {a.code: a for a in found}.values()]
-
-
-def _in_scope(env: Env, code: Any) -> None:
-    area = areas_db.by_code(env.conn, str(code))
-    if area is None or not broadcasting.in_scope(env.conn, env.user_id, area.id):
-        raise Invalid("out_of_scope", code=code)
 
 
 def _confirm(env: Env) -> Confirmation:
@@ -65,7 +45,7 @@ def _issue(env: Env) -> Result:
 
 
 LAUNCH = registry.register(Flow("campaign", (
-    Step("area", AREA, _areas, check=_in_scope),
+    Step("area", AREA, scope_areas, check=in_scope),
     Step("title", LINE, max_len=60),
     Step("due", WHEN),
 ), _launch, texts="tasks/campaign/launch", prefix="cp", confirm=_confirm, columns=1, tick_after_submit=True,

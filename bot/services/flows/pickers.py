@@ -6,11 +6,13 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from bot.services import broadcasting
 from bot.services.areas import echo, find_area, first_grid_code, grid_at
 from bot.services.flows.fields import field_type, normalize_code
 from bot.services.flows.model import ConversationState, Env, FieldType, Invalid, Option, Prompt, Step
 from db import areas as areas_db
 from db.areas import Area
+from db.kinds import AreaLevel
 
 if TYPE_CHECKING:
     from bot.services.flows.attachments import Attachment
@@ -108,3 +110,24 @@ class GridPicker(FieldType):
 
 
 AREA = field_type(AreaCode())
+
+
+# An admin's scope and the areas one level below it: what an area question offers a campaign or a broadcast.
+BELOW: dict[str, AreaLevel] = {"city": "town", "town": "community", "community": "grid"}
+
+
+def scope_areas(env: Env) -> list[Option]:
+    """The person's scopes and the areas one level below each."""
+    found: list[Area] = []
+    for scope in broadcasting.scopes(env.conn, env.user_id):
+        found.append(scope)
+        if scope.level in BELOW:
+            found += areas_db.children(env.conn, scope.id, BELOW[scope.level])
+    return [Option(a.code, a.name) for a in {a.code: a for a in found}.values()]
+
+
+def in_scope(env: Env, code: Any) -> None:
+    """An area code the person's scope covers (the check of a `scope_areas` question)."""
+    area = areas_db.by_code(env.conn, str(code))
+    if area is None or not broadcasting.in_scope(env.conn, env.user_id, area.id):
+        raise Invalid("out_of_scope", code=code)
