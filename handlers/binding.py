@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
@@ -11,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandl
 from bot.services import binding
 from bot.services.invite_links import invite_link
 from handlers.help import refresh_menu
-from handlers.common import Context, answer, once, reader_locale, runtime, send
+from handlers.common import Context, answer, once, reader_locale, replying, runtime
 from messages import label, render
 
 log = logging.getLogger(__name__)
@@ -37,14 +38,20 @@ async def contact(update: Update, context: Context) -> None:
         return
     shared = message.contact
     outcome = await once(update, context, binding.contact_shared, rt.settings, user.id, shared.user_id,
-                         shared.phone_number, rt.now())
-    name = CONTACT_ANSWERS.get(outcome.status, f"start/invite_{outcome.status}")
-    text = render(name, reader_locale(update, context), person=outcome.person, roles=outcome.roles,
-                  count=outcome.count)
-    await send(context, message.chat.id, text, ReplyKeyboardRemove())
+                         shared.phone_number, rt.now(),
+                         replies=replying(update, context, _contact_answer, _contact_values,
+                                          lambda _: ReplyKeyboardRemove()))
     if outcome.status == "linked":
         await refresh_menu(context, user.id)           # their roles' commands, in their own chat (issue 9.13)
     raise ApplicationHandlerStop
+
+
+def _contact_answer(outcome: binding.Binding) -> str:
+    return CONTACT_ANSWERS.get(outcome.status, f"start/invite_{outcome.status}")
+
+
+def _contact_values(outcome: binding.Binding) -> dict[str, Any]:
+    return {"person": outcome.person, "roles": outcome.roles, "count": outcome.count}
 
 
 async def decision(update: Update, context: Context) -> None:
@@ -76,10 +83,10 @@ async def unlink_command(update: Update, context: Context) -> None:
         await answer(update, context, "binding/unlink/usage")
         return
     rt = runtime(context)
-    outcome = await once(update, context, binding.unlink, rt.settings, user.id, who, rt.now())
-    link = invite_link(rt.bot_username, outcome.code) if outcome.code else ""
-    await answer(update, context, f"binding/unlink/{outcome.status}", person=outcome.person, link=link,
-                 count=outcome.count, text=who)
+    await once(update, context, binding.unlink, rt.settings, user.id, who, rt.now(),
+               replies=replying(update, context, lambda done: f"binding/unlink/{done.status}",
+                                lambda done: {"person": done.person, "count": done.count, "text": who,
+                                              "link": invite_link(rt.bot_username, done.code) if done.code else ""}))
 
 
 def handlers() -> dict[int, list[BaseHandler[Update, Context, None]]]:

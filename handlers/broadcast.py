@@ -10,8 +10,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services import broadcasting, compose, listing
 from bot.services.notify import local_time
 from handlers import pages
-from handlers.common import Context, once, reader_locale, runtime, send
-from handlers.conversation import show
+from handlers.common import Context, once, reader_locale, runtime
+from handlers.conversation import shown
 from messages import render
 
 
@@ -19,8 +19,7 @@ async def broadcast_command(update: Update, context: Context) -> None:
     rt, user = runtime(context), update.effective_user
     if user is None:
         return
-    screen = await once(update, context, compose.begin, rt.settings, user.id, rt.now())
-    await show(update, context, screen)
+    await once(update, context, compose.begin, rt.settings, user.id, rt.now(), replies=shown(update, context))
 
 
 async def list_command(update: Update, context: Context) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
+from typing import Any, Protocol, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -16,7 +17,7 @@ from bot.services.help import duty_state
 from bot.services.notify import local_time
 from handlers import pages
 from handlers.area_tasks import show_area_tasks
-from handlers.common import Context, answer, once, reader_locale, runtime, send
+from handlers.common import Context, answer, once, reader_locale, replying, runtime
 from messages import render
 
 log = logging.getLogger(__name__)
@@ -36,19 +37,20 @@ async def card_button(update: Update, context: Context) -> None:
         await query.answer(render("casework/outcome/stale", locale), show_alert=True)
         return
     user_id, now, settings = user.id, rt.now(), rt.settings
-    choices: list[list[InlineKeyboardButton]] = []
     edits: list[CardEdit] = []
     outcome: casework.Outcome
     if action in ("acc", "esc", "to"):
+        # Its toast and the card edits are no messages (see `refresh`): the reporter's news is queued by the change.
         card = query.message if action != "to" else None       # "to" is pressed on the list of workers
         outcome, edits = await once(update, context, cards.press, settings, action, report_id, user_id, now, target,
                                     (card.chat.id, card.message_id) if card is not None else None)
     elif action in ("note", "res"):
         outcome = await once(update, context, intake.ask_worker_text, settings, user_id,
-                             "note" if action == "note" else "resolve", report_id, now)
+                             "note" if action == "note" else "resolve", report_id, now,
+                             replies=replying(update, context, _asking, lambda done: {"report": done.report}))
     elif action == "xfer":
-        outcome, workers = await rt.db.write(casework.transfer_choices, report_id, user_id, now)
-        choices = [[InlineKeyboardButton(w.name, callback_data=f"r|{report_id}|to|{w.person_id}")] for w in workers]
+        outcome, _ = await once(update, context, casework.transfer_choices, report_id, user_id, now,
+                                replies=replying(update, context, _choosing, _choices, _choice_buttons))
     else:
         outcome = casework.Outcome("stale")
     toast = render(f"casework/outcome/{outcome.key}", locale, report=outcome.report, **(outcome.extra or {}))
@@ -56,15 +58,44 @@ async def card_button(update: Update, context: Context) -> None:
     await query.answer(toast[:200], show_alert=refused)
     if refused:
         return
-    chat_id = query.message.chat.id if query.message is not None else user_id
-    if outcome.key == "choose_worker":
-        await send(context, chat_id, render("casework/choose_worker", locale, report=outcome.report,
-                                            count=len(choices)), InlineKeyboardMarkup(choices) if choices else None)
-    elif outcome.key.startswith("ask_"):
-        await send(context, chat_id, render(f"casework/{outcome.key}", locale, report=outcome.report))
-    elif action == "to" and query.message is not None:
+    if action == "to" and query.message is not None:
         await _quietly(query.edit_message_reply_markup(None))          # the list of workers has done its job
     await refresh(context, edits)
+
+
+class Worker(Protocol):
+    """A staff member a report may be handed to (`casework.transfer_choices`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def person_id(self) -> int: ...
+
+
+Choices = tuple[casework.Outcome, Sequence[Worker]]
+
+
+def _asking(outcome: casework.Outcome) -> str | None:
+    """The question a Note or Resolve press asks (`casework/ask_note`, `ask_resolve`); a refusal is a toast."""
+    return f"casework/{outcome.key}" if outcome.key.startswith("ask_") else None
+
+
+def _choosing(found: Choices) -> str | None:
+    return "casework/choose_worker" if found[0].key == "choose_worker" else None
+
+
+def _choices(found: Choices) -> dict[str, Any]:
+    return {"report": found[0].report, "count": len(found[1])}
+
+
+def _choice_buttons(found: Choices) -> InlineKeyboardMarkup | None:
+    """The transfer list: one button per worker, `r|<report id>|to|<person id>`."""
+    outcome, workers = found
+    if outcome.report is None or not workers:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(w.name, callback_data=f"r|{outcome.report.id}|to|{w.person_id}")]
+                                 for w in workers])
 
 
 async def refresh(context: Context, edits: list[CardEdit]) -> None:
@@ -127,9 +158,12 @@ async def duty(update: Update, context: Context) -> None:
             name = "casework/duty_usage" if context.args else "casework/duty_state"
         await answer(update, context, name, on=state == "on")
         return
-    result = await once(update, context, casework.set_duty, user.id, arg == "on")
-    await answer(update, context, "casework/not_staff" if result == "not_staff" else f"casework/duty_{result}",
-                 on=arg == "on")
+    await once(update, context, casework.set_duty, user.id, arg == "on",
+               replies=replying(update, context, _duty_answer, lambda _: {"on": arg == "on"}))
+
+
+def _duty_answer(result: str) -> str:
+    return "casework/not_staff" if result == "not_staff" else f"casework/duty_{result}"
 
 
 async def my_reports(update: Update, context: Context) -> None:

@@ -59,21 +59,25 @@ def reply(chat_id: int, text: str, reply_markup: Markup | None = None) -> Reply:
 
 
 def replying(update: Update, context: Context, name: Callable[[T], str | None],
-             values: Callable[[T], dict[str, Any]] = lambda _: {}) -> Callable[[T], list[Reply]]:
-    """For `once(..., replies=...)`: the template `name(result)` (None: no reply) in the update's chat."""
+             values: Callable[[T], dict[str, Any]] = lambda _: {},
+             markup: Callable[[T], Markup | None] = lambda _: None) -> Callable[[T], list[Reply]]:
+    """For `once(..., replies=...)`: the template `name(result)` (None: no reply) with `values(result)` and the
+    keyboard `markup(result)`, in the update's chat. Called inside the change's transaction, after `fn`: an
+    error here rolls the change back with it."""
     chat, locale = update.effective_chat, reader_locale(update, context)
 
     def replies(result: T) -> list[Reply]:
         template = name(result)
         if chat is None or template is None:
             return []
-        return [Reply(chat.id, render(template, locale, **values(result)))]
+        return [reply(chat.id, render(template, locale, **values(result)), markup(result))]
     return replies
 
 
 async def send(context: Context, chat_id: int, text: str, reply_markup: Markup | None = None) -> None:
-    """A reply to someone who just acted, as an outbox row of its own (bot.services.replies): it waits for its
-    slot under the outbox's limits and is retried like any row, never dropped."""
+    """A reply that answers no state change (a list, a usage hint, a refusal checked before any change), as an
+    outbox row of its own (bot.services.replies). A reply to a change goes in the change's transaction instead
+    (`once(..., replies=replying(...))`): sent after it, a crash in between would leave the change unanswered."""
     await runtime(context).reply([reply(chat_id, text, reply_markup)])
 
 

@@ -15,7 +15,7 @@ from bot.services.groups import grid_of_chat
 from bot.services.paging import page_of, parse_page_data
 from handlers import pages
 from handlers.common import Context, answer, is_private, once, reader_locale, runtime
-from handlers.conversation import show
+from handlers.conversation import shown
 from handlers.presses import screen_press
 from messages import render
 
@@ -28,9 +28,8 @@ async def apply_command(update: Update, context: Context) -> None:
     if user is None:
         return
     seen = (user.id, user.first_name, user.username, user.language_code, rt.stamp(), False)
-    screen = await once(update, context, remembering, seen, gatherings.begin_application, rt.settings, user.id,
-                        rt.now())
-    await show(update, context, screen)
+    await once(update, context, remembering, seen, gatherings.begin_application, rt.settings, user.id, rt.now(),
+               replies=shown(update, context))
 
 
 async def gatherings_command(update: Update, context: Context) -> None:

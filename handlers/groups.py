@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import ChatMember, Update
 from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.accounts import blocked_by
 from bot.services.areas import echo, first_grid_code
 from bot.services.groups import bind_group, follow_migration, record_bot_status, unbind_group
-from bot.services.help import group_intro
-from handlers.common import Context, answer, is_private, now_stamp, once, runtime
+from bot.services.help import GroupIntro, group_intro
+from handlers.common import Context, answer, is_private, now_stamp, once, replying, runtime
 
 MEMBER_STATUSES = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
 
@@ -25,9 +27,9 @@ async def bind(update: Update, context: Context) -> None:
         await answer(update, context, "groups/bind_usage", example=await runtime(context).db.read(first_grid_code))
         return
     code = args[0]
-    outcome = await once(update, context, bind_group, chat.id, chat.title or "", chat.type, user.id, code,
-                         now_stamp(context))
-    await answer(update, context, f"groups/bind_{outcome.status}", area=outcome.area, code=echo(code))
+    await once(update, context, bind_group, chat.id, chat.title or "", chat.type, user.id, code, now_stamp(context),
+               replies=replying(update, context, lambda outcome: f"groups/bind_{outcome.status}",
+                                lambda outcome: {"area": outcome.area, "code": echo(code)}))
 
 
 async def unbind(update: Update, context: Context) -> None:
@@ -37,8 +39,9 @@ async def unbind(update: Update, context: Context) -> None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    outcome = await once(update, context, unbind_group, chat.id, user.id, now_stamp(context))
-    await answer(update, context, f"groups/unbind_{outcome.status}", area=outcome.area)
+    await once(update, context, unbind_group, chat.id, user.id, now_stamp(context),
+               replies=replying(update, context, lambda outcome: f"groups/unbind_{outcome.status}",
+                                lambda outcome: {"area": outcome.area}))
 
 
 async def migrated(update: Update, context: Context) -> None:
@@ -68,11 +71,17 @@ async def bot_membership(update: Update, context: Context) -> None:
             await once(update, context, blocked_by, chat.id, now)
         return
     by_user = change.from_user.id if change.from_user else None
-    changed = await once(update, context, record_bot_status, chat.id, chat.title or "", chat.type, member, by_user,
-                         now)
-    if changed and member:
-        intro = await runtime(context).db.read(group_intro, chat.id)
-        await answer(update, context, "groups/intro", grid=intro.grid, example=intro.example)
+    await once(update, context, introduced, chat.id, chat.title or "", chat.type, member, by_user, now,
+               replies=replying(update, context, lambda intro: "groups/intro" if intro else None,
+                                lambda intro: {"grid": intro.grid, "example": intro.example} if intro else {}))
+
+
+def introduced(conn: Any, chat_id: int, title: str, chat_type: str, member: bool, by_user: int | None,
+               now: str) -> GroupIntro | None:
+    """The bot's membership recorded; when it was just added, what it says to introduce itself (read in the
+    same transaction, so that the introduction is queued with the change)."""
+    changed = record_bot_status(conn, chat_id, title, chat_type, member, by_user, now)
+    return group_intro(conn, chat_id) if changed and member else None
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -20,8 +20,9 @@ from bot.services.ledger.assessment import Assessment
 from bot.services.ledger.periods import BadPeriod, Period
 from bot.services.ledger.screens import Refusal, target
 from bot.services.ledger.scope import Scope
-from handlers.conversation import show as show_compose
+from handlers.conversation import shown
 from handlers.common import Context, answer, once, reader_locale, runtime, send
+from handlers.stats import unless_refused
 from messages import label, render
 
 COMMANDS = ("stats", "ledger", "export", "assessment")
@@ -56,14 +57,14 @@ async def ledger(update: Update, context: Context) -> None:
     except BadPeriod as exc:
         await answer(update, context, "ledger/bad_period", key=exc.key, context=exc.context)
         return
-    found = await once(update, context, partial(target, view="ledger", code=code, now=rt.now()), user.id)
-    if isinstance(found, Refusal):
-        await answer(update, context, f"ledger/{found.key}", **found.context)
-        return
-    if period is None:
-        locale = reader_locale(update, context)
-        await send(context, user.id, render("ledger/export_menu", locale, area=found.area, personal=found.personal),
-                   menu(found, locale))
+    locale = reader_locale(update, context)
+    # Without a period the menu answers (queued with the claim); with one, the file follows (see `_export`).
+    menu_only = unless_refused(update, context, Scope, "ledger/export_menu",
+                               lambda scope: {"area": scope.area, "personal": scope.personal},
+                               lambda scope: menu(scope, locale))
+    found = await once(update, context, partial(target, view="ledger", code=code, now=rt.now()), user.id,
+                       replies=lambda scope: menu_only(scope) if period is None or isinstance(scope, Refusal) else [])
+    if isinstance(found, Refusal) or period is None:
         return
     await _export(update, context, found, period, fmt)
 
@@ -140,13 +141,10 @@ async def assessment(update: Update, context: Context) -> None:
         await answer(update, context, "ledger/bad_period", key=exc.key, context=exc.context)
         return
     code = args[0] if args else None
-    found = await once(update, context, partial(commend.assessment_for, code=code), rt.settings, user.id, period,
-                       rt.now())
-    if isinstance(found, Refusal):
-        await answer(update, context, f"ledger/{found.key}", **found.context)
-        return
     locale = reader_locale(update, context)
-    await send(context, user.id, render("ledger/assessment", locale, a=found), assessment_markup(found, locale, today))
+    await once(update, context, partial(commend.assessment_for, code=code), rt.settings, user.id, period, rt.now(),
+               replies=unless_refused(update, context, Assessment, "ledger/assessment", lambda found: {"a": found},
+                                      lambda found: assessment_markup(found, locale, today)))
 
 
 async def assessment_press(update: Update, context: Context) -> None:
@@ -162,12 +160,13 @@ async def assessment_press(update: Update, context: Context) -> None:
         await query.answer(render("ledger/refused", locale), show_alert=True)
         return
     if parts[0] == "cm":
-        view = await once(update, context, commend.begin, rt.settings, user.id, area_id, period, rt.now())
+        draft = shown(update, context)
+        view = await once(update, context, commend.begin, rt.settings, user.id, area_id, period, rt.now(),
+                          replies=lambda begun: [] if isinstance(begun, Refusal) else draft(begun))
         if isinstance(view, Refusal):
             await query.answer(render(f"ledger/{view.key}", locale, **view.context), show_alert=True)
             return
         await query.answer()
-        await show_compose(update, context, view)
         return
     found = await once(update, context, partial(commend.assessment_for, area_id=area_id), rt.settings, user.id,
                        period, rt.now())

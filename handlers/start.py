@@ -8,14 +8,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.services import binding, intake
-from bot.services.accounts import remember, remembering
+from bot.services.accounts import remembering
 from bot.services.help import greeting_for
 from bot.services.invite_links import INVITE_PREFIX
 from handlers.binding import contact_keyboard
-from handlers.common import Context, answer, once, reader_locale, runtime, send
+from handlers.common import Context, once, reader_locale, replying, runtime
 from handlers.conversation import shown
 from handlers.report import REPORT_PREFIX
-from messages import render
 
 
 async def start(update: Update, context: Context) -> None:
@@ -28,16 +27,17 @@ async def start(update: Update, context: Context) -> None:
         await once(update, context, remembering, seen, partial(intake.begin, telegram_name=user.full_name),
                    rt.settings, user.id, payload[len(REPORT_PREFIX):], rt.now(), replies=shown(update, context))
     elif payload.startswith(INVITE_PREFIX):
-        outcome = await once(update, context, remembering, seen, binding.redeem_invite, payload[len(INVITE_PREFIX):],
-                             user.id, rt.stamp())
-        if outcome.status == "share_contact":             # the link alone proves nothing: ask for their contact
-            locale = reader_locale(update, context)
-            await send(context, chat.id, render("start/invite_share_contact", locale), contact_keyboard(locale))
-        else:
-            await answer(update, context, f"start/invite_{outcome.status}", person=outcome.person, roles=outcome.roles)
+        locale = reader_locale(update, context)
+        # The link alone proves nothing: "share_contact" asks for their contact, with the button that shares it.
+        await once(update, context, remembering, seen, binding.redeem_invite, payload[len(INVITE_PREFIX):], user.id,
+                   rt.stamp(),
+                   replies=replying(update, context, lambda done: f"start/invite_{done.status}",
+                                    lambda done: {"person": done.person, "roles": done.roles},
+                                    lambda done: contact_keyboard(locale) if done.status == "share_contact" else None))
     else:
-        await once(update, context, remember, seen)
-        await answer(update, context, "start/welcome", name=user.first_name, **await rt.db.read(greeting_for, user.id))
+        await once(update, context, remembering, seen, greeting_for, user.id,
+                   replies=replying(update, context, lambda _: "start/welcome",
+                                    lambda greeting: {"name": user.first_name, **greeting}))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -16,10 +16,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.services import casework, monitoring
 from bot.services.flows import checkin, household
-from bot.services.tasks_common import Keyboard
-from handlers.common import Context, once, reader_locale, runtime, send
+from bot.services.replies import Reply
+from bot.services.tasks_common import Done, Keyboard
+from handlers.common import Context, once, reader_locale, runtime
 from handlers import conversation
-from handlers.conversation import show
+from handlers.conversation import shown
 from handlers.presses import parse_press
 from messages import render
 
@@ -51,12 +52,13 @@ async def household_button(update: Update, context: Context) -> None:
     if parts is None:
         await refuse(update, context, "stale")
         return
-    found = await once(update, context, household.begin, rt.settings, user.id, int(parts[1]), rt.now())
+    form = shown(update, context)
+    found = await once(update, context, household.begin, rt.settings, user.id, int(parts[1]), rt.now(),
+                       replies=lambda begun: [] if isinstance(begun, casework.Outcome) else form(begun))
     if isinstance(found, casework.Outcome):
         await refuse(update, context, found.key if found.key in REFUSALS else "stale", report=found.report)
         return
     await query.answer()
-    await show(update, context, found)
 
 
 def markup(buttons: Keyboard | None, context: Context) -> InlineKeyboardMarkup | None:
@@ -72,18 +74,23 @@ async def monitoring_button(update: Update, context: Context) -> None:
         await refuse(update, context, "stale")
         return
     locale = reader_locale(update, context)
+    # The panel is a new message, queued with the press; any other press rewrites the panel pressed (an edit).
+    new_panel = parts[2] == "panel" or query.message is None
+    chat_id = query.message.chat.id if query.message is not None else user.id
+
+    def panel(done: Done) -> list[Reply]:
+        if done.key in REFUSALS or not new_panel:
+            return []
+        return [Reply(chat_id, str(done.context["text"]), done.context["buttons"] or None)]
     done = await once(update, context, monitoring.press, rt.settings, parts[2], int(parts[1]), user.id,
-                      int(parts[3]) if len(parts) == 4 else 0, rt.now(), locale)
+                      int(parts[3]) if len(parts) == 4 else 0, rt.now(), locale, replies=panel)
     if done.key in REFUSALS:
         await refuse(update, context, done.key, report=None)
         return
     await query.answer(render(f"tasks/monitoring/outcome/{done.key}", locale)[:200])
-    text, buttons = str(done.context["text"]), markup(done.context["buttons"], context)
-    chat_id = query.message.chat.id if query.message is not None else user.id
-    if parts[2] == "panel" or query.message is None:
-        await send(context, chat_id, text, buttons)
-    else:
-        await quietly(query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=buttons))
+    if not new_panel:
+        await quietly(query.edit_message_text(str(done.context["text"]), parse_mode=ParseMode.HTML,
+                                              reply_markup=markup(done.context["buttons"], context)))
 
 
 async def checkin_button(update: Update, context: Context) -> None:
@@ -95,14 +102,14 @@ async def checkin_button(update: Update, context: Context) -> None:
     if pressed is None:
         await refuse(update, context, "stale")
         return
+    temperature = shown(update, context)
     done, screen = await once(update, context, checkin.after_answer, rt.settings, user.id, pressed[0], pressed[1],
-                              rt.now())
+                              rt.now(), replies=lambda found: temperature(found[1]))
     locale = reader_locale(update, context)
     await query.answer(render(f"tasks/checkin/outcome/{done.key}", locale, **done.context)[:200],
                        show_alert=screen is None)
     if screen is not None:
         await quietly(query.edit_message_reply_markup(None))
-        await show(update, context, screen)
 
 
 async def check_button(update: Update, context: Context) -> None:
@@ -114,7 +121,9 @@ async def check_button(update: Update, context: Context) -> None:
     if parts is None:
         await refuse(update, context, "stale")
         return
-    done, screen = await once(update, context, checkin.begin_check, rt.settings, user.id, int(parts[1]), rt.now())
+    check = shown(update, context)
+    done, screen = await once(update, context, checkin.begin_check, rt.settings, user.id, int(parts[1]), rt.now(),
+                              replies=lambda found: check(found[1]))
     if screen is None:
         if done.key in REFUSALS:
             await refuse(update, context, done.key, report=None)
@@ -123,7 +132,6 @@ async def check_button(update: Update, context: Context) -> None:
                                show_alert=True)
         return
     await query.answer()
-    await show(update, context, screen)
 
 
 async def quietly(edit: Awaitable[object]) -> None:

@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services import campaigns
 from bot.services.flows import campaign as campaign_flows
 from handlers.common import Context, answer, once, reader_locale, runtime, send
-from handlers.conversation import show
+from handlers.conversation import shown
 from handlers.presses import parse_press
 from handlers.tasks_arrival import markup, quietly, refuse
 from messages import label, render
@@ -35,9 +35,9 @@ async def launch_button(update: Update, context: Context) -> None:
     rt, query, user = runtime(context), update.callback_query, update.effective_user
     if query is None or user is None:
         return
+    await once(update, context, campaign_flows.begin_launch, rt.settings, user.id, rt.now(),
+               replies=shown(update, context))
     await query.answer()
-    await show(update, context, await once(update, context, campaign_flows.begin_launch, rt.settings, user.id,
-                                           rt.now()))
 
 
 def _shown(update: Update) -> tuple[int, ...]:
@@ -58,13 +58,13 @@ async def door_button(update: Update, context: Context) -> None:
         return
     locale = reader_locale(update, context)
     if pressed[1] == "i":
+        issue = shown(update, context)
         done, screen = await once(update, context, campaign_flows.begin_issue, rt.settings, user.id, pressed[0],
-                                  rt.now())
+                                  rt.now(), replies=lambda found: issue(found[1]))
         if screen is None:
             await query.answer(render(f"tasks/campaign/outcome/{done.key}", locale)[:200], show_alert=True)
             return
         await query.answer()
-        await show(update, context, screen)
         return
     done = await once(update, context, campaigns.knock, rt.settings, user.id, pressed[0], pressed[1], rt.now(),
                       _shown(update), locale)

@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services import reminders, visits
 from bot.services.flows import remind
 from handlers.common import Context, answer, once, reader_locale, runtime
-from handlers.conversation import show
+from handlers.conversation import shown
 from handlers.presses import parse_press
 from handlers.tasks_arrival import parse, quietly, refuse
 from messages import render
@@ -21,7 +21,7 @@ async def remind_command(update: Update, context: Context) -> None:
     rt, user = runtime(context), update.effective_user
     if user is None:
         return
-    await show(update, context, await once(update, context, remind.begin, rt.settings, user.id, rt.now()))
+    await once(update, context, remind.begin, rt.settings, user.id, rt.now(), replies=shown(update, context))
 
 
 async def reminders_command(update: Update, context: Context) -> None:

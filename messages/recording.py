@@ -21,12 +21,17 @@ class Recording:
         self.records: deque[Record] = deque(maxlen=maxlen)
 
     def names(self) -> list[str]:
-        return [r.name for r in self.records]
+        return [r.name for r in self.snapshot()]
+
+    def snapshot(self) -> tuple[Record, ...]:
+        """The records as they are now. Replies are rendered on the database's thread while a test reads them:
+        copying the deque is one step under the GIL, where a loop over it would see it change and fail."""
+        return tuple(self.records)
 
     def name_of(self, text: str) -> str | None:
         """The template that rendered `text`: the newest exact match, else the longest text found inside it
         (a message made of several renders, such as an error above the question it repeats)."""
-        newest_first: list[Record] = list(reversed(self.records))
+        newest_first = self.snapshot()[::-1]
         for record in newest_first:
             if record.text == text:
                 return record.name
@@ -37,7 +42,7 @@ class Recording:
         """The newest render of each text found in `text`, longest first: a message made of several renders
         (an error above the question it repeats) has them all."""
         found: dict[str, Record] = {}
-        for record in reversed(self.records):
+        for record in self.snapshot()[::-1]:
             if record.text and record.text in text:
                 found.setdefault(record.text, record)
         return sorted(found.values(), key=lambda r: -len(r.text))
