@@ -1,7 +1,9 @@
 """The Telegram-facing layer: one module per flow, each thin (parse, authorize, call a service, answer).
 
 Every state change a handler makes goes through `handlers.common.once`: one transaction that also claims
-the update id, so a redelivered update changes nothing and sends nothing twice."""
+the update id, so a redelivered update changes nothing and sends nothing twice, and that also queues the
+messages answering it (`replies=`), so a committed change always has them (tests/test_replies_committed.py).
+What a handler does after `once` is no message: a toast, an edit of the pressed message, the command menu."""
 
 from __future__ import annotations
 
