@@ -44,7 +44,7 @@ async def test_a_bug_is_a_traceback_and_the_person_is_told(bot, driver, monkeypa
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(handlers.start, "remember", broken)
+    monkeypatch.setattr(handlers.start, "remembering", broken)
     resident = await driver.user("居民")
     with caplog.at_level(logging.WARNING):
         await resident.start()
