@@ -131,11 +131,16 @@ class OutboxSender:
 
     async def _loop(self) -> None:
         queue: list[Outgoing] = []
+        more = False
         while True:
             self._wake.clear()
-            if self._reread or not queue:
+            # The database is read when it has something new (`wake`, a retry), or when the last read was a full
+            # batch; not because the queue ran dry: pushed replies empty it all the time, and reading 200 rows
+            # back for each of them was a tenth of the database thread's work in bench/intake.py.
+            if self._reread or (not queue and more):
                 self._reread = False
                 queue = await self.db.read(outbox_db.pending, BATCH, tuple(self._in_flight | self.settled.unwritten))
+                more = len(queue) >= BATCH
             if self._pushed:                          # replies: the top priority, in order (a chat's own first)
                 pushed, self._pushed = self._pushed, []
                 known = {m.id for m in queue}
