@@ -68,12 +68,15 @@ def add_failed(conn: sqlite3.Connection, now: str, *, chat_id: int, purpose: str
         " VALUES (?, ?, ?, '', ?, ?, 'failed', ?)", (now, BROADCAST, chat_id, purpose, ref, error)))
 
 
-def pending(conn: sqlite3.Connection, limit: int, skip_ids: tuple[int, ...] = ()) -> list[Outgoing]:
-    """The next messages to send: most urgent first, then oldest."""
+def pending(conn: sqlite3.Connection, limit: int, skip_ids: tuple[int, ...] = (), *,
+            replies: bool = True) -> list[Outgoing]:
+    """The next messages to send: most urgent first, then oldest (without the replies if `replies` is False)."""
     marks = ",".join("?" * len(skip_ids))
     where = f"AND id NOT IN ({marks})" if skip_ids else ""
+    lowest = REPLY if replies else REPLY + 1
     rows = conn.execute(
-        f"SELECT * FROM outbox WHERE status = 'pending' {where} ORDER BY priority, id LIMIT ?", (*skip_ids, limit)
+        f"SELECT * FROM outbox WHERE status = 'pending' AND priority >= ? {where} ORDER BY priority, id LIMIT ?",
+        (lowest, *skip_ids, limit)
     ).fetchall()
     # `method` came with migration 0012 (db.plans also runs this on older schemas).
     return [

@@ -45,6 +45,7 @@ Tests and the demo ask which template produced a text with `recording()` (see me
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
@@ -75,7 +76,13 @@ def environment(locale: str = DEFAULT_LOCALE) -> Environment:
 def render(name: str, locale: str = DEFAULT_LOCALE, /, **context: Any) -> str:
     """Render `name` (e.g. "groups/bind_bound") in `locale`, falling back to zh_CN."""
     loc = _known(locale)
-    text = _render(name, loc, context)
+    # A message depends on nothing but its name, locale and values (the templates' globals are pure), so one
+    # seen before is not rendered again: the same questions go to every resident all day long. Only values that
+    # cannot change are a key (an object could be changed after its text was kept).
+    if all(_plain(v) for v in context.values()):
+        text = _cached(name, loc, **context)
+    else:
+        text = _render(name, loc, context)
     note(name, loc, text, context)
     return text
 
@@ -117,8 +124,17 @@ def _known(locale: str) -> str:
     return locale if locale in LOCALES else DEFAULT_LOCALE
 
 
-@lru_cache(maxsize=1024)
-def _cached(name: str, locale: str, /, **context: str) -> str:
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime, time})
+
+
+def _plain(value: Any) -> bool:
+    """Exact types only: a `Markup` equals the same text as a `str`, and must not share its rendering."""
+    kind = type(value)
+    return kind in _PLAIN or (kind is tuple and all(_plain(v) for v in value))
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _cached(name: str, locale: str, /, **context: Any) -> str:
     return _render(name, locale, context)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
+from functools import partial
 import warnings
 from typing import Any, Awaitable, Callable
 
@@ -68,6 +70,9 @@ class OutboxSender:
         self._attempts: dict[int, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._pushed: list[Outgoing] = []
+        # Replies are handed over as they commit (`push`) and handed back here when a send must be tried again,
+        # so the database is asked for them only until it has given back those an earlier run left pending.
+        self._read_replies = True
 
     @property
     def limits(self) -> ChatLimits:
@@ -126,16 +131,26 @@ class OutboxSender:
                 raise
             except Exception as exc:
                 log.warning("outbox sender: %s; starting again in a second", exc)
-                self._reread = True
+                self._reread = self._read_replies = True
                 await asyncio.sleep(1.0)
 
     async def _loop(self) -> None:
         queue: list[Outgoing] = []
+        more = False
         while True:
             self._wake.clear()
-            if self._reread or not queue:
+            # The database is read when it has something new (`wake`, a retry), or when the last read was a full
+            # batch; not because the queue ran dry: pushed replies empty it all the time, and reading 200 rows
+            # back for each of them was a tenth of the database thread's work in bench/intake.py.
+            if self._reread or (not queue and more):
                 self._reread = False
-                queue = await self.db.read(outbox_db.pending, BATCH, tuple(self._in_flight | self.settled.unwritten))
+                # Replies waiting for their chat stay: the read does not bring them back.
+                kept = [] if self._read_replies else [m for m in queue if m.priority == REPLY]
+                read = await self.db.read(partial(outbox_db.pending, replies=self._read_replies), BATCH,
+                                          tuple(self._in_flight | self.settled.unwritten))
+                more = len(read) >= BATCH
+                self._read_replies = more and read[-1].priority == REPLY      # replies come first: all read?
+                queue = sorted(kept + read, key=_order) if kept else read
             if self._pushed:                          # replies: the top priority, in order (a chat's own first)
                 pushed, self._pushed = self._pushed, []
                 known = {m.id for m in queue}
@@ -193,6 +208,7 @@ class OutboxSender:
             sent = await self._send(message, patience)
         except RetryAfter:                              # the limiter paused the chat; try it again later
             self._reread = True
+            self._again(message)
             # A private chat's reply goes without waiting for the chat's own window (see limiter._slot), so a
             # 429 there is expected now and then; `flood_waits` stays the count of the outbox's other rows.
             if message.priority == REPLY:
@@ -226,6 +242,7 @@ class OutboxSender:
             if self.on_migrated:
                 await self.on_migrated(message.chat_id, new_chat_id)
             await self.db.write(outbox_db.redirect_chat, message.chat_id, new_chat_id)
+            self._again(replace(message, chat_id=new_chat_id))
         except Exception as exc:                        # the database is busy: the next try meets the migration again
             log.warning("chat %s moved to %s, not recorded yet: %s", message.chat_id, new_chat_id, exc)
             self._retry_later(message, exc)
@@ -235,9 +252,15 @@ class OutboxSender:
         self._not_before.pop(outbox_id, None)
         self._attempts.pop(outbox_id, None)
 
+    def _again(self, message: Outgoing) -> None:
+        """A reply to try again: back into the queue from memory (the database is not read for replies)."""
+        if message.priority == REPLY:
+            self._pushed.append(message)
+
     def _retry_later(self, message: Outgoing, exc: Exception) -> None:
         self.stats.retried += 1
         self._reread = True
+        self._again(message)
         attempts = self._attempts[message.id] = self._attempts.get(message.id, message.attempts) + 1
         delay = backoff(attempts)
         self._not_before[message.id] = time.monotonic() + delay
