@@ -310,8 +310,15 @@ SQL = {
 
 # ----- the cache --------------------------------------------------------------------------------------------
 def generator_key(reports: int, grids: int) -> str:
-    """Changes with the size, the generator's source and the migrations (a new index means a new file)."""
-    digest = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "yeartexts.py").read_bytes())
+    """Changes with the size, the generator's source, the bot's purge and the migrations (a new index means a new
+    file)."""
+    root = Path(__file__).parent.parent
+    digest = hashlib.sha256()
+    # The generator, and the bot's code that runs at the year's end (purge, housekeeping): a change to either
+    # changes the file.
+    for source in ("bench/yeargen.py", "bench/yeartexts.py", "bot/services/retention.py", "db/retention.py",
+                   "db/outbox.py", "db/updates.py"):
+        digest.update((root / source).read_bytes())
     for _, name, sql in migration_scripts():
         digest.update(name.encode() + sql.encode())
     return f"{reports}-{grids}-v{VERSION}-{digest.hexdigest()[:12]}"
