@@ -150,6 +150,7 @@ def secure_delete(conn: sqlite3.Connection, on: bool) -> None:
 
 
 RECLAIM_PAGES = 4096                            # 16 MB of free pages given back per transaction
+INCREMENTAL = 2                                 # PRAGMA auto_vacuum's value for INCREMENTAL
 
 
 def reclaim(conn: sqlite3.Connection, pages: int = RECLAIM_PAGES) -> int:
@@ -161,9 +162,6 @@ def reclaim(conn: sqlite3.Connection, pages: int = RECLAIM_PAGES) -> int:
     # The pragma frees one page per step of the statement: read it to the end.
     conn.execute(f"PRAGMA incremental_vacuum({int(pages)})").fetchall()
     return int(conn.execute("PRAGMA freelist_count").fetchone()[0])
-
-
-INCREMENTAL = 2                                 # PRAGMA auto_vacuum's value for INCREMENTAL
 
 
 def checkpoint(conn: sqlite3.Connection) -> None:
