@@ -159,8 +159,10 @@ def reclaim(conn: sqlite3.Connection, pages: int = RECLAIM_PAGES) -> int:
     each call its own transaction. Without it, what a purge deleted stays in the file as free pages."""
     if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != INCREMENTAL:
         return 0
-    # The pragma frees one page per step of the statement: read it to the end.
-    conn.execute(f"PRAGMA incremental_vacuum({int(pages)})").fetchall()
+    free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+    # The pragma gives back one page per step, and sqlite3 steps a statement without result columns once.
+    for _ in range(min(free, pages)):
+        conn.execute("PRAGMA incremental_vacuum(1)")
     return int(conn.execute("PRAGMA freelist_count").fetchone()[0])
 
 
