@@ -158,8 +158,22 @@ def run_slow(year: Year, database: Path, askers: list[int], spacing: float) -> d
     return {"startup": startup, "tasks": tasks, "refused_429": refused, **figures}
 
 
+def storage(path: Path, top: int = 12) -> str:
+    """The file's largest tables and indexes (SQLite's dbstat), MB, and its free pages."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
+    except sqlite3.OperationalError as exc:             # an SQLite built without dbstat
+        return f"(no dbstat: {exc})"
+    finally:
+        conn.close()
+    return ", ".join(f"{name} {size / 1e6:.1f}" for name, size in rows[:top]) + f"; free pages {free / 1e6:.1f}"
+
+
 def measure(size: int, accepts: int, askers: int, spacing: float) -> dict[str, Any]:
     year = cached_year(size, log=lambda line: print(line, flush=True))
+    print(f"{size:,} reports: file {year.size_bytes / 1e6:.0f} MB, largest MB: {storage(year.path)}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         database = Path(tmp) / "year.sqlite3"
         shutil.copyfile(year.path, database)

@@ -3,7 +3,9 @@
 The schema comes from the real migrations, the org chart from the real import (`bot.services.org_import`
 reading the spreadsheets a city would hand in), the messages from the real templates. Reports, their
 history, timers, outbox rows and the daily broadcast's history are then written straight with sqlite3:
-bulk inserts in big transactions, as the bot itself would have left them after a year.
+bulk inserts in big transactions. Last, the bot's own housekeeping and retention purge run at the year's end
+(the same functions, batch by batch, then the free pages given back), so the file is what the running bot
+would have left after a year.
 
     year = cached_year(1_000_000)          # generated once per size and generator, then reused
     year.path, year.groups, year.staff_ids
@@ -29,10 +31,14 @@ from bench.yeartexts import (DAY, OUTCOMES, RESOLVED_DETAILS, Variant, assigned_
 from bot.core.config import Settings
 from bot.services.broadcasting import render_notice
 from bot.services.org_import import import_org
+from bot.services.retention import PurgeRun
+from db import outbox as outbox_db
+from db import retention as retention_db
+from db import updates as updates_db
 from db.core import apply_migrations, migration_scripts
 from db.outbox import ASSIGN, BROADCAST, NOTICE
 
-VERSION = 2                                   # 2: bodies cleared as housekeeping clears them
+VERSION = 3                                   # 3: the bot's purge and housekeeping run at the year's end
 RESIDENT_BASE = 9_000_000_000
 CACHE_MAX_AGE = timedelta(days=20)            # pending timers fall due 30-60 days after the year's end
 BROADCAST_HOUR = 8
@@ -98,11 +104,36 @@ def generate_year(path: Path, reports: int, *, grids: int = 2000, open_share: fl
         conn.execute(sql)
     conn.execute("UPDATE broadcasts SET next_run_at = ? WHERE id = ?", (stamp(end_ts + DAY), broadcast_id))
     conn.execute("COMMIT")
+    as_the_bot_leaves_it(conn, settings, datetime.fromtimestamp(end_ts, timezone.utc))
     conn.execute("PRAGMA locking_mode=NORMAL")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.close()
     return Year(path, reports, grids, [tuple(g) for g in groups], staff_ids, stamp(end_ts),
                 round(time.perf_counter() - started, 1), path.stat().st_size)
+
+
+def as_the_bot_leaves_it(conn: sqlite3.Connection, settings: Settings, now: datetime) -> None:
+    """What the running bot's daily jobs have done by `now`, through their own functions, each batch in a
+    transaction as the bot runs it: the retention purge (bot.app.serve.purge: erase, prune, then give the free
+    pages back) and the housekeeping (bot.app.wiring.housekeeping: old update ids, bodies of messages older than
+    outbox_keep_days). Run once at the year's end they leave what a year of daily runs leaves, as each only
+    removes what is past its time (the purge first here: the bodies it deletes need no clearing)."""
+    def transaction(fn: Any, *args: Any) -> Any:
+        conn.execute("BEGIN IMMEDIATE")
+        result = fn(conn, *args)
+        conn.execute("COMMIT")
+        return result
+
+    run = PurgeRun(settings, now)
+    while transaction(run.step):
+        pass
+    transaction(updates_db.forget_before, stamp(int(now.timestamp()) - 2 * DAY))
+    before, batch = stamp(int(now.timestamp() - settings.outbox_keep_days * DAY)), 1000
+    while transaction(outbox_db.clear_bodies, before, batch) == batch:
+        pass
+    while transaction(retention_db.reclaim):
+        pass
+    retention_db.checkpoint(conn)
 
 
 GROWING = ("reports", "report_events", "outbox", "timers", "audit_log", "telegram_users", "report_counters")
@@ -168,9 +199,6 @@ class _Writer:
         self.reporters: dict[int, int] = {}
         self.rows: dict[str, list[tuple[Any, ...]]] = {k: [] for k in SQL}
         self.message_id = 1
-        # What the running bot's housekeeping (bot.app.wiring.housekeeping, at start-up and daily) leaves: a sent
-        # message older than outbox_keep_days has lost its text and keyboard (db.outbox.clear_bodies).
-        self.bodies_from = stamp(end_ts - int(settings.outbox_keep_days * DAY))
 
     def reports(self, first: int, last: int) -> None:
         span = (self.end_ts - self.start_ts) / max(self.total, 1)
@@ -238,8 +266,6 @@ class _Writer:
     def _sent(self, at: str, priority: int, chat_id: int, text: str, markup: str | None, purpose: str,
               person_id: int | None, report_id: int | None, ref: str | None = None) -> None:
         self.message_id += 1
-        if at < self.bodies_from:
-            text, markup = "", None
         self.rows["outbox"].append((at, priority, chat_id, text, markup, purpose, person_id, report_id, ref,
                                     self.message_id, at))
 
@@ -284,8 +310,15 @@ SQL = {
 
 # ----- the cache --------------------------------------------------------------------------------------------
 def generator_key(reports: int, grids: int) -> str:
-    """Changes with the size, the generator's source and the migrations (a new index means a new file)."""
-    digest = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "yeartexts.py").read_bytes())
+    """Changes with the size, the generator's source, the bot's purge and the migrations (a new index means a new
+    file)."""
+    root = Path(__file__).parent.parent
+    digest = hashlib.sha256()
+    # The generator, and the bot's code that runs at the year's end (purge, housekeeping): a change to either
+    # changes the file.
+    for source in ("bench/yeargen.py", "bench/yeartexts.py", "bot/services/retention.py", "db/retention.py",
+                   "db/outbox.py", "db/updates.py"):
+        digest.update((root / source).read_bytes())
     for _, name, sql in migration_scripts():
         digest.update(name.encode() + sql.encode())
     return f"{reports}-{grids}-v{VERSION}-{digest.hexdigest()[:12]}"

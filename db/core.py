@@ -51,6 +51,11 @@ def _checksum(sql: str) -> str:
 
 def apply_migrations(conn: sqlite3.Connection) -> list[str]:
     """Apply the migrations not yet recorded in `schema_version`; return their names."""
+    if not conn.in_transaction and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        # A new database frees what the purge deletes (db.retention.reclaim). The setting only takes on an empty
+        # file, and only through VACUUM once its header is written (journal_mode=WAL writes it): instant here.
+        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        conn.execute("VACUUM")
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)"

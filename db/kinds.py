@@ -31,7 +31,7 @@ RunStatus = Literal["sending", "done", "skipped"]
 ClaimStatus = Literal["awaiting_contact", "awaiting_approval", "linked", "refused", "withdrawn"]
 
 # 0010_ledger.sql
-LatencyPhase = Literal["accept", "resolve"]                # area_day_latency, area_month_latency
+LatencyPhase = Literal["accept", "resolve"]                # area_*_latency.phase 0 and 1 (db/stats.py)
 DigestStatus = Literal["pending", "sent", "failed"]
 # 0013_tasks.sql
 HouseholdSource = Literal["import", "arrival"]
@@ -70,8 +70,6 @@ CHECKED: Final[dict[tuple[str, str], tuple[object, ...]]] = {
     ("broadcasts", "status"): get_args(BroadcastStatus),
     ("broadcast_runs", "status"): get_args(RunStatus),
     ("binding_claims", "status"): get_args(ClaimStatus),
-    ("area_day_latency", "phase"): get_args(LatencyPhase),
-    ("area_month_latency", "phase"): get_args(LatencyPhase),
     ("digest_deliveries", "status"): get_args(DigestStatus),
     ("households", "source"): get_args(HouseholdSource),
     ("monitorings", "status"): get_args(MonitoringStatus),

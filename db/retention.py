@@ -94,16 +94,17 @@ def mask_stale_households(conn: sqlite3.Connection, before: str, limit: int) -> 
                         f" AND {HAS_PERSONAL} ORDER BY id LIMIT ?)", (before, limit)).rowcount
 
 
-def idle_residents(conn: sqlite3.Connection, before: str, limit: int) -> list[int]:
+def idle_residents(conn: sqlite3.Connection, before: str, limit: int, after: int = 0) -> list[int]:
     """Telegram users who are not staff, were last seen before `before`, and have no unresolved report, no form in
-    progress and no monitoring running: their profile (name, username, language) is no longer needed."""
+    progress and no monitoring running: their profile (name, username, language) is no longer needed. By user id,
+    from above `after`: a purge's next batch starts past the users its last one looked at and kept."""
     rows = conn.execute(
-        "SELECT t.user_id FROM telegram_users t WHERE t.updated_at < ?"
+        "SELECT t.user_id FROM telegram_users t WHERE t.user_id > ? AND t.updated_at < ?"
         " AND NOT EXISTS (SELECT 1 FROM people p WHERE p.telegram_user_id = t.user_id)"
         " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.reporter_user = t.user_id AND r.status != 'resolved')"
         " AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.user_id = t.user_id)"
-        " AND t.user_id NOT IN (SELECT resident_user FROM monitorings WHERE status = 'active') LIMIT ?",
-        (before, limit))
+        " AND t.user_id NOT IN (SELECT resident_user FROM monitorings WHERE status = 'active')"
+        " ORDER BY t.user_id LIMIT ?", (after, before, limit))
     return [r[0] for r in rows]
 
 
@@ -121,6 +122,9 @@ PRUNES = {
     "audit": ("audit_log", "at < :cut"),
     # Who was reminded of a test, and their answer: gone `retain_personal_days` after the reminder's time.
     "reminders": ("reminders", "batch_id IN (SELECT id FROM reminder_batches WHERE at < :cut)"),
+    # A fired or cancelled timer: nothing reads it again (the tick reads pending ones, the ledger reads the reports
+    # and their history), so it goes at the next purge, whatever its time.
+    "timers": ("timers", "state != 'pending'"),
 }
 
 
@@ -143,6 +147,23 @@ def count_erasable(conn: sqlite3.Connection, before: str) -> int:
 def secure_delete(conn: sqlite3.Connection, on: bool) -> None:
     """While on, SQLite overwrites what it deletes or shrinks with zeros (else erased text stays in free space)."""
     conn.execute(f"PRAGMA secure_delete = {'ON' if on else 'OFF'}")
+
+
+RECLAIM_PAGES = 4096                            # 16 MB of free pages given back per transaction
+INCREMENTAL = 2                                 # PRAGMA auto_vacuum's value for INCREMENTAL
+
+
+def reclaim(conn: sqlite3.Connection, pages: int = RECLAIM_PAGES) -> int:
+    """Give up to `pages` free pages back to the file system (a database made with auto_vacuum=INCREMENTAL, see
+    db.core.apply_migrations; elsewhere nothing happens). Returns the free pages left: call again while above 0,
+    each call its own transaction. Without it, what a purge deleted stays in the file as free pages."""
+    if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != INCREMENTAL:
+        return 0
+    free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+    # The pragma gives back one page per step, and sqlite3 steps a statement without result columns once.
+    for _ in range(min(free, pages)):
+        conn.execute("PRAGMA incremental_vacuum(1)")
+    return int(conn.execute("PRAGMA freelist_count").fetchone()[0])
 
 
 def checkpoint(conn: sqlite3.Connection) -> None:

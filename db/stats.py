@@ -127,18 +127,27 @@ def created_by_day(conn: sqlite3.Connection, area_id: int, day_from: str, day_to
     return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
+EPOCH = date(1970, 1, 1).toordinal()
+
+
+def latency_key(table: str, value: str) -> int:
+    """How the latency tables (0023_lean_year.sql) hold a local day (days since 1970-01-01) or month (YYYYMM)."""
+    return date.fromisoformat(value).toordinal() - EPOCH if table == "day" else int(value.replace("-", ""))
+
+
 def latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> dict[Phase, list[tuple[int, int]]]:
     """Per phase, (bucket, count) in bucket order, of the reports made in the span."""
-    summed: dict[tuple[str, int], int] = {}
+    summed: dict[tuple[int, int], int] = {}
     for table, first, last in spans(day_from, day_to):
         rows = conn.execute(f"SELECT phase, bucket, sum(n) FROM area_{table}_latency WHERE area_id = ?"
-                            f" AND {table} BETWEEN ? AND ? GROUP BY phase, bucket", (area_id, first, last))
+                            f" AND {table} BETWEEN ? AND ? GROUP BY phase, bucket",
+                            (area_id, latency_key(table, first), latency_key(table, last)))
         for phase, bucket, n in rows:
-            summed[(phase, int(bucket))] = summed.get((phase, int(bucket)), 0) + int(n)
+            summed[(int(phase), int(bucket))] = summed.get((int(phase), int(bucket)), 0) + int(n)
     found: dict[Phase, list[tuple[int, int]]] = {phase: [] for phase in PHASES}
     for (phase, bucket), n in sorted(summed.items()):
         if n > 0:
-            found["accept" if phase == "accept" else "resolve"].append((bucket, n))
+            found[PHASES[phase]].append((bucket, n))
     return found
 
 

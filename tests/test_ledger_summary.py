@@ -55,7 +55,7 @@ def test_month_rows_add_up_the_days(conn):
     assert by_days == [(k.kind, k.created, k.resolved, k.satisfied)
                        for k in stats_db.counts(conn, city, "2026-01-01", "2026-12-31")]
     assert sum(n for _, n in stats_db.latencies(conn, city, "2026-02-15", "2026-04-10")["accept"]) == \
-        conn.execute("SELECT sum(n) FROM area_day_latency WHERE area_id = ? AND phase = 'accept'", (city,)).fetchone()[0]
+        conn.execute("SELECT sum(n) FROM area_day_latency WHERE area_id = ? AND phase = 0", (city,)).fetchone()[0]
 
 
 def live_a_month(conn, rng: random.Random) -> None:

@@ -13,7 +13,7 @@ from bot.app import backup as backups
 from bot.app.webhook import Listener, leave_webhook_mode, set_webhook, webhook_path, webhook_secret
 from bot.app.wiring import ALLOWED_UPDATES, GridApplication, receive_by_polling, start_bot, stop_polling
 from bot.core.config import Settings
-from bot.services.retention import Purged, purge_batch
+from bot.services.retention import Purged, PurgeRun
 from bot.services.runtime import Runtime
 from db import retention as retention_db
 
@@ -22,16 +22,17 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def purge(runtime: Runtime) -> Purged:
-    """Erase and prune everything past its time, a batch per transaction so the bot is never held up long."""
-    total = Purged()
-    while True:
-        done = await runtime.db.write(purge_batch, runtime.settings, runtime.now())
-        total.add(done)
-        if not done.total:
-            break
-    if total.total:
+    """Erase and prune everything past its time, a batch per transaction so the bot is never held up long; then
+    give the freed pages back to the file system, a few thousand per transaction (bench/yeargen.py does the same
+    to a generated year)."""
+    run = PurgeRun(runtime.settings, runtime.now())
+    while await runtime.db.write(run.step):
+        pass
+    if run.total.total:
+        while await runtime.db.write(retention_db.reclaim):
+            pass
         await runtime.db.read(retention_db.checkpoint)
-    return total
+    return run.total
 
 
 async def _purge_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
@@ -39,9 +40,9 @@ async def _purge_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
     try:
         done = await purge(runtime)
         log.info("retention: erased %s reports and %s residents, deleted %s messages, %s update ids, %s forms, "
-                 "%s history rows, %s audit rows, %s test reminders; masked %s households", done.reports, done.residents,
-                 done.outbox, done.updates, done.conversations, done.events, done.audit, done.reminders,
-                 done.households)
+                 "%s history rows, %s audit rows, %s test reminders, %s finished timers; masked %s households",
+                 done.reports, done.residents, done.outbox, done.updates, done.conversations, done.events, done.audit,
+                 done.reminders, done.timers, done.households)
     except Exception:
         log.exception("retention purge failed; it runs again at its next time")
 

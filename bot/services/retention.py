@@ -32,7 +32,7 @@ EVENT_KEYS = frozenset({"priority", "level", "phase", "reason", "to", "person", 
                         "answer"})
 OPTION_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 BATCH = 500
-PRUNED = ("outbox", "updates", "conversations", "events", "audit", "reminders")
+PRUNED = ("outbox", "updates", "conversations", "events", "audit", "reminders", "timers")
 
 
 @dataclass
@@ -46,6 +46,7 @@ class Purged:
     events: int = 0
     audit: int = 0
     reminders: int = 0
+    timers: int = 0                                        # fired or cancelled
     households: int = 0                                    # masked: their head's name, phone and Telegram id
     numbers: list[str] = field(default_factory=list)       # the reports' numbers, for the operator
 
@@ -79,7 +80,7 @@ def keep_event_detail(key: str, value: Any) -> bool:
 
 def _cut(c: Cutoffs, kind: str) -> str:
     return {"outbox": c.outbox, "updates": c.updates, "conversations": c.updates, "events": c.events,
-            "audit": c.audit, "reminders": c.personal}[kind]
+            "audit": c.audit, "reminders": c.personal, "timers": c.updates}[kind]
 
 
 def due(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Purged:
@@ -94,32 +95,64 @@ def due(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Purged:
     return result
 
 
-def purge_batch(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Purged:
-    """Erase and prune at most `BATCH` rows of each kind (one transaction); call again while it did anything."""
+@dataclass
+class PurgeRun:
+    """One purge, a batch per transaction: call `step(conn)` in a transaction of its own while it returns True.
+    A kind whose batch came back short has nothing left this run: later batches do not look for it again, so a
+    year's backlog is worked off without searching every exhausted table once per batch."""
+    settings: Settings
+    now: datetime
+    total: Purged = field(default_factory=Purged)
+    exhausted: set[str] = field(default_factory=set)
+    residents_after: int = 0                               # the last user id a batch looked at
+
+    def step(self, conn: sqlite3.Connection) -> bool:
+        done = purge_batch(conn, self.settings, self.now, run=self)
+        self.total.add(done)
+        return done.total > 0
+
+
+def purge_batch(conn: sqlite3.Connection, settings: Settings, now: datetime, *, run: PurgeRun | None = None
+                ) -> Purged:
+    """Erase and prune at most `BATCH` rows of each kind (one transaction); call again while it did anything
+    (with the same `run`, or see `PurgeRun`)."""
     c = cutoffs(settings, now)
     ts = stamp(now)
     result = Purged()
     retention_db.secure_delete(conn, True)
     try:
-        _erase_and_prune(conn, c, ts, result)
+        _erase_and_prune(conn, c, ts, result, run or PurgeRun(settings, now))
     finally:
         retention_db.secure_delete(conn, False)
     if result.total:
         audit.record(conn, ts, None, "retention_purge", "", reports=result.reports, residents=result.residents,
                      outbox=result.outbox, updates=result.updates, conversations=result.conversations,
-                     events=result.events, audit=result.audit, reminders=result.reminders,
+                     events=result.events, audit=result.audit, reminders=result.reminders, timers=result.timers,
                      households=result.households)
     return result
 
 
-def _erase_and_prune(conn: sqlite3.Connection, c: Cutoffs, ts: str, result: Purged) -> None:
-    reports = retention_db.erasable_reports(conn, c.personal, BATCH)
-    if reports:
-        retention_db.erase_reports(conn, [r for r, _ in reports], ts, keep_answer, keep_event_detail)
-        result.reports, result.numbers = len(reports), [n for _, n in reports]
-        result.households = retention_db.erase_tasks(conn, [r for r, _ in reports])
+def _erase_and_prune(conn: sqlite3.Connection, c: Cutoffs, ts: str, result: Purged, run: PurgeRun) -> None:
+    def batch(kind: str, count: int) -> int:
+        if count < BATCH:
+            run.exhausted.add(kind)
+        return count
+
+    if "reports" not in run.exhausted:
+        reports = retention_db.erasable_reports(conn, c.personal, BATCH)
+        batch("reports", len(reports))
+        if reports:
+            retention_db.erase_reports(conn, [r for r, _ in reports], ts, keep_answer, keep_event_detail)
+            result.reports, result.numbers = len(reports), [n for _, n in reports]
+            result.households = retention_db.erase_tasks(conn, [r for r, _ in reports])
     for kind in PRUNED:
-        setattr(result, kind, retention_db.prune(conn, kind, _cut(c, kind), BATCH))
-    result.households += retention_db.mask_stale_households(conn, c.households, BATCH)
-    # Residents last: a form pruned just now may have been what kept one.
-    result.residents = retention_db.forget_residents(conn, retention_db.idle_residents(conn, c.personal, BATCH))
+        if kind not in run.exhausted:
+            setattr(result, kind, batch(kind, retention_db.prune(conn, kind, _cut(c, kind), BATCH)))
+    if "households" not in run.exhausted:
+        result.households += batch("households", retention_db.mask_stale_households(conn, c.households, BATCH))
+    # Residents last: a form pruned just now may have been what kept one (one whose id this run has passed
+    # already waits for the next run).
+    if "residents" not in run.exhausted:
+        idle = retention_db.idle_residents(conn, c.personal, BATCH, run.residents_after)
+        run.residents_after = max(idle, default=run.residents_after)
+        result.residents = batch("residents", retention_db.forget_residents(conn, idle))
