@@ -52,6 +52,18 @@ def pick(database: Path, accepts: int, askers: int, seed: int = 7) -> tuple[list
     return cards, rng.sample(workers, min(askers, len(workers)))
 
 
+def record_cards(database: Path, cards: list[dict[str, Any]], message_ids: list[int]) -> None:
+    """The year's outbox says where each card went, under message ids this fresh sandbox never had: give them
+    the ids of the cards just put there. Otherwise every press edits two cards, the one pressed and the one
+    recorded (refused by the sandbox), where a real press edits the one card it is on."""
+    conn = sqlite3.connect(database)
+    with conn:
+        conn.executemany("UPDATE outbox SET message_id = ? WHERE report_id = ? AND chat_id = ? AND status = 'sent'"
+                         " AND purpose IN ('assign', 'escalate', 'remind')",
+                         [(m, c["report"], c["user_id"]) for c, m in zip(cards, message_ids)])
+    conn.close()
+
+
 def broadcast_now(database: Path) -> None:
     subprocess.run([sys.executable, "-m", "bot", "broadcast", "--audience", "C", "--text", NOTICE,
                     "--db", str(database)], check=True, cwd=ROOT, capture_output=True,
@@ -130,6 +142,7 @@ def run_fast(year: Year, database: Path, cards: list[dict[str, Any]]) -> dict[st
         post(url, "/crowd/setup", {"staff": year.staff_ids, "groups": sorted(groups)})
         post(url, "/sandbox/limits", {"overall_per_sec": 1000, "group_per_min": 20})
         message_ids = post(url, "/crowd/cards", {"cards": cards})["message_ids"]
+        record_cards(database, cards, message_ids)
         began = time.perf_counter()
         with started_bot(url, database, {"send_per_second": 1000.0, "tick_seconds": 0.5}) as bot:
             startup = time.perf_counter() - began
