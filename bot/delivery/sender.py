@@ -56,6 +56,7 @@ class OutboxSender:
         self.settled = Settler(db, clock_stamp, self.stats, on_failed)
         self._wake = asyncio.Event()            # the loop has something to look at
         self._reread = True                     # new rows may be in the database
+        self._more = True                       # the last read filled its batch: more rows are waiting
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(settings.send_concurrency)
@@ -133,9 +134,12 @@ class OutboxSender:
         queue: list[Outgoing] = []
         while True:
             self._wake.clear()
-            if self._reread or not queue:
+            # An empty queue is read again only if the last read left rows behind: after a message of a short
+            # queue is delivered, nothing new is there unless `wake()` said so (one database call per message less).
+            if self._reread or (not queue and self._more):
                 self._reread = False
                 queue = await self.db.read(outbox_db.pending, BATCH, tuple(self._in_flight | self.settled.unwritten))
+                self._more = len(queue) >= BATCH
             if self._pushed:                          # replies: the top priority, in order (a chat's own first)
                 pushed, self._pushed = self._pushed, []
                 known = {m.id for m in queue}
