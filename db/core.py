@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any, Callable, TypeVar
 
 from bot.core.errors import GridbotError
+from db.checkpoints import BACKSTOP_PAGES, Checkpointer
 from db.updates import claim
 
 T = TypeVar("T")
@@ -103,7 +104,7 @@ class _Connection:
         self.queued = 0
         try:
             self.sql.row_factory = sqlite3.Row
-            self.sql.execute("PRAGMA journal_mode=WAL")
+            self.wal = self.sql.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
             self.sql.execute("PRAGMA foreign_keys=ON")
             self.sql.execute("PRAGMA busy_timeout=10000")
             self.sql.execute("PRAGMA synchronous=NORMAL")
@@ -211,6 +212,7 @@ class Database:
 
     def __init__(self, worker: _Thread, conn: _Connection, path: str) -> None:
         self._worker, self._conn, self.path = worker, conn, path
+        self.checkpointer: Checkpointer | None = None
         self._listeners: list[Listener] = []
         self._loop = asyncio.get_running_loop()
 
@@ -252,7 +254,17 @@ class Database:
     async def migrate(self) -> list[str]:
         return await self._run(self._conn.migrate)
 
+    async def checkpoint_aside(self) -> None:
+        """Checkpoints from now on in their own thread, not in whichever commit fills the WAL (db.checkpoints)."""
+        if self._conn.wal and self.checkpointer is None:
+            await self._run(partial(self._conn.sql.execute, f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}"))
+            self.checkpointer = Checkpointer(self.path)
+            self.checkpointer.start()
+
     async def close(self) -> None:
+        if self.checkpointer is not None:
+            await asyncio.to_thread(self.checkpointer.stop)     # a checkpoint under way ends first
+            self.checkpointer = None
         try:
             await self._worker.run(self._conn.sql.close)
         finally:
@@ -269,10 +281,11 @@ async def open_database(path: str, migrate: bool = True) -> Database:
         worker.stop()
         raise
     db = Database(worker, conn, path)
-    if migrate:
-        try:
+    try:
+        if migrate:
             await db.migrate()
-        except BaseException:
-            await db.close()
-            raise
+        await db.checkpoint_aside()
+    except BaseException:
+        await db.close()
+        raise
     return db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from typing import Any, Protocol, Sequence
@@ -103,15 +104,17 @@ async def refresh(context: Context, edits: list[CardEdit]) -> None:
     edited — deleted, its chat blocked, already the same — stays as it is: the next change edits it again.
     Edits stay direct calls, not outbox rows: an edit adds no message (nothing is owed if it is lost; the
     card's state is in the database and the next edit shows it), and a stale edit replayed late would undo a
-    newer one."""
-    for edit in edits:
-        markup = InlineKeyboardMarkup.de_json(edit.reply_markup, context.bot) if edit.reply_markup else None
-        if edit.text is None:
-            await _quietly(context.bot.edit_message_reply_markup(edit.chat_id, edit.message_id, reply_markup=markup))
-        else:
-            await _quietly(context.bot.edit_message_text(edit.text, edit.chat_id, edit.message_id,
-                                                         parse_mode=ParseMode.HTML, reply_markup=markup,
-                                                         disable_web_page_preview=True))
+    newer one. The cards are different messages: they are edited at once, not one after the other (the
+    update is finished, and the next one fetched, only when the last edit is answered)."""
+    await asyncio.gather(*(_quietly(_edit(context, edit)) for edit in edits))
+
+
+def _edit(context: Context, edit: CardEdit) -> Awaitable[object]:
+    markup = InlineKeyboardMarkup.de_json(edit.reply_markup, context.bot) if edit.reply_markup else None
+    if edit.text is None:
+        return context.bot.edit_message_reply_markup(edit.chat_id, edit.message_id, reply_markup=markup)
+    return context.bot.edit_message_text(edit.text, edit.chat_id, edit.message_id, parse_mode=ParseMode.HTML,
+                                         reply_markup=markup, disable_web_page_preview=True)
 
 
 async def _quietly(edit: Awaitable[object]) -> None:

@@ -52,11 +52,13 @@ def press(conn: sqlite3.Connection, settings: Settings, action: Press, report_id
         return casework.Outcome("stale"), []
     if outcome.key not in CHANGED or outcome.report is None:
         return outcome, []
-    edits = refreshed(conn, settings, outcome.report.id, now)
+    delivered = cards_db.delivered(conn, outcome.report.id)
     person = people_db.by_telegram_id(conn, user_id)
-    if pressed is not None and person is not None and pressed not in {(e.chat_id, e.message_id) for e in edits}:
-        edits += _edits(conn, settings, outcome.report, [cards_db.DeliveredCard(*pressed, person.id)], now)
-    return outcome, edits
+    if pressed is not None and person is not None and pressed not in {(c.chat_id, c.message_id) for c in delivered}:
+        delivered.append(cards_db.DeliveredCard(*pressed, person.id))
+    # One list, so that a person's card is rendered (and its disclosure audited) once per press, not once for the
+    # delivered cards and again for the card pressed.
+    return outcome, _edits(conn, settings, casework.load(conn, outcome.report.id), delivered, now)
 
 
 def refreshed(conn: sqlite3.Connection, settings: Settings, report_id: int, now: datetime) -> list[CardEdit]:
@@ -69,8 +71,11 @@ def _edits(conn: sqlite3.Connection, settings: Settings, report: Report, deliver
            now: datetime) -> list[CardEdit]:
     edits: list[CardEdit] = []
     rendered: dict[int, tuple[str, dict[str, Any] | None]] = {}
+    power: dict[int, bool] = {}
     for delivered in delivered_cards:
-        if not casework.holds_power(conn, report, delivered.person_id):
+        if delivered.person_id not in power:
+            power[delivered.person_id] = casework.holds_power(conn, report, delivered.person_id)
+        if not power[delivered.person_id]:
             edits.append(CardEdit(delivered.chat_id, delivered.message_id, None, None))
             continue
         if delivered.person_id not in rendered:
