@@ -52,7 +52,7 @@ def _checksum(sql: str) -> str:
 
 def apply_migrations(conn: sqlite3.Connection) -> list[str]:
     """Apply the migrations not yet recorded in `schema_version`; return their names."""
-    if not conn.in_transaction and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+    if not conn.in_transaction and conn.execute("SELECT count(*) FROM sqlite_master").fetchall()[0][0] == 0:
         # A new database frees what the purge deletes (db.retention.reclaim). The setting only takes on an empty
         # file, and only through VACUUM once its header is written (journal_mode=WAL writes it): instant here.
         conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
@@ -104,7 +104,7 @@ class _Connection:
         self.queued = 0
         try:
             self.sql.row_factory = sqlite3.Row
-            self.wal = self.sql.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+            self.wal = self.sql.execute("PRAGMA journal_mode=WAL").fetchall()[0][0] == "wal"
             self.sql.execute("PRAGMA foreign_keys=ON")
             self.sql.execute("PRAGMA busy_timeout=10000")
             self.sql.execute("PRAGMA synchronous=NORMAL")
@@ -151,6 +151,11 @@ class _Connection:
                 return False, None
             return True, fn(conn, *args)
         return self.transaction(once, ())
+
+    def pragma(self, setting: str) -> list[Any]:
+        """Run `PRAGMA setting` to its end: a pragma's answer left unread keeps a statement in progress, and
+        VACUUM (a new database's first migration) refuses to run beside one."""
+        return self.sql.execute(f"PRAGMA {setting}").fetchall()
 
     def take_queued(self) -> int:
         queued, self.queued = self.queued, 0
@@ -257,7 +262,7 @@ class Database:
     async def checkpoint_aside(self) -> None:
         """Checkpoints from now on in their own thread, not in whichever commit fills the WAL (db.checkpoints)."""
         if self._conn.wal and self.checkpointer is None:
-            await self._run(partial(self._conn.sql.execute, f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}"))
+            await self._run(partial(self._conn.pragma, f"wal_autocheckpoint={BACKSTOP_PAGES}"))
             self.checkpointer = Checkpointer(self.path)
             self.checkpointer.start()
 
