@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.core import NotFound, inserted
+from db.outbox import BROADCAST
 from db.kinds import BroadcastStatus, RunStatus
 
 
@@ -109,6 +110,16 @@ def runs_of(conn: sqlite3.Connection, broadcast_id: int) -> list[Run]:
 def set_run(conn: sqlite3.Connection, run_id: int, **fields: Any) -> None:
     columns = ", ".join(f"{k} = ?" for k in fields)
     conn.execute(f"UPDATE broadcast_runs SET {columns} WHERE id = ?", (*fields.values(), run_id))
+
+
+def has_pending(conn: sqlite3.Connection, run_id: int) -> bool:
+    """Whether a delivery of the run still waits to be sent; reads the queue up to the first one, not the run."""
+    # Through outbox_queue (priority, id), which holds only pending rows: the sender sends a run's rows in id
+    # order, so the first pending broadcast row is mostly this run's, and once the run is sent there is none of
+    # its rows to walk. Through outbox_ref it would walk the run's sent rows in ref order (not sending order).
+    row = conn.execute("SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' AND priority = ?"
+                       " AND ref >= ? AND ref < ?)", (BROADCAST, f"run:{run_id}:", f"run:{run_id};")).fetchone()
+    return bool(row[0])
 
 
 def deliveries(conn: sqlite3.Connection, run_id: int) -> list[sqlite3.Row]:

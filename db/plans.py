@@ -85,6 +85,7 @@ PER_TICK: dict[str, Hot] = {
     "broadcasts.groups_under": lambda c: broadcasts.groups_under(c, 1),
     "broadcasts.set_run": lambda c: broadcasts.set_run(c, 1, total=3),
     "broadcasts.sending_runs": lambda c: broadcasts.sending_runs(c),
+    "broadcasts.has_pending": lambda c: broadcasts.has_pending(c, 1),
     "broadcasts.deliveries": lambda c: broadcasts.deliveries(c, 1),
     "outbox.add_failed": lambda c: outbox.add_failed(c, NOW, chat_id=-1, purpose="broadcast", error="removed",
                                                      ref="run:1:1"),

@@ -50,7 +50,10 @@ class ChatLimits:
     def __init__(self, per_second: float, per_group_minute: int, per_chat_second: float) -> None:
         self.overall = SlidingWindow(max(1, int(per_second)), 1.0)
         self.spacing = 1.0 / per_second
-        self.credit = min(0.25, 8 * self.spacing)   # how far a late sender may catch up at once
+        # How far a late sender may catch up at once. Short: a catch-up burst fills the one-second window early, and
+        # then every send, a reply too, waits as long as the burst was (at 30 msg/s a 0.25 s credit held each
+        # /tasks of bench/scale.py for ~270 ms at the start of a notice). 8 sends' worth only at high rates.
+        self.credit = min(0.02, 8 * self.spacing)
         self.next_slot = 0.0
         self.per_group_minute = per_group_minute
         self.per_chat_second = per_chat_second

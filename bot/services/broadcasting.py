@@ -266,9 +266,10 @@ def finish_runs(conn: sqlite3.Connection, settings: Settings, now: datetime) -> 
     finished = []
     ts = stamp(now)
     for run in broadcasts_db.sending_runs(conn):
-        rows = broadcasts_db.deliveries(conn, run.id)
-        if any(r["status"] == "pending" for r in rows):
+        # Every tick while a run sends: one look at the queue; the run's rows are read once, when it is done.
+        if broadcasts_db.has_pending(conn, run.id):
             continue
+        rows = broadcasts_db.deliveries(conn, run.id)
         delivered = sum(r["status"] == "sent" for r in rows)
         unpinned = sum(r["status"] == "sent" and (r["error"] or "").startswith("pin:") for r in rows)
         failures = []
