@@ -52,11 +52,11 @@ from typing import Any
 from jinja2 import Environment, meta, nodes
 
 from messages.catalog import DEFAULT_LOCALE, LOCALES, environment as _environment, translate, translations
-from messages.names import is_label, label_names, label_of, source_of, template_names as _template_names
+from messages.names import EXTENSIONS, is_label, label_names, label_of, source_of, template_names as _template_names
 from messages.recording import Record, Recording, note, recording, start_recording
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "Record", "Recording", "environment", "is_html", "label", "locale_for",
-           "recording", "render", "start_recording", "template_names", "variables_of"]
+           "recording", "render", "start_recording", "template_names", "variables_of", "warm"]
 
 
 def locale_for(language_code: str | None, default: str = DEFAULT_LOCALE) -> str:
@@ -98,6 +98,21 @@ def label(name: str, locale: str = DEFAULT_LOCALE, /, **context: str) -> str:
 def template_names(locale: str = DEFAULT_LOCALE) -> list[str]:
     """Every name `render` takes (those of `report/option`-like labels need their arguments too)."""
     return sorted(_template_names(environment(locale)) + label_names())
+
+
+def warm() -> int:
+    """Read every locale's catalog and compile every template file (macro files too) once, at start-up, so that
+    no one's first button press waits for it; returns how many templates the environments now hold."""
+    held = 0
+    for locale in LOCALES:
+        env = environment(locale)
+        files = env.list_templates(extensions=[ext.lstrip(".") for ext in EXTENSIONS])
+        for file in files:
+            env.get_template(file)
+        for name in _template_names(env):
+            source_of(name, env)
+        held += len(files)
+    return held
 
 
 def variables_of(name: str) -> list[str]:

@@ -41,7 +41,8 @@ def press(conn: sqlite3.Connection, settings: Settings, action: Press, report_id
           ) -> tuple[casework.Outcome, list[CardEdit]]:
     """A card button that changes the report (accept, escalate, transfer to `target`), and the card edits
     it causes; `pressed` (chat id, message id) is the card pressed, edited even if the outbox has not yet
-    recorded it as delivered."""
+    recorded it as delivered. A press that changes nothing (`already_*`) edits the pressed card alone, as it
+    stands now (its edit after an earlier press may have been lost)."""
     if action == "acc":
         outcome = casework.accept(conn, settings, report_id, user_id, now)
     elif action == "esc":
@@ -50,10 +51,17 @@ def press(conn: sqlite3.Connection, settings: Settings, action: Press, report_id
         outcome = casework.transfer(conn, settings, report_id, user_id, target, now)
     else:
         return casework.Outcome("stale"), []
-    if outcome.key not in CHANGED or outcome.report is None:
+    if outcome.report is None or (outcome.key not in CHANGED and not outcome.key.startswith("already_")):
         return outcome, []
-    delivered = cards_db.delivered(conn, outcome.report.id)
     person = people_db.by_telegram_id(conn, user_id)
+    if outcome.key not in CHANGED:
+        # Nothing changed, but the pressed card may be stale: its edit after an earlier press was lost (a crash
+        # between the commit and the edit). Show it as it stands now, so the next press heals it.
+        if pressed is None or person is None:
+            return outcome, []
+        return outcome, _edits(conn, settings, casework.load(conn, outcome.report.id),
+                               [cards_db.DeliveredCard(*pressed, person.id)], now)
+    delivered = cards_db.delivered(conn, outcome.report.id)
     if pressed is not None and person is not None and pressed not in {(c.chat_id, c.message_id) for c in delivered}:
         delivered.append(cards_db.DeliveredCard(*pressed, person.id))
     # One list, so that a person's card is rendered (and its disclosure audited) once per press, not once for the
