@@ -104,7 +104,7 @@ class _Connection:
         self.queued = 0
         try:
             self.sql.row_factory = sqlite3.Row
-            self.wal = self.sql.execute("PRAGMA journal_mode=WAL").fetchall()[0][0] == "wal"
+            self.wal = self.pragma("journal_mode=WAL")[0][0] == "wal"
             self.sql.execute("PRAGMA foreign_keys=ON")
             self.sql.execute("PRAGMA busy_timeout=10000")
             self.sql.execute("PRAGMA synchronous=NORMAL")

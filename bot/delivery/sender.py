@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from dataclasses import replace
 from functools import partial
-import warnings
 from typing import Any, Awaitable, Callable
 
 from telegram.constants import ParseMode
@@ -183,7 +183,8 @@ class OutboxSender:
             queue = remaining
             if started:
                 continue
-            if not queue and not self._in_flight and not self._reread:   # (a send that just failed sets _reread)
+            # (a send that just failed sets `_reread`, or hands its reply back to `_pushed`)
+            if not queue and not self._in_flight and not self._reread and not self._pushed:
                 self._idle.set()
             timeout = wait_for if wait_for is not None else (None if not queue else 0.05)
             try:
@@ -207,7 +208,6 @@ class OutboxSender:
         try:
             sent = await self._send(message, patience)
         except RetryAfter:                              # the limiter paused the chat; try it again later
-            self._reread = True
             self._again(message)
             # A private chat's reply goes without waiting for the chat's own window (see limiter._slot), so a
             # 429 there is expected now and then; `flood_waits` stays the count of the outbox's other rows.
@@ -216,7 +216,6 @@ class OutboxSender:
             else:
                 self.stats.flood_waits += 1
         except ChatMigrated as exc:
-            self._reread = True
             await self._follow(message, exc.new_chat_id)
         except PERMANENT as exc:
             self._forget(message.id)
@@ -253,13 +252,15 @@ class OutboxSender:
         self._attempts.pop(outbox_id, None)
 
     def _again(self, message: Outgoing) -> None:
-        """A reply to try again: back into the queue from memory (the database is not read for replies)."""
+        """A message to try again: a reply back into the queue from memory (the database is not read for
+        replies), any other row by reading the outbox again."""
         if message.priority == REPLY:
             self._pushed.append(message)
+        else:
+            self._reread = True
 
     def _retry_later(self, message: Outgoing, exc: Exception) -> None:
         self.stats.retried += 1
-        self._reread = True
         self._again(message)
         attempts = self._attempts[message.id] = self._attempts.get(message.id, message.attempts) + 1
         delay = backoff(attempts)
