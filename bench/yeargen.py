@@ -31,7 +31,7 @@ from bench.yeartexts import (DAY, OUTCOMES, RESOLVED_DETAILS, Variant, assigned_
 from bot.core.config import Settings
 from bot.services.broadcasting import render_notice
 from bot.services.org_import import import_org
-from bot.services.retention import PurgeRun
+from bot.services.retention import BODIES_BATCH, PurgeRun, housekeeping_cuts
 from db import outbox as outbox_db
 from db import retention as retention_db
 from db import updates as updates_db
@@ -127,9 +127,9 @@ def as_the_bot_leaves_it(conn: sqlite3.Connection, settings: Settings, now: date
     run = PurgeRun(settings, now)
     while transaction(run.step):
         pass
-    transaction(updates_db.forget_before, stamp(int(now.timestamp()) - 2 * DAY))
-    before, batch = stamp(int(now.timestamp() - settings.outbox_keep_days * DAY)), 1000
-    while transaction(outbox_db.clear_bodies, before, batch) == batch:
+    updates_before, bodies_before = housekeeping_cuts(settings, now)
+    transaction(updates_db.forget_before, updates_before)
+    while transaction(outbox_db.clear_bodies, bodies_before, BODIES_BATCH) == BODIES_BATCH:
         pass
     while transaction(retention_db.reclaim):
         pass

@@ -28,12 +28,14 @@ class Cutoffs:
 TASK_RUNNING = (" AND NOT EXISTS (SELECT 1 FROM monitorings m WHERE m.report_id = reports.id AND m.status = 'active')"
                 " AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.report_id = reports.id"
                 " AND v.status IN ('scheduled', 'due'))")
+# Resolved before the cut (the one parameter), not erased yet, no task waiting for it: what a purge erases.
+ERASABLE = "status = 'resolved' AND erased_at IS NULL AND resolved_at < ?" + TASK_RUNNING
 
 
 def erasable_reports(conn: sqlite3.Connection, before: str, limit: int) -> list[tuple[int, str]]:
     """(id, number) of resolved reports, not yet erased, resolved before `before` (reports_erasable index)."""
-    rows = conn.execute("SELECT id, number FROM reports WHERE status = 'resolved' AND erased_at IS NULL"
-                        " AND resolved_at < ?" + TASK_RUNNING + " ORDER BY resolved_at LIMIT ?", (before, limit))
+    rows = conn.execute(f"SELECT id, number FROM reports WHERE {ERASABLE} ORDER BY resolved_at LIMIT ?",
+                        (before, limit))
     return [(r[0], r[1]) for r in rows]
 
 
@@ -84,8 +86,7 @@ def count_households(conn: sqlite3.Connection, stale_before: str, reports_before
     """Households a purge would mask: unconfirmed since `stale_before`, or added by an arrival it would erase."""
     return int(conn.execute(
         f"SELECT count(*) FROM households WHERE {HAS_PERSONAL} AND (updated_at < ? OR (source = 'arrival' AND"
-        " report_id IN (SELECT id FROM reports WHERE status = 'resolved' AND erased_at IS NULL AND resolved_at < ?"
-        + TASK_RUNNING + ")))", (stale_before, reports_before)).fetchone()[0])
+        f" report_id IN (SELECT id FROM reports WHERE {ERASABLE})))", (stale_before, reports_before)).fetchone()[0])
 
 
 def mask_stale_households(conn: sqlite3.Connection, before: str, limit: int) -> int:
@@ -137,11 +138,6 @@ def prune(conn: sqlite3.Connection, kind: str, cut: str, limit: int) -> int:
     table, where = PRUNES[kind]
     return conn.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {where}"
                         " ORDER BY rowid LIMIT :limit)", {"cut": cut, "limit": limit}).rowcount
-
-
-def count_erasable(conn: sqlite3.Connection, before: str) -> int:
-    return int(conn.execute("SELECT count(*) FROM reports WHERE status = 'resolved' AND erased_at IS NULL"
-                            " AND resolved_at < ?" + TASK_RUNNING, (before,)).fetchone()[0])
 
 
 def secure_delete(conn: sqlite3.Connection, on: bool) -> None:

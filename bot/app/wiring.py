@@ -6,7 +6,6 @@ import asyncio
 import logging
 import os
 import sqlite3
-from datetime import timedelta
 from typing import Any, Callable
 
 from telegram import (BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeAllGroupChats,
@@ -16,7 +15,6 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 import handlers
 from bot.app import ledger_jobs
 from bot.app.metrics import BotMetrics, MeasuredUpdateProcessor
-from bot.core.clock import stamp
 from bot.delivery.limiter import GridRateLimiter
 from bot.delivery.polling import UpdatePoller
 from bot.delivery.proxy import choose_proxy
@@ -28,6 +26,7 @@ from bot.services import handover
 from bot.services.broadcasting import failure_reason
 from bot.services.groups import follow_migration
 from bot.services.help import GROUP, GROUP_ADMINS, private_commands
+from bot.services.retention import BODIES_BATCH, housekeeping_cuts
 from bot.services.runtime import Runtime
 from db import chats as chats_db
 from db import outbox as outbox_db
@@ -119,10 +118,9 @@ def make_sender(application: GridApplication) -> OutboxSender:
 async def housekeeping(rt: Runtime) -> None:
     """At start-up and daily: forget old update ids; clear the bodies of messages sent before outbox_keep_days,
     a batch per transaction so that updates never wait behind a year's worth at once."""
-    now = rt.clock.now()
-    await rt.db.write(updates_db.forget_before, stamp(now - timedelta(days=2)))
-    before, batch = stamp(now - timedelta(days=rt.settings.outbox_keep_days)), 1000
-    while await rt.db.write(outbox_db.clear_bodies, before, batch) == batch:
+    updates_before, bodies_before = housekeeping_cuts(rt.settings, rt.clock.now())
+    await rt.db.write(updates_db.forget_before, updates_before)
+    while await rt.db.write(outbox_db.clear_bodies, bodies_before, BODIES_BATCH) == BODIES_BATCH:
         pass
 
 

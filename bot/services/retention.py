@@ -61,6 +61,16 @@ class Purged:
         return sum(getattr(self, f.name) for f in fields(self) if f.name != "numbers")
 
 
+# The daily housekeeping (bot.app.wiring.housekeeping; bench/yeargen.py runs it too): update ids are forgotten after
+# two days, and the bodies of sent messages are cleared after `outbox_keep_days`, this many rows per transaction.
+BODIES_BATCH = 1000
+
+
+def housekeeping_cuts(settings: Settings, now: datetime) -> tuple[str, str]:
+    """(forget update ids before, clear message bodies before)."""
+    return stamp(now - timedelta(days=2)), stamp(now - timedelta(days=settings.outbox_keep_days))
+
+
 def cutoffs(settings: Settings, now: datetime) -> Cutoffs:
     def ago(days: float) -> str:
         return stamp(now - timedelta(days=days))
@@ -86,10 +96,9 @@ def _cut(c: Cutoffs, kind: str) -> str:
 def due(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Purged:
     """What a purge would erase now, changing nothing (`gridbot purge --dry-run`)."""
     c = cutoffs(settings, now)
-    result = Purged(reports=retention_db.count_erasable(conn, c.personal),
-                    residents=len(retention_db.idle_residents(conn, c.personal, -1)),
-                    numbers=[n for _, n in retention_db.erasable_reports(conn, c.personal, -1)],
-                    households=retention_db.count_households(conn, c.households, c.personal))
+    numbers = [n for _, n in retention_db.erasable_reports(conn, c.personal, -1)]
+    result = Purged(reports=len(numbers), residents=len(retention_db.idle_residents(conn, c.personal, -1)),
+                    numbers=numbers, households=retention_db.count_households(conn, c.households, c.personal))
     for kind in PRUNED:
         setattr(result, kind, retention_db.count_prunable(conn, kind, _cut(c, kind)))
     return result
@@ -107,21 +116,19 @@ class PurgeRun:
     residents_after: int = 0                               # the last user id a batch looked at
 
     def step(self, conn: sqlite3.Connection) -> bool:
-        done = purge_batch(conn, self.settings, self.now, run=self)
+        """Erase and prune at most `BATCH` rows of each kind (one transaction); True while it did anything."""
+        done = _purge_batch(conn, self)
         self.total.add(done)
         return done.total > 0
 
 
-def purge_batch(conn: sqlite3.Connection, settings: Settings, now: datetime, *, run: PurgeRun | None = None
-                ) -> Purged:
-    """Erase and prune at most `BATCH` rows of each kind (one transaction); call again while it did anything
-    (with the same `run`, or see `PurgeRun`)."""
-    c = cutoffs(settings, now)
-    ts = stamp(now)
+def _purge_batch(conn: sqlite3.Connection, run: PurgeRun) -> Purged:
+    c = cutoffs(run.settings, run.now)
+    ts = stamp(run.now)
     result = Purged()
     retention_db.secure_delete(conn, True)
     try:
-        _erase_and_prune(conn, c, ts, result, run or PurgeRun(settings, now))
+        _erase_and_prune(conn, c, ts, result, run)
     finally:
         retention_db.secure_delete(conn, False)
     if result.total:
@@ -142,9 +149,10 @@ def _erase_and_prune(conn: sqlite3.Connection, c: Cutoffs, ts: str, result: Purg
         reports = retention_db.erasable_reports(conn, c.personal, BATCH)
         batch("reports", len(reports))
         if reports:
-            retention_db.erase_reports(conn, [r for r, _ in reports], ts, keep_answer, keep_event_detail)
+            ids = [r for r, _ in reports]
+            retention_db.erase_reports(conn, ids, ts, keep_answer, keep_event_detail)
             result.reports, result.numbers = len(reports), [n for _, n in reports]
-            result.households = retention_db.erase_tasks(conn, [r for r, _ in reports])
+            result.households = retention_db.erase_tasks(conn, ids)
     for kind in PRUNED:
         if kind not in run.exhausted:
             setattr(result, kind, batch(kind, retention_db.prune(conn, kind, _cut(c, kind), BATCH)))
