@@ -260,7 +260,8 @@ class Database:
         return await self._run(self._conn.migrate)
 
     async def checkpoint_aside(self) -> None:
-        """Checkpoints from now on in their own thread, not in whichever commit fills the WAL (db.checkpoints)."""
+        """Checkpoints from now on in their own thread, not in whichever commit fills the WAL (db.checkpoints):
+        for the running bot (bot.app.wiring.start_bot), not for a command that opens the database for a moment."""
         if self._conn.wal and self.checkpointer is None:
             await self._run(partial(self._conn.pragma, f"wal_autocheckpoint={BACKSTOP_PAGES}"))
             self.checkpointer = Checkpointer(self.path)
@@ -286,11 +287,10 @@ async def open_database(path: str, migrate: bool = True) -> Database:
         worker.stop()
         raise
     db = Database(worker, conn, path)
-    try:
-        if migrate:
+    if migrate:
+        try:
             await db.migrate()
-        await db.checkpoint_aside()
-    except BaseException:
-        await db.close()
-        raise
+        except BaseException:
+            await db.close()
+            raise
     return db

@@ -17,6 +17,7 @@ def checkpoint_threads() -> int:
 async def test_the_wal_is_checkpointed_aside_and_the_thread_ends_with_the_database(tmp_path: Path) -> None:
     before = checkpoint_threads()
     db = await open_database(str(tmp_path / "bot.sqlite3"))
+    await db.checkpoint_aside()
     assert checkpoint_threads() == before + 1
     assert (await db.read(lambda conn: conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])) == BACKSTOP_PAGES
 
@@ -38,5 +39,6 @@ async def test_the_wal_is_checkpointed_aside_and_the_thread_ends_with_the_databa
 async def test_a_database_in_memory_has_no_checkpoint_thread() -> None:
     before = checkpoint_threads()
     db = await open_database(":memory:")
+    await db.checkpoint_aside()
     assert db.checkpointer is None and checkpoint_threads() == before
     await db.close()

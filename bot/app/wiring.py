@@ -149,6 +149,7 @@ async def start_bot(application: GridApplication) -> None:
     """Initialize (getMe), set the commands, start the sender and the timers: all but receiving updates.
     Raises ptb's errors as they come."""
     rt = application.runtime
+    await rt.db.checkpoint_aside()
     # Templates and catalogs load lazily, which made the first press after start-up wait 100-260 ms. Compiling
     # them all costs ≈1.5 s of CPU: a thread does it while start-up waits on the network, finished before polling.
     warming = asyncio.ensure_future(asyncio.to_thread(warm))
