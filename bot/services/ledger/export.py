@@ -78,17 +78,10 @@ def write(conn: sqlite3.Connection, settings: Settings, request: Request, path: 
             columns = [c for c in columns if c.key in own]
         layout = Layout(columns, source, settings, locale=request.locale, personal=request.personal, strings=None)
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
-            csv.writer(out).writerow([labels.header(c.key, request.locale) for c in columns])
-            # Lines made in memory and written (encoded) a hundred at a time, not one by one.
-            lines = io.StringIO()
-            writer = csv.writer(lines)
+            writer = csv.writer(out)
+            writer.writerow([labels.header(c.key, request.locale) for c in columns])
             for batch in source.batches:
-                made = layout.csv_rows(batch, answers_in([row[details_at] for row in batch]))
-                for start in range(0, len(made), 100):
-                    writer.writerows(made[start:start + 100])
-                    out.write(lines.getvalue())
-                    lines.seek(0)
-                    lines.truncate()
+                writer.writerows(layout.csv_rows(batch, answers_in([row[details_at] for row in batch])))
                 for kind in map(itemgetter(kind_at), batch):
                     counts[kind] = counts.get(kind, 0) + 1
         return Result(path, sum(counts.values()), counts)
