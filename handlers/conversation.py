@@ -79,11 +79,6 @@ def shown(update: Update, context: Context, *, press: bool = False) -> Callable[
     return replies
 
 
-async def show(update: Update, context: Context, screen: Screen) -> None:
-    """Send a screen to the private chat the update came from, when it answers no change of its own."""
-    await runtime(context).reply(shown(update, context)(screen))
-
-
 async def typed(update: Update, context: Context) -> None:
     rt, user, message = runtime(context), update.effective_user, update.effective_message
     if user is None or message is None or message.text is None:

@@ -69,12 +69,6 @@ def press(conn: sqlite3.Connection, settings: Settings, action: Press, report_id
     return outcome, _edits(conn, settings, casework.load(conn, outcome.report.id), delivered, now)
 
 
-def refreshed(conn: sqlite3.Connection, settings: Settings, report_id: int, now: datetime) -> list[CardEdit]:
-    """Every delivered card of the report as it stands now: text and buttons for those who may still act on
-    it (a disclosure, audited); only the buttons taken off for those who no longer may (nothing new shown)."""
-    return _edits(conn, settings, casework.load(conn, report_id), cards_db.delivered(conn, report_id), now)
-
-
 def _edits(conn: sqlite3.Connection, settings: Settings, report: Report, delivered_cards: list[cards_db.DeliveredCard],
            now: datetime) -> list[CardEdit]:
     edits: list[CardEdit] = []
