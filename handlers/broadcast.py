@@ -45,13 +45,7 @@ async def _list_page(update: Update, context: Context, number: int) -> None:
     await pages.show(update, context, text, rows + pages.nav_rows("bc", page, locale))
 
 
-async def page_button(update: Update, context: Context) -> None:
-    """`pg|bc|<n>`: page n of the broadcasts the presser may manage, recomputed from the database."""
-    wanted = pages.pressed(update)
-    if wanted is None or wanted[0] != "bc":
-        await pages.refuse(update, context)
-        return
-    await _list_page(update, context, wanted[1])
+page_button = pages.button("bc", _list_page)            # `pg|bc|<n>`: page n of the broadcasts the presser may manage
 
 
 async def list_button(update: Update, context: Context) -> None:

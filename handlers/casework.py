@@ -136,10 +136,7 @@ async def _tasks_page(update: Update, context: Context, number: int) -> None:
     rt, user = runtime(context), update.effective_user
     page = await rt.db.read(listing.tasks, user.id, number) if user is not None else None
     if page is None:
-        if update.callback_query is not None:
-            await pages.refuse(update, context)
-        else:
-            await answer(update, context, "casework/not_staff")
+        await pages.refuse_or_answer(update, context, "casework/not_staff")
         return
     locale = reader_locale(update, context)
     due = {r.id: local_time(r.accept_due_at if r.status == "open" else r.resolve_due_at, rt.settings)
@@ -184,21 +181,16 @@ async def _my_page(update: Update, context: Context, number: int) -> None:
     await pages.show(update, context, text, pages.nav_rows("my", page, locale))
 
 
-async def page_button(update: Update, context: Context) -> None:
-    """`pg|tasks|<n>` or `pg|my|<n>`: page n of the presser's own list, recomputed from the database."""
-    wanted = pages.pressed(update)
-    if wanted is None or wanted[0] not in ("tasks", "my"):
-        await pages.refuse(update, context)
-        return
-    name, number = wanted
-    await (_tasks_page if name == "tasks" else _my_page)(update, context, number)
+tasks_button = pages.button("tasks", _tasks_page)        # `pg|tasks|<n>`: page n of the presser's own list
+my_button = pages.button("my", _my_page)                 # `pg|my|<n>`
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     private = filters.ChatType.PRIVATE
     return [
         CallbackQueryHandler(card_button, pattern=r"^r\|"),
-        CallbackQueryHandler(page_button, pattern=r"^pg\|(tasks|my)\|"),
+        CallbackQueryHandler(tasks_button, pattern=r"^pg\|tasks\|"),
+        CallbackQueryHandler(my_button, pattern=r"^pg\|my\|"),
         CommandHandler("tasks", tasks, filters=private),
         CommandHandler("duty", duty, filters=private),
         CommandHandler("my", my_reports, filters=private),

@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.clock import stamp
+from bot.services.ledger.screens import Refusal
 from bot.services.replies import Reply
 from bot.services.runtime import Runtime
 from handlers.context import GridContext
@@ -72,6 +73,23 @@ def replying(update: Update, context: Context, name: Callable[[T], str | None],
             return []
         return [reply(chat.id, render(template, locale, **values(result)), markup(result))]
     return replies
+
+
+def unless_refused(update: Update, context: Context, kind: type[T], name: str, values: Callable[[T], dict[str, Any]],
+                   buttons: Callable[[T], InlineKeyboardMarkup | None]) -> Callable[[T | Refusal], list[Reply]]:
+    """For `once(..., replies=...)` of a ledger view: a `kind` found is shown as template `name` with
+    `values(view)` and `buttons(view)`; a refusal as its own template (`ledger/<key>`)."""
+    def name_of(found: T | Refusal) -> str:
+        return f"ledger/{found.key}" if isinstance(found, Refusal) else name
+
+    def values_of(found: T | Refusal) -> dict[str, Any]:
+        if isinstance(found, kind):
+            return values(found)
+        return dict(found.context) if isinstance(found, Refusal) else {}
+
+    def buttons_of(found: T | Refusal) -> InlineKeyboardMarkup | None:
+        return buttons(found) if isinstance(found, kind) else None
+    return replying(update, context, name_of, values_of, buttons_of)
 
 
 async def send(context: Context, chat_id: int, text: str, reply_markup: Markup | None = None) -> None:

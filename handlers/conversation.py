@@ -33,12 +33,18 @@ def _rendered(value: Any, locale: str) -> Any:
 
 
 def render_screen(screen: Screen, locale: str) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The text (the reason a step is asked again first) and the buttons of a screen."""
+    """The text and the buttons of a screen."""
+    text = _screen_text(screen, locale)
+    rows = [[_button(b, locale) for b in row] for row in screen.buttons]
+    return text, InlineKeyboardMarkup(rows) if rows else None
+
+
+def _screen_text(screen: Screen, locale: str) -> str:
+    """A screen's message, the reason a step is asked again first."""
     text = render_message(screen.message, locale)
     if screen.error is not None:
         text = f"{render_message(screen.error, locale)}\n\n{text}"
-    rows = [[_button(b, locale) for b in row] for row in screen.buttons]
-    return text, InlineKeyboardMarkup(rows) if rows else None
+    return text
 
 
 def _button(button: Button, locale: str) -> InlineKeyboardButton:
@@ -54,9 +60,7 @@ def screen_replies(chat_id: int, locale: str, screen: Screen) -> list[Reply]:
     out = [Reply(chat_id, html) for html in screen.preamble]
     if screen.keyboard == "remove":                # the share-contact button of the step just left
         out.append(reply(chat_id, render("report/contact_done", locale), ReplyKeyboardRemove()))
-    text = render_message(screen.message, locale)
-    if screen.error is not None:
-        text = f"{render_message(screen.error, locale)}\n\n{text}"
+    text = _screen_text(screen, locale)
     # The keyboard straight as Bot API JSON, as the outbox row keeps it (no ptb objects to build and take apart).
     rows = [[{"text": _label(b, locale), "callback_data": b.data} for b in row] for row in screen.buttons]
     out.append(Reply(chat_id, text, {"inline_keyboard": rows} if rows else None))
@@ -77,11 +81,6 @@ def shown(update: Update, context: Context, *, press: bool = False) -> Callable[
             return []
         return screen_replies(chat.id, locale, screen)
     return replies
-
-
-async def show(update: Update, context: Context, screen: Screen) -> None:
-    """Send a screen to the private chat the update came from, when it answers no change of its own."""
-    await runtime(context).reply(shown(update, context)(screen))
 
 
 async def typed(update: Update, context: Context) -> None:

@@ -12,9 +12,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services import gatherings
 from bot.services.accounts import remembering
 from bot.services.groups import grid_of_chat
-from bot.services.paging import page_of, parse_page_data
+from bot.services.paging import page_of
 from handlers import pages
-from handlers.common import Context, answer, is_private, once, reader_locale, runtime
+from handlers.common import Context, is_private, once, reader_locale, runtime
 from handlers.conversation import shown
 from handlers.presses import screen_press
 from messages import render
@@ -36,17 +36,6 @@ async def gatherings_command(update: Update, context: Context) -> None:
     await _gatherings_page(update, context, 1)
 
 
-async def gatherings_page(update: Update, context: Context) -> None:
-    """`pg|ga|<n>`: page n of the list of the chat it was pressed in (the presser's own in private, the grid's in
-    its group), recomputed from the database."""
-    query = update.callback_query
-    wanted = parse_page_data(query.data if query else None)
-    if wanted is None or wanted[0] != "ga":
-        await pages.refuse(update, context)
-        return
-    await _gatherings_page(update, context, wanted[1])
-
-
 async def _gatherings_page(update: Update, context: Context, number: int) -> None:
     rt, user, chat = runtime(context), update.effective_user, update.effective_chat
     if user is None or chat is None:
@@ -55,14 +44,12 @@ async def _gatherings_page(update: Update, context: Context, number: int) -> Non
     if private:
         listed = await rt.db.read(gatherings.for_staff, rt.settings, user.id, rt.now())
         if listed is None:
-            await (pages.refuse(update, context) if update.callback_query else
-                   answer(update, context, "gatherings/not_staff"))
+            await pages.refuse_or_answer(update, context, "gatherings/not_staff")
             return
     else:
         grid = await rt.db.read(grid_of_chat, chat.id)
         if grid is None:
-            await (pages.refuse(update, context) if update.callback_query else
-                   answer(update, context, "report/group_not_bound"))
+            await pages.refuse_or_answer(update, context, "report/group_not_bound")
             return
         listed = await rt.db.read(gatherings.for_group, rt.settings, grid.id, rt.now())
     locale = reader_locale(update, context)
@@ -70,6 +57,10 @@ async def _gatherings_page(update: Update, context: Context, number: int) -> Non
     text = render("gatherings/list", locale, listed=replace(listed, gatherings=list(page.items)), page=page,
                   private=private)
     await pages.show(update, context, text, pages.nav_rows("ga", page, locale))
+
+
+# `pg|ga|<n>`: page n of the list of the chat it was pressed in (the presser's own in private, the grid's in its group).
+gatherings_page = pages.button("ga", _gatherings_page, own_chat=False)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

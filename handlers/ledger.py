@@ -21,8 +21,7 @@ from bot.services.ledger.periods import BadPeriod, Period
 from bot.services.ledger.screens import Refusal, target
 from bot.services.ledger.scope import Scope
 from handlers.conversation import shown
-from handlers.common import Context, answer, once, reader_locale, runtime, send
-from handlers.stats import unless_refused
+from handlers.common import Context, answer, once, reader_locale, runtime, send, unless_refused
 from messages import label, render
 
 COMMANDS = ("stats", "ledger", "export", "assessment")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -10,7 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.services.paging import ListName, Page, page_data, parse_page_data
-from handlers.common import Context, reader_locale, send
+from handlers.common import Context, answer, reader_locale, send
 from messages import label, render
 
 
@@ -37,6 +38,29 @@ async def refuse(update: Update, context: Context) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(render("report/toast_stale", reader_locale(update, context)),
                                            show_alert=True)
+
+
+async def refuse_or_answer(update: Update, context: Context, name: str) -> None:
+    """A list the reader may not see: a page button pressed is refused, a command answered with template `name`."""
+    if update.callback_query is not None:
+        await refuse(update, context)
+    else:
+        await answer(update, context, name)
+
+
+def button(name: ListName, show_page: Callable[[Update, Context, int], Awaitable[None]], *,
+           own_chat: bool = True) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """The handler of `pg|<name>|<n>`: `show_page` shows page n, recomputed from the database. `own_chat`: only
+    in the presser's own private chat (see `pressed`); otherwise in any chat, for a list of the chat pressed in."""
+    async def handle(update: Update, context: Context) -> None:
+        query = update.callback_query
+        wanted = pressed(update) if own_chat else parse_page_data(query.data if query else None)
+        if wanted is None or wanted[0] != name:
+            await refuse(update, context)
+            return
+        await show_page(update, context, wanted[1])
+
+    return handle
 
 
 async def show(update: Update, context: Context, text: str, rows: list[list[InlineKeyboardButton]]) -> None:

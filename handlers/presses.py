@@ -1,8 +1,7 @@
-"""Answering a button press with a screen: a toast (an alert when refused), or the screen sent to the chat."""
+"""Answering a button press with a screen: a toast (an alert when refused), or the screen queued with the change."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -10,12 +9,12 @@ from telegram import Update
 
 from bot.services.views import STALE, Screen
 from handlers.common import Context, once, reader_locale, runtime
-from handlers.conversation import render_message, show, shown
+from handlers.conversation import render_message, shown
 
 
-async def answer_press(update: Update, context: Context, screen: Screen, *, queued: bool = False) -> None:
-    """The toast (sent directly: a toast is no message), or the screen; `queued`: the screen was written with
-    the change already (`once(..., replies=shown(update, context, press=True))`)."""
+async def answer_press(update: Update, context: Context, screen: Screen) -> None:
+    """The toast (sent directly: a toast is no message); any other screen was written with the change already
+    (`once(..., replies=shown(update, context, press=True))`), so the press is only answered."""
     query = update.callback_query
     if query is None:
         return
@@ -23,10 +22,7 @@ async def answer_press(update: Update, context: Context, screen: Screen, *, queu
         text = render_message(screen.message, reader_locale(update, context))
         await query.answer(text[:200], show_alert=screen.kind == "stale")
         return
-    if queued:
-        await query.answer()
-        return
-    await asyncio.gather(query.answer(), show(update, context, screen))
+    await query.answer()
 
 
 def parse_press(data: str | None) -> tuple[int, str] | None:
@@ -48,6 +44,6 @@ def screen_press(service: Callable[..., Screen]) -> Callable[[Update, Context], 
             return
         screen = await once(update, context, service, rt.settings, user.id, *pressed, rt.now(),
                             replies=shown(update, context, press=True))
-        await answer_press(update, context, screen, queued=True)
+        await answer_press(update, context, screen)
 
     return handle

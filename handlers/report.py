@@ -14,7 +14,6 @@ from bot.services.accounts import remembering
 from bot.services.groups import grid_of_chat
 from handlers import conversation
 from handlers.common import Context, answer, is_private, once, reader_locale, replying, runtime, send
-from handlers.conversation import show as show
 from messages import label, render
 
 REPORT_PREFIX = "r_"

@@ -4,7 +4,6 @@ change the period; each press is checked against the presser's own charge."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Callable, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -14,12 +13,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.services.ledger import periods
 from bot.services.ledger.periods import BadPeriod, Period
 from bot.services.ledger.screens import Refusal, StatsScreen, stats_screen
-from bot.services.replies import Reply
-from handlers.common import Context, answer, once, reader_locale, replying, runtime
+from handlers.common import Context, answer, once, reader_locale, runtime, unless_refused
 from messages import label, render
 
 DEFAULT_PERIOD: periods.Preset = "month"
-V = TypeVar("V")
 
 
 def markup(screen: StatsScreen, locale: str) -> InlineKeyboardMarkup:
@@ -54,23 +51,6 @@ async def stats(update: Update, context: Context) -> None:
     await once(update, context, partial(stats_screen, code=code), rt.settings, user.id, period, rt.now(),
                replies=unless_refused(update, context, StatsScreen, "ledger/stats",
                                       lambda screen: {"fig": screen.figures}, lambda screen: markup(screen, locale)))
-
-
-def unless_refused(update: Update, context: Context, kind: type[V], name: str, values: Callable[[V], dict[str, Any]],
-                   buttons: Callable[[V], InlineKeyboardMarkup | None]) -> Callable[[V | Refusal], list[Reply]]:
-    """For `once(..., replies=...)` of a ledger view: a `kind` found is shown as template `name` with
-    `values(view)` and `buttons(view)`; a refusal as its own template (`ledger/<key>`)."""
-    def name_of(found: V | Refusal) -> str:
-        return f"ledger/{found.key}" if isinstance(found, Refusal) else name
-
-    def values_of(found: V | Refusal) -> dict[str, Any]:
-        if isinstance(found, kind):
-            return values(found)
-        return dict(found.context) if isinstance(found, Refusal) else {}
-
-    def buttons_of(found: V | Refusal) -> InlineKeyboardMarkup | None:
-        return buttons(found) if isinstance(found, kind) else None
-    return replying(update, context, name_of, values_of, buttons_of)
 
 
 async def stats_press(update: Update, context: Context) -> None:

@@ -12,7 +12,7 @@ from bot.services import relay, rewards, tips
 from bot.services.paging import page_of
 from bot.services.views import STALE
 from handlers import pages
-from handlers.common import Context, answer, once, reader_locale, runtime
+from handlers.common import Context, once, reader_locale, runtime
 from handlers.presses import answer_press, parse_press, screen_press
 from messages import render
 
@@ -45,25 +45,13 @@ async def rewards_command(update: Update, context: Context) -> None:
     await _rewards_page(update, context, 1)
 
 
-async def rewards_page(update: Update, context: Context) -> None:
-    """`pg|rw|<n>`: page n of the presser's own ledger, recomputed from the database."""
-    wanted = pages.pressed(update)
-    if wanted is None or wanted[0] != "rw":
-        await pages.refuse(update, context)
-        return
-    await _rewards_page(update, context, wanted[1])
-
-
 async def _rewards_page(update: Update, context: Context, number: int) -> None:
     rt, user = runtime(context), update.effective_user
     if user is None or update.effective_chat is None:
         return
     found = await rt.db.read(rewards.ledger_of, user.id)
     if found is None:
-        if update.callback_query is not None:
-            await pages.refuse(update, context)
-        else:
-            await answer(update, context, "rewards/not_allowed")
+        await pages.refuse_or_answer(update, context, "rewards/not_allowed")
         return
     locale = reader_locale(update, context)
     page = page_of(found, number)
@@ -78,6 +66,9 @@ def _ledger_buttons(listed: Sequence[Any], locale: str) -> list[list[InlineKeybo
         rows += [[InlineKeyboardButton(render(f"buttons/reward_{a}_of", locale, number=reward.number, claim_code=reward.claim_code),
                                        callback_data=f"rw|{reward.id}|{a}") for a in actions]] if actions else []
     return rows
+
+
+rewards_page = pages.button("rw", _rewards_page)          # `pg|rw|<n>`: page n of the presser's own ledger
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

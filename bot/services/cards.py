@@ -53,26 +53,16 @@ def press(conn: sqlite3.Connection, settings: Settings, action: Press, report_id
         return casework.Outcome("stale"), []
     if outcome.report is None or (outcome.key not in CHANGED and not outcome.key.startswith("already_")):
         return outcome, []
-    person = people_db.by_telegram_id(conn, user_id)
-    if outcome.key not in CHANGED:
-        # Nothing changed, but the pressed card may be stale: its edit after an earlier press was lost (a crash
-        # between the commit and the edit). Show it as it stands now, so the next press heals it.
-        if pressed is None or person is None:
-            return outcome, []
-        return outcome, _edits(conn, settings, casework.load(conn, outcome.report.id),
-                               [cards_db.DeliveredCard(*pressed, person.id)], now)
-    delivered = cards_db.delivered(conn, outcome.report.id)
-    if pressed is not None and person is not None and pressed not in {(c.chat_id, c.message_id) for c in delivered}:
-        delivered.append(cards_db.DeliveredCard(*pressed, person.id))
+    # Nothing changed (`already_*`), but the pressed card may be stale: its edit after an earlier press was lost (a
+    # crash between the commit and the edit). It alone is shown as it stands now, so the next press heals it.
+    delivered = cards_db.delivered(conn, outcome.report.id) if outcome.key in CHANGED else []
+    if pressed is not None and pressed not in {(c.chat_id, c.message_id) for c in delivered}:
+        person = people_db.by_telegram_id(conn, user_id)
+        if person is not None:
+            delivered.append(cards_db.DeliveredCard(*pressed, person.id))
     # One list, so that a person's card is rendered (and its disclosure audited) once per press, not once for the
     # delivered cards and again for the card pressed.
     return outcome, _edits(conn, settings, casework.load(conn, outcome.report.id), delivered, now)
-
-
-def refreshed(conn: sqlite3.Connection, settings: Settings, report_id: int, now: datetime) -> list[CardEdit]:
-    """Every delivered card of the report as it stands now: text and buttons for those who may still act on
-    it (a disclosure, audited); only the buttons taken off for those who no longer may (nothing new shown)."""
-    return _edits(conn, settings, casework.load(conn, report_id), cards_db.delivered(conn, report_id), now)
 
 
 def _edits(conn: sqlite3.Connection, settings: Settings, report: Report, delivered_cards: list[cards_db.DeliveredCard],
