@@ -231,9 +231,10 @@ class _Writer:
                                 OUTCOMES[outcome_index] if resolved else None, ts,
                                 stamp(accepted) if accepted else None, stamp(resolved) if resolved else None,
                                 stamp(accept_due), stamp(resolve_due)))
-        events = rows["events"]
-        events.append((rid, ts, reporter, "created", f'{{"priority": "{variant.priority}"}}'))
-        events.append((rid, ts, None, "assigned", assigned_detail(name)))
+        # The history as db/reports.py keeps it (0024_compact_history.sql): numbered within the report, Unix seconds.
+        events: list[tuple[int, int | None, str, str | None]] = [
+            (created, reporter, "created", f'{{"priority": "{variant.priority}"}}'),
+            (created, None, "assigned", assigned_detail(name))]
         rows["timers"].append(("accept", rid, 0, stamp(later) if accepted is None else stamp(accept_due),
                                "pending" if accepted is None else "cancelled"))
         fill = (("\x01N\x01", number), ("\x01GC\x01", team["code"]), ("\x01GN\x01", team["name"]),
@@ -247,21 +248,22 @@ class _Writer:
         rows["audit"].append((ts, None, "report_disclosed", f"report:{rid}",
                               f'{{"to_person": {person}, "why": "assign"}}'))
         if rng.random() < 0.03:
-            events.append((rid, stamp(accept_due), None, "reminded", '{"phase": "accept"}'))
+            events.append((accept_due, None, "reminded", '{"phase": "accept"}'))
         if accepted is not None:
             at = stamp(accepted)
-            events.append((rid, at, user, "accepted", "{}"))
+            events.append((accepted, user, "accepted", None))
             rows["timers"].append(("resolve", rid, 0, stamp(later) if resolved is None else stamp(resolve_due),
                                    "pending" if resolved is None else "cancelled"))
             self._sent(at, NOTICE, reporter, variant.accepted.replace("\x01N\x01", number), None, "reporter",
                        None, rid)
             if rng.random() < 0.1:
-                events.append((rid, at, user, "note", '{"text": "已电话联系当事人"}'))
+                events.append((accepted, user, "note", '{"text": "已电话联系当事人"}'))
         if resolved is not None:
             at = stamp(resolved)
-            events.append((rid, at, user, "resolved", RESOLVED_DETAILS[outcome_index]))
+            events.append((resolved, user, "resolved", RESOLVED_DETAILS[outcome_index]))
             self._sent(at, NOTICE, reporter, variant.resolved[outcome_index].replace("\x01N\x01", number), None,
                        "reporter", None, rid)
+        rows["events"].extend((rid, n, *event) for n, event in enumerate(events, 1))
 
     def _sent(self, at: str, priority: int, chat_id: int, text: str, markup: str | None, purpose: str,
               person_id: int | None, report_id: int | None, ref: str | None = None) -> None:
@@ -280,6 +282,9 @@ class _Writer:
                        f"run:{run_id}:{area_id}")
 
     def flush(self) -> None:
+        # The history in the order the bot writes it, by time: its table is kept in report order (WITHOUT ROWID),
+        # and a report's later events land among newer reports' rows, as they do in a running bot.
+        self.rows["events"].sort(key=lambda event: event[2])
         for table, sql in SQL.items():
             if self.rows[table]:
                 self.conn.executemany(sql, self.rows[table])
@@ -300,7 +305,7 @@ SQL = {
     "reports": "INSERT INTO reports (id, number, grid_id, kind, priority, status, reporter_user, on_behalf, details,"
                " assignee_id, level, outcome, created_at, accepted_at, resolved_at, accept_due_at, resolve_due_at)"
                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "events": "INSERT INTO report_events (report_id, at, actor_user, action, detail) VALUES (?, ?, ?, ?, ?)",
+    "events": "INSERT INTO report_events (report_id, seq, at, actor_user, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
     "timers": "INSERT INTO timers (kind, report_id, step, due_at, state) VALUES (?, ?, ?, ?, ?)",
     "outbox": "INSERT INTO outbox (created_at, priority, chat_id, text, reply_markup, purpose, person_id, report_id,"
               " ref, status, attempts, message_id, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent', 1, ?, ?)",

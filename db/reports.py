@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from db.core import NotFound, inserted
@@ -90,14 +91,28 @@ def update(conn: sqlite3.Connection, report_id: int, **fields: Any) -> None:
 
 def add_event(conn: sqlite3.Connection, report_id: int, now: str, actor_user: int | None, action: str,
               **detail: Any) -> None:
-    conn.execute("INSERT INTO report_events (report_id, at, actor_user, action, detail) VALUES (?, ?, ?, ?, ?)",
-                 (report_id, now, actor_user, action, json.dumps(detail, ensure_ascii=False)))
+    # The history is kept compact (0024_compact_history.sql): numbered within its report, the time in Unix
+    # seconds, an empty detail as NULL. The next number is a lookup in the table's own key.
+    conn.execute("INSERT INTO report_events (report_id, seq, at, actor_user, action, detail)"
+                 " SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, ?, ? FROM report_events WHERE report_id = ?",
+                 (report_id, epoch_seconds(now), actor_user, action,
+                  json.dumps(detail, ensure_ascii=False) if detail else None, report_id))
 
 
 def events(conn: sqlite3.Connection, report_id: int) -> list[Event]:
-    rows = conn.execute("SELECT at, actor_user, action, detail FROM report_events WHERE report_id = ? ORDER BY id",
+    rows = conn.execute("SELECT at, actor_user, action, detail FROM report_events WHERE report_id = ? ORDER BY seq",
                         (report_id,))
-    return [Event(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+    return [Event(stamp_of(r[0]), r[1], r[2], json.loads(r[3]) if r[3] else {}) for r in rows]
+
+
+def epoch_seconds(stamp: str) -> int:
+    """A stored stamp (bot.core.clock.stamp: UTC ISO-8601 to the second) as Unix seconds."""
+    return int(datetime.fromisoformat(stamp).timestamp())
+
+
+def stamp_of(seconds: int) -> str:
+    """Unix seconds as the stamp bot.core.clock.stamp writes."""
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
 
 
 def open_for_assignee(conn: sqlite3.Connection, person_id: int) -> list[Report]:

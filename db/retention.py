@@ -48,13 +48,13 @@ def erase_reports(conn: sqlite3.Connection, report_ids: list[int], now: str, kee
         kept = {k: v for k, v in details.items() if keep_detail(k, v)}
         conn.execute("UPDATE reports SET details = ?, outcome = NULL, reporter_user = 0, erased_at = ? WHERE id = ?",
                      (json.dumps(kept, ensure_ascii=False), now, report_id))
-        for event_id, detail in conn.execute("SELECT id, detail FROM report_events WHERE report_id = ?",
-                                             (report_id,)).fetchall():
+        for seq, detail in conn.execute("SELECT seq, detail FROM report_events WHERE report_id = ? AND detail"
+                                        " IS NOT NULL", (report_id,)).fetchall():
             values = json.loads(detail)
             cleaned = {k: v for k, v in values.items() if keep_event(k, v)}
             if cleaned != values:
-                conn.execute("UPDATE report_events SET detail = ? WHERE id = ?",
-                             (json.dumps(cleaned, ensure_ascii=False), event_id))
+                conn.execute("UPDATE report_events SET detail = ? WHERE report_id = ? AND seq = ?",
+                             (json.dumps(cleaned, ensure_ascii=False) if cleaned else None, report_id, seq))
     # One pass over the outbox for the whole batch (it has no index on report_id, and needs none elsewhere).
     marks = ",".join("?" * len(report_ids))
     conn.execute(f"UPDATE outbox SET text = '', reply_markup = NULL WHERE report_id IN ({marks}) AND text != ''",
@@ -114,30 +114,33 @@ def forget_residents(conn: sqlite3.Connection, user_ids: list[int]) -> int:
     return len(user_ids)
 
 
-# Each prune: (table, the condition on a row past its time). Rows go oldest id first.
+# Each prune: (table, its key, the condition on a row past its time). Rows go in key order, oldest first.
 PRUNES = {
-    "outbox": ("outbox", "status != 'pending' AND created_at < :cut"),
-    "updates": ("processed_updates", "at < :cut"),
-    "conversations": ("conversations", "updated_at < :cut"),
-    "events": ("report_events", "at < :cut AND report_id IN (SELECT id FROM reports WHERE status = 'resolved')"),
-    "audit": ("audit_log", "at < :cut"),
+    "outbox": ("outbox", "rowid", "status != 'pending' AND created_at < :cut"),
+    "updates": ("processed_updates", "rowid", "at < :cut"),
+    "conversations": ("conversations", "rowid", "updated_at < :cut"),
+    # The history's time is Unix seconds (0024_compact_history.sql): the stamp is turned into them, since any
+    # number sorts before any text in SQLite and `at < :cut` would hold for every row.
+    "events": ("report_events", "report_id, seq",
+               "at < unixepoch(:cut) AND report_id IN (SELECT id FROM reports WHERE status = 'resolved')"),
+    "audit": ("audit_log", "rowid", "at < :cut"),
     # Who was reminded of a test, and their answer: gone `retain_personal_days` after the reminder's time.
-    "reminders": ("reminders", "batch_id IN (SELECT id FROM reminder_batches WHERE at < :cut)"),
+    "reminders": ("reminders", "rowid", "batch_id IN (SELECT id FROM reminder_batches WHERE at < :cut)"),
     # A fired or cancelled timer: nothing reads it again (the tick reads pending ones, the ledger reads the reports
     # and their history), so it goes at the next purge, whatever its time.
-    "timers": ("timers", "state != 'pending'"),
+    "timers": ("timers", "rowid", "state != 'pending'"),
 }
 
 
 def count_prunable(conn: sqlite3.Connection, kind: str, cut: str) -> int:
-    table, where = PRUNES[kind]
+    table, _, where = PRUNES[kind]
     return int(conn.execute(f"SELECT count(*) FROM {table} WHERE {where}", {"cut": cut}).fetchone()[0])
 
 
 def prune(conn: sqlite3.Connection, kind: str, cut: str, limit: int) -> int:
-    table, where = PRUNES[kind]
-    return conn.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {where}"
-                        " ORDER BY rowid LIMIT :limit)", {"cut": cut, "limit": limit}).rowcount
+    table, key, where = PRUNES[kind]
+    return conn.execute(f"DELETE FROM {table} WHERE ({key}) IN (SELECT {key} FROM {table} WHERE {where}"
+                        f" ORDER BY {key} LIMIT :limit)", {"cut": cut, "limit": limit}).rowcount
 
 
 def secure_delete(conn: sqlite3.Connection, on: bool) -> None:

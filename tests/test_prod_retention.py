@@ -61,7 +61,7 @@ def purge_printed(out: str) -> dict:
 def statistics(path: str) -> tuple[list[tuple], list[tuple]]:
     with sqlite3.connect(path) as conn:
         return (conn.execute(STATISTICS).fetchall(),
-                conn.execute("SELECT report_id, at, actor_user, action FROM report_events ORDER BY id").fetchall())
+                conn.execute("SELECT report_id, at, actor_user, action FROM report_events ORDER BY report_id, seq").fetchall())
 
 
 async def test_purge_erases_personal_details_of_old_resolved_reports_only(bot, driver, clock, settings, capsys):
