@@ -245,7 +245,7 @@ class _Writer:
         receipt = variant.receipt.replace("\x01N\x01", number).replace("\x01GN\x01", team["name"])
         self._sent(ts, NOTICE, reporter, receipt, None, "reporter", None, rid)
         self._sent(ts, ASSIGN, user, card, variant.markup.replace("\x01I\x01", str(rid)), "assign", person, rid)
-        rows["audit"].append((ts, None, "report_disclosed", f"report:{rid}",
+        rows["audit"].append((created, None, "report_disclosed", f"report:{rid}",
                               f'{{"to_person": {person}, "why": "assign"}}'))
         if rng.random() < 0.03:
             events.append((accept_due, None, "reminded", '{"phase": "accept"}'))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from db.core import NotFound, inserted
 from db.kinds import OPEN_STATUSES, EscalationLevel, Priority, ReportKind, ReportStatus
+from db.stamps import epoch_seconds, stamp_of
 
 
 @dataclass(frozen=True)
@@ -104,15 +104,6 @@ def events(conn: sqlite3.Connection, report_id: int) -> list[Event]:
                         (report_id,))
     return [Event(stamp_of(r[0]), r[1], r[2], json.loads(r[3]) if r[3] else {}) for r in rows]
 
-
-def epoch_seconds(stamp: str) -> int:
-    """A stored stamp (bot.core.clock.stamp: UTC ISO-8601 to the second) as Unix seconds."""
-    return int(datetime.fromisoformat(stamp).timestamp())
-
-
-def stamp_of(seconds: int) -> str:
-    """Unix seconds as the stamp bot.core.clock.stamp writes."""
-    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
 
 
 def open_for_assignee(conn: sqlite3.Connection, person_id: int) -> list[Report]:

@@ -123,7 +123,7 @@ PRUNES = {
     # number sorts before any text in SQLite and `at < :cut` would hold for every row.
     "events": ("report_events", "report_id, seq",
                "at < unixepoch(:cut) AND report_id IN (SELECT id FROM reports WHERE status = 'resolved')"),
-    "audit": ("audit_log", "rowid", "at < :cut"),
+    "audit": ("audit_log", "rowid", "at < unixepoch(:cut)"),           # Unix seconds too (0027)
     # Who was reminded of a test, and their answer: gone `retain_personal_days` after the reminder's time.
     "reminders": ("reminders", "rowid", "batch_id IN (SELECT id FROM reminder_batches WHERE at < :cut)"),
     # A fired or cancelled timer: nothing reads it again (the tick reads pending ones, the ledger reads the reports

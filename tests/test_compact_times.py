@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from db import core
+from db import audit as audit_db
 from db import reports as reports_db
 from db import retention as retention_db
 
@@ -79,3 +80,25 @@ def test_the_history_prune_compares_times_not_text(tmp_path: Path) -> None:
     assert retention_db.count_prunable(conn, "events", "2025-01-01T00:00:00+00:00") == 1
     assert retention_db.prune(conn, "events", "2025-01-01T00:00:00+00:00", 100) == 1
     assert [e.action for e in reports_db.events(conn, 1)] == ["resolved"]
+
+
+def test_audit_log_reads_back_the_same_after_the_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    conn = sqlite3.connect(tmp_path / "g.sqlite3", isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    _apply_up_to(conn, 26, monkeypatch)
+    before = [{"id": 1, "at": "2026-04-09T01:00:00+00:00", "actor_user": 42, "action": "tip_submitted",
+               "subject": "report:1", "detail": {"grid": "G1"}},
+              {"id": 2, "at": "2026-04-09T02:00:00+00:00", "actor_user": None, "action": "report_disclosed",
+               "subject": "report:1", "detail": {"to_person": 3}}]
+    conn.executemany("INSERT INTO audit_log (id, at, actor_user, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                     [(*(e[k] for k in ("id", "at", "actor_user", "action", "subject")), json.dumps(e["detail"]))
+                      for e in before])
+
+    core.apply_migrations(conn)
+
+    assert audit_db.entries(conn) == before
+    assert [r[0] for r in conn.execute("SELECT typeof(at) FROM audit_log")] == ["integer", "integer"]
+    assert audit_db.count_since(conn, 42, "tip_submitted", "2026-04-09T00:59:59+00:00") == 1
+    assert audit_db.count_since(conn, 42, "tip_submitted", "2026-04-09T01:00:01+00:00") == 0
+    assert retention_db.prune(conn, "audit", "2026-04-09T01:30:00+00:00", 100) == 1
+    assert [e["action"] for e in audit_db.entries(conn)] == ["report_disclosed"]

@@ -1,0 +1,15 @@
+"""Times as the compact tables store them (Unix seconds) and as the rest of the bot knows them (stamps)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def epoch_seconds(stamp: str) -> int:
+    """A stamp (bot.core.clock.stamp: UTC ISO-8601 to the second) as Unix seconds."""
+    return int(datetime.fromisoformat(stamp).timestamp())
+
+
+def stamp_of(seconds: int) -> str:
+    """Unix seconds as the stamp bot.core.clock.stamp writes."""
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
