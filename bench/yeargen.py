@@ -33,6 +33,7 @@ from bot.services.broadcasting import render_notice
 from bot.services.org_import import import_org
 from bot.services.retention import BODIES_BATCH, PurgeRun, housekeeping_cuts
 from db import outbox as outbox_db
+from db import reports as reports_db
 from db import retention as retention_db
 from db import updates as updates_db
 from db.core import apply_migrations, migration_scripts
@@ -127,9 +128,10 @@ def as_the_bot_leaves_it(conn: sqlite3.Connection, settings: Settings, now: date
     run = PurgeRun(settings, now)
     while transaction(run.step):
         pass
-    updates_before, bodies_before = housekeeping_cuts(settings, now)
-    transaction(updates_db.forget_before, updates_before)
-    while transaction(outbox_db.clear_bodies, bodies_before, BODIES_BATCH) == BODIES_BATCH:
+    cuts = housekeeping_cuts(settings, now)
+    transaction(updates_db.forget_before, cuts.updates_before)
+    transaction(reports_db.forget_counters, cuts.counters_before)
+    while transaction(outbox_db.clear_bodies, cuts.bodies_before, BODIES_BATCH) == BODIES_BATCH:
         pass
     while transaction(retention_db.reclaim):
         pass

@@ -56,6 +56,13 @@ def next_number(conn: sqlite3.Connection, grid_id: int, grid_code: str, day: str
     return f"{grid_code}-{day}-{row[0]:04d}"
 
 
+def forget_counters(conn: sqlite3.Connection, before_day: str) -> int:
+    """Number counters of local days before `before_day` (YYYYMMDD). One statement: the table is keyed by grid
+    first, so batches would each scan it; it holds two or three days' rows once this has run (the first run on an
+    old database deletes a year's, ≈ 0.5 million, once)."""
+    return conn.execute("DELETE FROM report_counters WHERE day < ?", (before_day,)).rowcount
+
+
 def create(conn: sqlite3.Connection, *, number: str, grid_id: int, kind: ReportKind, priority: Priority,
            reporter_user: int, on_behalf: bool, details: dict[str, Any], now: str, accept_due_at: str,
            resolve_due_at: str) -> int:

@@ -30,6 +30,7 @@ from bot.services.retention import BODIES_BATCH, housekeeping_cuts
 from bot.services.runtime import Runtime
 from db import chats as chats_db
 from db import outbox as outbox_db
+from db import reports as reports_db
 from db import updates as updates_db
 from db.outbox import Outgoing
 from handlers.context import CONTEXT_TYPES, BotData
@@ -116,11 +117,12 @@ def make_sender(application: GridApplication) -> OutboxSender:
 
 
 async def housekeeping(rt: Runtime) -> None:
-    """At start-up and daily: forget old update ids; clear the bodies of messages sent before outbox_keep_days,
-    a batch per transaction so that updates never wait behind a year's worth at once."""
-    updates_before, bodies_before = housekeeping_cuts(rt.settings, rt.clock.now())
-    await rt.db.write(updates_db.forget_before, updates_before)
-    while await rt.db.write(outbox_db.clear_bodies, bodies_before, BODIES_BATCH) == BODIES_BATCH:
+    """At start-up and daily: forget old update ids and report-number counters; clear the bodies of messages sent
+    before outbox_keep_days, a batch per transaction so that updates never wait behind a year's worth at once."""
+    cuts = housekeeping_cuts(rt.settings, rt.clock.now())
+    await rt.db.write(updates_db.forget_before, cuts.updates_before)
+    await rt.db.write(reports_db.forget_counters, cuts.counters_before)
+    while await rt.db.write(outbox_db.clear_bodies, cuts.bodies_before, BODIES_BATCH) == BODIES_BATCH:
         pass
 
 
