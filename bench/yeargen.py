@@ -245,29 +245,27 @@ class _Writer:
         for key, value in fill:
             card = card.replace(key, value)
         receipt = variant.receipt.replace("\x01N\x01", number).replace("\x01GN\x01", team["name"])
-        self._sent(ts, NOTICE, reporter, receipt, None, "reporter", None, rid)
-        self._sent(ts, ASSIGN, user, card, variant.markup.replace("\x01I\x01", str(rid)), "assign", person, rid)
+        self._sent(created, NOTICE, reporter, receipt, None, "reporter", None, rid)
+        self._sent(created, ASSIGN, user, card, variant.markup.replace("\x01I\x01", str(rid)), "assign", person, rid)
         rows["audit"].append((created, None, "report_disclosed", f"report:{rid}",
                               f'{{"to_person": {person}, "why": "assign"}}'))
         if rng.random() < 0.03:
             events.append((accept_due, None, "reminded", '{"phase": "accept"}'))
         if accepted is not None:
-            at = stamp(accepted)
             events.append((accepted, user, "accepted", None))
             rows["timers"].append(("resolve", rid, 0, stamp(later) if resolved is None else stamp(resolve_due),
                                    "pending" if resolved is None else "cancelled"))
-            self._sent(at, NOTICE, reporter, variant.accepted.replace("\x01N\x01", number), None, "reporter",
+            self._sent(accepted, NOTICE, reporter, variant.accepted.replace("\x01N\x01", number), None, "reporter",
                        None, rid)
             if rng.random() < 0.1:
                 events.append((accepted, user, "note", '{"text": "已电话联系当事人"}'))
         if resolved is not None:
-            at = stamp(resolved)
             events.append((resolved, user, "resolved", RESOLVED_DETAILS[outcome_index]))
-            self._sent(at, NOTICE, reporter, variant.resolved[outcome_index].replace("\x01N\x01", number), None,
+            self._sent(resolved, NOTICE, reporter, variant.resolved[outcome_index].replace("\x01N\x01", number), None,
                        "reporter", None, rid)
         rows["events"].extend((rid, n, *event) for n, event in enumerate(events, 1))
 
-    def _sent(self, at: str, priority: int, chat_id: int, text: str, markup: str | None, purpose: str,
+    def _sent(self, at: int, priority: int, chat_id: int, text: str, markup: str | None, purpose: str,
               person_id: int | None, report_id: int | None, ref: str | None = None) -> None:
         self.message_id += 1
         self.rows["outbox"].append((at, priority, chat_id, text, markup, purpose, person_id, report_id, ref,
@@ -280,7 +278,7 @@ class _Writer:
                                 (broadcast_id, at, at, len(self.grid_ids), len(self.grid_ids), stamp(moment + 3600)))
         run_id = cur.lastrowid
         for area_id in self.grid_ids:
-            self._sent(at, BROADCAST, self.team[area_id]["chat"], body, None, "broadcast", None, None,
+            self._sent(moment, BROADCAST, self.team[area_id]["chat"], body, None, "broadcast", None, None,
                        f"run:{run_id}:{area_id}")
 
     def flush(self) -> None:

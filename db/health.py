@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+
+from db.stamps import epoch_seconds
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,7 @@ def outbox_pending(conn: sqlite3.Connection, now: str) -> Pending:
     by_priority = {row[0]: row[1] for row in conn.execute(
         "SELECT priority, count(*) FROM outbox WHERE status = 'pending' GROUP BY priority")}
     oldest = conn.execute("SELECT min(created_at) FROM outbox WHERE status = 'pending'").fetchone()[0]
-    age = None if oldest is None else max(0.0, (datetime.fromisoformat(now) - datetime.fromisoformat(oldest))
-                                          .total_seconds())
+    age = None if oldest is None else max(0.0, float(epoch_seconds(now) - oldest))    # Unix seconds (0028)
     return Pending(sum(by_priority.values()), age, by_priority)
 
 

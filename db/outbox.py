@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from db.core import inserted
 from db.kinds import OutboxPriority, SendMethod
+from db.stamps import epoch_seconds
 
 REPLY: Final = -1           # direct replies: someone who just acted waits for them
 URGENT: Final = 0           # escalations
@@ -45,7 +46,8 @@ def add(conn: sqlite3.Connection, now: str, *, chat_id: int, text: str, purpose:
     return inserted(conn.execute(
         "INSERT INTO outbox (created_at, priority, chat_id, text, reply_markup, purpose, person_id, report_id, ref)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (now, priority, chat_id, text, json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None,
+        (epoch_seconds(now), priority, chat_id, text,
+         json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None,
          purpose, person_id, report_id, ref),
     ))
 
@@ -58,14 +60,15 @@ def add_media(conn: sqlite3.Connection, now: str, *, chat_id: int, method: SendM
     return inserted(conn.execute(
         "INSERT INTO outbox (created_at, priority, chat_id, text, purpose, person_id, report_id, method)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (now, priority, chat_id, json.dumps(payload, ensure_ascii=False), purpose, person_id, report_id, method)))
+        (epoch_seconds(now), priority, chat_id, json.dumps(payload, ensure_ascii=False), purpose, person_id, report_id,
+         method)))
 
 
 def add_failed(conn: sqlite3.Connection, now: str, *, chat_id: int, purpose: str, error: str, ref: str) -> int:
     """Record a message that was not attempted because it cannot be delivered (e.g. the bot left the group)."""
     return inserted(conn.execute(
         "INSERT INTO outbox (created_at, priority, chat_id, text, purpose, ref, status, error)"
-        " VALUES (?, ?, ?, '', ?, ?, 'failed', ?)", (now, BROADCAST, chat_id, purpose, ref, error)))
+        " VALUES (?, ?, ?, '', ?, ?, 'failed', ?)", (epoch_seconds(now), BROADCAST, chat_id, purpose, ref, error)))
 
 
 def pending(conn: sqlite3.Connection, limit: int, skip_ids: tuple[int, ...] = (), *,
@@ -78,19 +81,20 @@ def pending(conn: sqlite3.Connection, limit: int, skip_ids: tuple[int, ...] = ()
         f"SELECT * FROM outbox WHERE status = 'pending' AND priority >= ? {where} ORDER BY priority, id LIMIT ?",
         (lowest, *skip_ids, limit)
     ).fetchall()
-    # `method` came with migration 0012 (db.plans also runs this on older schemas).
+    # `method` came with migration 0012 (db.plans also runs this on older schemas); NULL is sendMessage (0028).
     return [
         Outgoing(r["id"], r["priority"], r["chat_id"], r["text"],
                  json.loads(r["reply_markup"]) if r["reply_markup"] else None, r["purpose"], r["person_id"],
-                 r["report_id"], r["ref"], r["attempts"], r["method"] if "method" in r.keys() else "sendMessage")
+                 r["report_id"], r["ref"], r["attempts"], ("method" in r.keys() and r["method"]) or "sendMessage")
         for r in rows
     ]
 
 
 def mark_sent(conn: sqlite3.Connection, results: list[tuple[int, int, str | None]], now: str) -> None:
     """(outbox id, Telegram message id, a note such as a failed pin or None) for each message delivered."""
+    sent_at = epoch_seconds(now)
     conn.executemany("UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, error = ?, attempts = attempts + 1 "
-                     "WHERE id = ?", [(mid, now, note, oid) for oid, mid, note in results])
+                     "WHERE id = ?", [(mid, sent_at, note, oid) for oid, mid, note in results])
 
 
 def mark_failed(conn: sqlite3.Connection, outbox_id: int, error: str) -> None:
@@ -114,7 +118,7 @@ def clear_bodies(conn: sqlite3.Connection, before: str, limit: int = 1000) -> in
     sent_at, message_id). Returns how many were cleared: call again while it returns `limit`, each call its own
     short transaction so that updates are not held up behind a year's worth at once."""
     rows = conn.execute("SELECT * FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at < ? AND text != ''"
-                        " AND status != 'pending' LIMIT ?) ORDER BY id", (before, limit))
+                        " AND status != 'pending' LIMIT ?) ORDER BY id", (epoch_seconds(before), limit))
     columns = [d[0] for d in rows.description]
     cleared = [tuple("" if c == "text" else None if c == "reply_markup" else v for c, v in zip(columns, row))
                for row in rows]

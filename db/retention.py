@@ -114,16 +114,16 @@ def forget_residents(conn: sqlite3.Connection, user_ids: list[int]) -> int:
     return len(user_ids)
 
 
-# Each prune: (table, its key, the condition on a row past its time). Rows go in key order, oldest first.
+# Each prune: (table, its key, the condition on a row past its time). Rows go in key order, oldest first. The
+# outbox's, the history's and the audit log's times are Unix seconds (migrations 0024, 0027, 0028): the cut's stamp
+# is turned into them, since any number sorts before any text in SQLite and `at < :cut` would hold for every row.
 PRUNES = {
-    "outbox": ("outbox", "rowid", "status != 'pending' AND created_at < :cut"),
+    "outbox": ("outbox", "rowid", "status != 'pending' AND created_at < unixepoch(:cut)"),
     "updates": ("processed_updates", "rowid", "at < :cut"),
     "conversations": ("conversations", "rowid", "updated_at < :cut"),
-    # The history's time is Unix seconds (0024_compact_history.sql): the stamp is turned into them, since any
-    # number sorts before any text in SQLite and `at < :cut` would hold for every row.
     "events": ("report_events", "report_id, seq",
                "at < unixepoch(:cut) AND report_id IN (SELECT id FROM reports WHERE status = 'resolved')"),
-    "audit": ("audit_log", "rowid", "at < unixepoch(:cut)"),           # Unix seconds too (0027)
+    "audit": ("audit_log", "rowid", "at < unixepoch(:cut)"),
     # Who was reminded of a test, and their answer: gone `retain_personal_days` after the reminder's time.
     "reminders": ("reminders", "rowid", "batch_id IN (SELECT id FROM reminder_batches WHERE at < :cut)"),
     # A fired or cancelled timer: nothing reads it again (the tick reads pending ones, the ledger reads the reports

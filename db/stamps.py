@@ -6,8 +6,10 @@ from datetime import datetime, timezone
 
 
 def epoch_seconds(stamp: str) -> int:
-    """A stamp (bot.core.clock.stamp: UTC ISO-8601 to the second) as Unix seconds."""
-    return int(datetime.fromisoformat(stamp).timestamp())
+    """A stamp (bot.core.clock.stamp: UTC ISO-8601 to the second) as Unix seconds; one without a zone (a bare
+    date such as a command line's) is UTC, not the machine's zone."""
+    moment = datetime.fromisoformat(stamp)
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())
 
 
 def stamp_of(seconds: int) -> str:

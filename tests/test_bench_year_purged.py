@@ -11,6 +11,7 @@ from bench.yeargen import generate_year
 from bot.core.clock import stamp
 from bot.core.config import Settings
 from bot.services.retention import PurgeRun
+from db.stamps import epoch_seconds
 
 END = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
@@ -21,7 +22,8 @@ def test_the_year_is_what_the_purge_leaves(tmp_path: Path) -> None:
     conn = sqlite3.connect(year.path, isolation_level=None)
     old_mail = stamp(END - timedelta(days=settings.retain_outbox_days))
     personal = stamp(END - timedelta(days=settings.retain_personal_days))
-    assert conn.execute("SELECT count(*) FROM outbox WHERE created_at < ?", (old_mail,)).fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM outbox WHERE created_at < ?", (epoch_seconds(old_mail),)).fetchone()[0] \
+        == 0
     assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] > 0
     assert conn.execute("SELECT count(*) FROM timers WHERE state != 'pending'").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM timers WHERE state = 'pending'").fetchone()[0] > 0

@@ -34,7 +34,7 @@ async def test_a_cancelled_caller_still_wakes_the_listeners(tmp_path: Path) -> N
     db = await open_database(str(tmp_path / "g.sqlite3"))
     woken = asyncio.Event()
     db.on_outbox(woken.set)
-    task = asyncio.create_task(db.write(lambda c: outbox_db.add(c, "now", chat_id=1, text="x", purpose="test")))
+    task = asyncio.create_task(db.write(lambda c: outbox_db.add(c, "2026-04-09T01:00:00+00:00", chat_id=1, text="x", purpose="test")))
     await asyncio.sleep(0)                                    # the call is queued for the database thread…
     task.cancel()                                             # …and its caller gives up
     await asyncio.wait_for(woken.wait(), 10)

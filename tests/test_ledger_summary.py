@@ -13,6 +13,7 @@ from bot.app.demo import sample_city
 from bot.services.org_import import import_org
 from db import stats as stats_db
 from db.core import apply_migrations
+from db.stamps import epoch_seconds
 
 START = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -89,9 +90,12 @@ def live_a_month(conn, rng: random.Random) -> None:
                                      (report, at(made), answer))
         if rng.random() < 0.1:
             conn.execute("UPDATE reports SET level = 0 WHERE id = ?", (report,))
+    # Before 0028 the outbox's times were stamps (tests/test_ledger_latency_narrow.py lives under 0022).
+    seconds = conn.execute("SELECT type FROM pragma_table_info('outbox') WHERE name = 'sent_at'").fetchone()[0]
+    sent = epoch_seconds(at(START)) if seconds == "INTEGER" else at(START)
     conn.execute("INSERT INTO outbox (created_at, priority, chat_id, text, purpose, ref) VALUES (?, 5, -1, 'x',"
-                 " 'broadcast', ?)", (at(START), f"run:1:{grids[0]}"))
-    conn.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE ref LIKE 'run:%'", (at(START),))
+                 " 'broadcast', ?)", (sent, f"run:1:{grids[0]}"))
+    conn.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE ref LIKE 'run:%'", (sent,))
 
 
 def test_the_triggers_keep_what_a_recount_gives(conn):
