@@ -43,7 +43,7 @@ def seed(conn: Any, residents: int, grid_ids: list[int], due: str, now: str) -> 
                for i in range(residents)]
     conn.executemany("INSERT INTO reports (id, number, grid_id, kind, priority, status, reporter_user, details,"
                      " created_at, accept_due_at, resolve_due_at) VALUES (?, ?, ?, 'arrival', 'normal', 'resolved',"
-                     " ?, ?, ?, ?, ?)", reports)
+                     " ?, ?, unixepoch(?), unixepoch(?), unixepoch(?))", reports)
     conn.executemany("INSERT INTO monitorings (id, report_id, grid_id, resident_user, days, started_at, ends_at)"
                      " VALUES (?, ?, ?, ?, 7, ?, '2099-01-01T00:00:00+00:00')",
                      [(i + 1, i + 1, grid_ids[i % len(grid_ids)], RESIDENT_BASE + i, now) for i in range(residents)])

@@ -128,9 +128,8 @@ def generate(path: Path, reports: int, *, end: datetime, seed: int = 13) -> None
         level = 1 if rng.random() < 0.03 else 0
         rows.append((rid, f"{code}-{rid:07d}", grid, kind, "high" if high else "normal", status, 9_000_000 + rid % 250_000,
                      int(rid % 9 == 0), rng.choice(details[kind]), rng.choice(workers), level,
-                     rng.choice(OUTCOMES) if resolved else None, _stamp(created),
-                     _stamp(accepted) if accepted else None, _stamp(resolved) if resolved else None,
-                     _stamp(created + accept_window), _stamp((accepted or created) + resolve_window)))
+                     rng.choice(OUTCOMES) if resolved else None, created, accepted, resolved,
+                     created + accept_window, (accepted or created) + resolve_window))      # Unix seconds, as stored
         if resolved and rng.random() < 0.3:
             answer = rng.choice(["satisfied"] * 6 + ["unsatisfied"])
             ratings.append((rid, 9_000_000 + rid % 250_000, _stamp(resolved), answer, _stamp(resolved)))

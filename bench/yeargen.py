@@ -230,9 +230,8 @@ class _Writer:
         later = self.end_ts + rng.randrange(30 * DAY, 60 * DAY)     # pending timers: never due during a bench
         rows["reports"].append((rid, number, grid_id, variant.kind, variant.priority, status, reporter,
                                 int(rid % 7 == 0), variant.details, person, 0,
-                                OUTCOMES[outcome_index] if resolved else None, ts,
-                                stamp(accepted) if accepted else None, stamp(resolved) if resolved else None,
-                                stamp(accept_due), stamp(resolve_due)))
+                                OUTCOMES[outcome_index] if resolved else None, created, accepted, resolved,
+                                accept_due, resolve_due))                # Unix seconds (0026_report_times.sql)
         # The history as db/reports.py keeps it (0024_compact_history.sql): numbered within the report, Unix seconds.
         events: list[tuple[int, int | None, str, str | None]] = [
             (created, reporter, "created", f'{{"priority": "{variant.priority}"}}'),

@@ -6,11 +6,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from operator import itemgetter
 from typing import Any, Literal
 
 from db.areas import Area
 from db.kinds import DigestStatus
+from db.stamps import epoch_seconds, stamp_sql
 
 FETCH = 500
 EXPORT_BATCH = 1000                   # reports read per query by `export_rows` (fewer, bigger reads cost less)
@@ -41,42 +43,48 @@ class Filters:
 _EXPORT = (
     "SELECT r.id, r.number, r.kind, r.priority, r.status, r.on_behalf, r.details, r.level, r.outcome, r.assignee_id,"
     " r.grid_id,"
-    # On time: 1 or 0 once done, 0 when overdue and not done, NULL while it still may be (stamps sort as times).
+    # On time: 1 or 0 once done, 0 when overdue and not done, NULL while it still may be (?1: now, Unix seconds).
     " CASE WHEN r.accepted_at IS NOT NULL THEN r.accepted_at <= r.accept_due_at WHEN r.accept_due_at < ?1 THEN 0"
     " END AS accept_on_time,"
     " CASE WHEN r.resolved_at IS NOT NULL THEN r.resolved_at <= r.resolve_due_at WHEN r.resolve_due_at < ?1 THEN 0"
     " END AS resolve_on_time{times} FROM reports r WHERE r.id IN ({ids})")
 TIMES = ("created", "accepted", "resolved")
-# The report's times, made here in C rather than per row in Python: as Unix seconds (`_ts`: the CSV's, made local
-# text per local hour by the caller; a sheet's when the zone's offset changes over the year) or, when the zone keeps
-# one offset all year, as a sheet's local day numbers (`_days`: days since 1899-12-30, the time of day its fraction;
-# the Julian day of 1899-12-30 is 2415018.5), as text ('' for none: SQLite writes a number as text several times
+# The report's times (stored as Unix seconds), made here in C rather than per row in Python: as they are (`_ts`: the
+# CSV's, made local text per local hour by the caller; a sheet's when the zone's offset changes over the year) or,
+# when the zone keeps one offset all year, as a sheet's local day numbers (`_days`: days since 1899-12-30, the time
+# of day its fraction; 1970-01-01 is day 25569), as text ('' for none: SQLite writes a number as text several times
 # faster than Python's repr).
 _TIME_SQL = {
-    "ts": "unixepoch(r.{name}_at) AS {name}_ts",
-    "days": "ifnull(CAST(julianday(r.{name}_at) - 2415018.5 + {offset} / 86400.0 AS TEXT), '') AS {name}_days"}
+    "ts": "r.{name}_at AS {name}_ts",
+    "days": "ifnull(CAST((r.{name}_at + {offset}) / 86400.0 + 25569 AS TEXT), '') AS {name}_days"}
 TimeForm = Literal["ts", "days"]
 _PLACES = ("SELECT g.id, g.code, g.name, c.name, t.name FROM area_lineage l JOIN areas g ON g.id = l.area_id"
            " LEFT JOIN areas c ON c.id = g.parent_id LEFT JOIN areas t ON t.id = c.parent_id"
            " WHERE l.ancestor_id = ? AND g.level = 'grid' ORDER BY g.code")
 
 
+def _seconds(stamp: str | None) -> int | None:
+    return None if stamp is None else epoch_seconds(stamp)
+
+
 def _where(filters: Filters) -> tuple[str, list[object]]:
     sql, args = "", list[object]()
     for column, op, value in (("r.kind", "=", filters.kind), ("r.status", "=", filters.status),
-                              ("r.created_at", ">=", filters.since), ("r.created_at", "<", filters.until)):
+                              ("r.created_at", ">=", _seconds(filters.since)),
+                              ("r.created_at", "<", _seconds(filters.until))):
         if value is not None:
             sql += f" AND {column} {op} ?"
             args.append(value)
     return sql, args
 
 
-def _months(first: str, last: str) -> Iterator[tuple[str, str]]:
-    """[first, last) in calendar-month windows of stored stamps (text order is time order)."""
+def _months(first: int, last: int) -> Iterator[tuple[int, int]]:
+    """[first, last) in calendar-month (UTC) windows of Unix seconds."""
     start = first
     while start < last:
-        year, month = int(start[:4]), int(start[5:7])
-        following = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01T00:00:00+00:00"
+        moment = datetime.fromtimestamp(start, timezone.utc)
+        following = int(datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1,
+                                 tzinfo=timezone.utc).timestamp())
         yield start, min(following, last)
         start = following
 
@@ -105,15 +113,17 @@ def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, now
     people = {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, name FROM people")}
     where, args = _where(Filters(filters.kind, filters.status))
     local = "".join(", " + _TIME_SQL[times].format(name=name, offset=int(offset_seconds)) for name in TIMES)
+    at = epoch_seconds(now)
     names = [d[0] for d in conn.execute(_EXPORT.format(ids="NULL", times=local) + where + " LIMIT 0",
-                                        (now, *args)).description]
+                                        (at, *args)).description]
     bounds = conn.execute("SELECT min(r.created_at), max(r.created_at) FROM area_lineage l JOIN reports r"
                           " ON r.grid_id = l.area_id WHERE l.ancestor_id = ?", (area_id,)).fetchone()
-    first = max(filters.since or bounds[0] or "", bounds[0] or "")
-    last = min(filters.until or "9999", (bounds[1] or "") + "~")
+    start, end = _seconds(filters.since), _seconds(filters.until)
+    first = bounds[0] if start is None or bounds[0] is None else max(start, bounds[0])
+    last = None if bounds[1] is None else bounds[1] + 1 if end is None else min(end, bounds[1] + 1)
 
     def batches() -> Iterator[list[Sequence[Any]]]:
-        for since, until in _months(first, last) if first else ():
+        for since, until in _months(first, last) if first is not None and last is not None else ():
             ids = sorted(map(itemgetter(0), conn.execute(
                 "SELECT r.id FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id WHERE l.ancestor_id = ?"
                 " AND r.created_at >= ? AND r.created_at < ?", (area_id, since, until))))
@@ -121,7 +131,7 @@ def export_rows(conn: sqlite3.Connection, area_id: int, filters: Filters, *, now
                 batch = ids[start:start + EXPORT_BATCH]
                 # The plain ? after ?1 number on from 2, in order: the ids, then the filters'.
                 found = conn.execute(_EXPORT.format(ids=",".join("?" * len(batch)), times=local) + where
-                                     + " ORDER BY r.id", (now, *batch, *args)).fetchall()
+                                     + " ORDER BY r.id", (at, *batch, *args)).fetchall()
                 if found:
                     yield found
     return ExportRows(names, batches(), places, people)
@@ -152,9 +162,9 @@ def open_in_area(conn: sqlite3.Connection, area_id: int, *, limit: int, offset: 
     base = (" FROM area_lineage l JOIN reports r INDEXED BY reports_unresolved ON r.grid_id = l.area_id"
             " WHERE l.ancestor_id = ? AND r.status != 'resolved'")
     total = int(conn.execute("SELECT count(*)" + base, (area_id,)).fetchone()[0])
+    due = stamp_sql("CASE r.status WHEN 'open' THEN r.accept_due_at ELSE r.resolve_due_at END")
     rows = conn.execute(
-        "SELECT r.id, r.number, r.kind, r.status, r.priority, g.code,  r.created_at,"
-        " CASE r.status WHEN 'open' THEN r.accept_due_at ELSE r.resolve_due_at END, p.name"
+        f"SELECT r.id, r.number, r.kind, r.status, r.priority, g.code, {stamp_sql('r.created_at')}, {due}, p.name"
         " FROM (SELECT r.id" + base + " ORDER BY r.created_at, r.id LIMIT ? OFFSET ?) page"
         " JOIN reports r ON r.id = page.id JOIN areas g ON g.id = r.grid_id"
         " LEFT JOIN people p ON p.id = r.assignee_id ORDER BY r.created_at, r.id", (area_id, limit, offset))
@@ -179,11 +189,14 @@ class WorkRow:
 
 def work_rows(conn: sqlite3.Connection, area_id: int, since: str, until: str) -> Iterator[WorkRow]:
     rows = conn.execute(
-        "SELECT r.grid_id, r.assignee_id, r.status, r.created_at, r.accepted_at, r.resolved_at, r.accept_due_at,"
-        " r.resolve_due_at, count(x.id), coalesce(sum(x.answer = 'satisfied'), 0)"
+        "SELECT r.grid_id, r.assignee_id, r.status, "
+        + ", ".join(stamp_sql("r." + name) for name in ("created_at", "accepted_at", "resolved_at", "accept_due_at",
+                                                        "resolve_due_at"))
+        + ", count(x.id), coalesce(sum(x.answer = 'satisfied'), 0)"
         " FROM area_lineage l JOIN reports r ON r.grid_id = l.area_id"
         " LEFT JOIN satisfaction x ON x.report_id = r.id AND x.answer IN ('satisfied', 'unsatisfied')"
-        " WHERE l.ancestor_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY r.id", (area_id, since, until))
+        " WHERE l.ancestor_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY r.id",
+        (area_id, epoch_seconds(since), epoch_seconds(until)))
     while batch := rows.fetchmany(FETCH):
         yield from (WorkRow(*row) for row in batch)
 
@@ -194,7 +207,7 @@ def escalated_away(conn: sqlite3.Connection, area_id: int, since: str, until: st
         "SELECT e.from_person_id, count(DISTINCT e.report_id) FROM area_lineage l"
         " JOIN reports r ON r.grid_id = l.area_id JOIN report_escalations e ON e.report_id = r.id"
         " WHERE l.ancestor_id = ? AND r.created_at >= ? AND r.created_at < ? AND e.from_person_id IS NOT NULL"
-        " GROUP BY e.from_person_id", (area_id, since, until))
+        " GROUP BY e.from_person_id", (area_id, epoch_seconds(since), epoch_seconds(until)))
     return {int(r[0]): int(r[1]) for r in rows}
 
 

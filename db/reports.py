@@ -41,11 +41,18 @@ class Event:
     detail: dict[str, Any]
 
 
+# A report's times are kept as Unix seconds (0026_report_times.sql) and handed out and taken as stamps: every
+# query comparing them with a time converts it with `epoch_seconds` (a number sorts before any text in SQLite).
+TIMES = frozenset({"created_at", "accepted_at", "resolved_at", "accept_due_at", "resolve_due_at", "erased_at"})
+
+
 def _report(row: sqlite3.Row) -> Report:
+    accepted, resolved = row["accepted_at"], row["resolved_at"]
     return Report(row["id"], row["number"], row["grid_id"], row["kind"], row["priority"], row["status"],
                   row["reporter_user"], bool(row["on_behalf"]), json.loads(row["details"]), row["assignee_id"],
-                  row["level"], row["outcome"], row["created_at"], row["accepted_at"], row["resolved_at"],
-                  row["accept_due_at"], row["resolve_due_at"])
+                  row["level"], row["outcome"], stamp_of(row["created_at"]),
+                  None if accepted is None else stamp_of(accepted), None if resolved is None else stamp_of(resolved),
+                  stamp_of(row["accept_due_at"]), stamp_of(row["resolve_due_at"]))
 
 
 def next_number(conn: sqlite3.Connection, grid_id: int, grid_code: str, day: str) -> str:
@@ -70,7 +77,7 @@ def create(conn: sqlite3.Connection, *, number: str, grid_id: int, kind: ReportK
         "INSERT INTO reports (number, grid_id, kind, priority, reporter_user, on_behalf, details, created_at,"
         " accept_due_at, resolve_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (number, grid_id, kind, priority, reporter_user, int(on_behalf), json.dumps(details, ensure_ascii=False),
-         now, accept_due_at, resolve_due_at)))
+         epoch_seconds(now), epoch_seconds(accept_due_at), epoch_seconds(resolve_due_at))))
 
 
 def get(conn: sqlite3.Connection, report_id: int) -> Report | None:
@@ -93,7 +100,8 @@ def by_number(conn: sqlite3.Connection, number: str) -> Report | None:
 
 def update(conn: sqlite3.Connection, report_id: int, **fields: Any) -> None:
     columns = ", ".join(f"{k} = ?" for k in fields)
-    conn.execute(f"UPDATE reports SET {columns} WHERE id = ?", (*fields.values(), report_id))
+    values = (epoch_seconds(v) if k in TIMES and v is not None else v for k, v in fields.items())
+    conn.execute(f"UPDATE reports SET {columns} WHERE id = ?", (*values, report_id))
 
 
 def add_event(conn: sqlite3.Connection, report_id: int, now: str, actor_user: int | None, action: str,

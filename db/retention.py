@@ -10,6 +10,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from db.stamps import epoch_seconds
+
 Keep = Callable[[str, Any], bool]
 
 
@@ -28,14 +30,15 @@ class Cutoffs:
 TASK_RUNNING = (" AND NOT EXISTS (SELECT 1 FROM monitorings m WHERE m.report_id = reports.id AND m.status = 'active')"
                 " AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.report_id = reports.id"
                 " AND v.status IN ('scheduled', 'due'))")
-# Resolved before the cut (the one parameter), not erased yet, no task waiting for it: what a purge erases.
+# Resolved before the cut (the one parameter: Unix seconds), not erased yet, no task waiting for it: what a purge
+# erases.
 ERASABLE = "status = 'resolved' AND erased_at IS NULL AND resolved_at < ?" + TASK_RUNNING
 
 
 def erasable_reports(conn: sqlite3.Connection, before: str, limit: int) -> list[tuple[int, str]]:
     """(id, number) of resolved reports, not yet erased, resolved before `before` (reports_erasable index)."""
     rows = conn.execute(f"SELECT id, number FROM reports WHERE {ERASABLE} ORDER BY resolved_at LIMIT ?",
-                        (before, limit))
+                        (epoch_seconds(before), limit))
     return [(r[0], r[1]) for r in rows]
 
 
@@ -47,7 +50,7 @@ def erase_reports(conn: sqlite3.Connection, report_ids: list[int], now: str, kee
         details = json.loads(conn.execute("SELECT details FROM reports WHERE id = ?", (report_id,)).fetchone()[0])
         kept = {k: v for k, v in details.items() if keep_detail(k, v)}
         conn.execute("UPDATE reports SET details = ?, outcome = NULL, reporter_user = 0, erased_at = ? WHERE id = ?",
-                     (json.dumps(kept, ensure_ascii=False), now, report_id))
+                     (json.dumps(kept, ensure_ascii=False), epoch_seconds(now), report_id))
         for seq, detail in conn.execute("SELECT seq, detail FROM report_events WHERE report_id = ? AND detail"
                                         " IS NOT NULL", (report_id,)).fetchall():
             values = json.loads(detail)
@@ -86,7 +89,8 @@ def count_households(conn: sqlite3.Connection, stale_before: str, reports_before
     """Households a purge would mask: unconfirmed since `stale_before`, or added by an arrival it would erase."""
     return int(conn.execute(
         f"SELECT count(*) FROM households WHERE {HAS_PERSONAL} AND (updated_at < ? OR (source = 'arrival' AND"
-        f" report_id IN (SELECT id FROM reports WHERE {ERASABLE})))", (stale_before, reports_before)).fetchone()[0])
+        f" report_id IN (SELECT id FROM reports WHERE {ERASABLE})))",
+        (stale_before, epoch_seconds(reports_before))).fetchone()[0])
 
 
 def mask_stale_households(conn: sqlite3.Connection, before: str, limit: int) -> int:

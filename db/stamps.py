@@ -15,3 +15,8 @@ def epoch_seconds(stamp: str) -> int:
 def stamp_of(seconds: int) -> str:
     """Unix seconds as the stamp bot.core.clock.stamp writes."""
     return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
+
+
+def stamp_sql(column: str) -> str:
+    """SQL giving a column of Unix seconds as the stamp `stamp_of` makes (NULL stays NULL), for rows read in bulk."""
+    return f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {column}, 'unixepoch')"

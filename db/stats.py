@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from db.kinds import LatencyPhase
+from db.stamps import epoch_seconds
 
 Phase = LatencyPhase
 PHASES: tuple[Phase, ...] = ("accept", "resolve")
@@ -167,9 +168,10 @@ class Backlog:
 
 def backlog(conn: sqlite3.Connection, area_id: int, now: str) -> Backlog:
     """From the index of unresolved reports, grid by grid (a handful of index entries per grid)."""
+    at = epoch_seconds(now)
     row = conn.execute(
         "SELECT count(*), coalesce(sum((r.status = 'open' AND r.accept_due_at < ?)"
         " OR (r.status = 'accepted' AND r.resolve_due_at < ?)), 0)"
         " FROM area_lineage l JOIN reports r INDEXED BY reports_unresolved ON r.grid_id = l.area_id"
-        " WHERE l.ancestor_id = ? AND r.status != 'resolved'", (now, now, area_id)).fetchone()
+        " WHERE l.ancestor_id = ? AND r.status != 'resolved'", (at, at, area_id)).fetchone()
     return Backlog(int(row[0]), int(row[1]))

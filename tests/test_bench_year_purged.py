@@ -28,7 +28,7 @@ def test_the_year_is_what_the_purge_leaves(tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM timers WHERE state != 'pending'").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM timers WHERE state = 'pending'").fetchone()[0] > 0
     erased, waiting = conn.execute(
-        "SELECT count(erased_at), sum(erased_at IS NULL AND status = 'resolved' AND resolved_at < ?) FROM reports",
+        "SELECT count(erased_at), sum(erased_at IS NULL AND status = 'resolved' AND resolved_at < unixepoch(?)) FROM reports",
         (personal,)).fetchone()
     assert erased > 0 and waiting == 0
     # The ledger still counts every report the year made.

@@ -13,6 +13,7 @@ from db import core
 from db import audit as audit_db
 from db import reports as reports_db
 from db import retention as retention_db
+from tests.report_times import stamp_sql
 
 
 def _apply_up_to(conn: sqlite3.Connection, last: int, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -23,10 +24,11 @@ def _apply_up_to(conn: sqlite3.Connection, last: int, monkeypatch: pytest.Monkey
 
 
 def _report(conn: sqlite3.Connection, rid: int, status: str = "resolved") -> None:
+    time = stamp_sql(conn)
     conn.execute("INSERT INTO reports (id, number, grid_id, kind, priority, status, reporter_user, details,"
-                 " created_at, accept_due_at, resolve_due_at) VALUES (?, ?, 1, 'dispute', 'normal', ?, 5, '{}',"
-                 " '2026-04-09T01:00:00+00:00', '2026-04-09T01:30:00+00:00', '2026-04-10T01:00:00+00:00')",
-                 (rid, f"G1-{rid}", status))
+                 f" created_at, accept_due_at, resolve_due_at) VALUES (?, ?, 1, 'dispute', 'normal', ?, 5, '{{}}',"
+                 f" {time}, {time}, {time})", (rid, f"G1-{rid}", status, "2026-04-09T01:00:00+00:00",
+                                              "2026-04-09T01:30:00+00:00", "2026-04-10T01:00:00+00:00"))
 
 
 def test_history_reads_back_the_same_after_the_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

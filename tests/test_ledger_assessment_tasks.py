@@ -42,7 +42,7 @@ def a_month_of_tasks(conn) -> dict[str, int]:
     report = conn.execute(
         "INSERT INTO reports (number, grid_id, kind, priority, status, reporter_user, details, created_at,"
         " accept_due_at, resolve_due_at, resolved_at) VALUES ('G0101-1', ?, 'dispute', 'normal', 'resolved', 1, '{}',"
-        " ?, ?, ?, ?)", (grid, at(MARCH - timedelta(days=40)), at(MARCH), at(MARCH), at(MARCH))).lastrowid
+        " unixepoch(?), unixepoch(?), unixepoch(?), unixepoch(?))", (grid, at(MARCH - timedelta(days=40)), at(MARCH), at(MARCH), at(MARCH))).lastrowid
     monitoring = conn.execute(
         "INSERT INTO monitorings (report_id, grid_id, resident_user, worker_id, days, started_at, ends_at)"
         " VALUES (?, ?, 1, ?, 14, ?, ?)", (report, grid, li_na, at(MARCH), at(MARCH + timedelta(days=14)))).lastrowid

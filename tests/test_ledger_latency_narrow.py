@@ -65,8 +65,8 @@ def test_a_new_report_lands_on_its_local_day(lived_under_0022):
     grid = conn.execute("SELECT id FROM areas WHERE level = 'grid' LIMIT 1").fetchone()[0]
     made = datetime(2026, 5, 31, 17, 30, tzinfo=START.tzinfo)            # 01:30 on 1 June in Shanghai
     conn.execute("INSERT INTO reports (number, grid_id, kind, priority, reporter_user, details, created_at,"
-                 " accepted_at, accept_due_at, resolve_due_at) VALUES ('X1', ?, 'dispute', 'normal', 1, '{}', ?, ?,"
-                 " ?, ?)", (grid, made.isoformat(), (made + timedelta(minutes=7)).isoformat(),
+                 " accepted_at, accept_due_at, resolve_due_at) VALUES ('X1', ?, 'dispute', 'normal', 1, '{}',"
+                 " unixepoch(?), unixepoch(?), unixepoch(?), unixepoch(?))", (grid, made.isoformat(), (made + timedelta(minutes=7)).isoformat(),
                             (made + timedelta(hours=2)).isoformat(), (made + timedelta(hours=74)).isoformat()))
     assert stats_db.latencies(conn, city, "2026-06-01", "2026-06-01")["accept"] == [(7, 1)]
     assert stats_db.latencies(conn, city, "2026-06-01", "2026-06-30")["accept"] == [(7, 1)]

@@ -14,6 +14,7 @@ from bot.services.org_import import import_org
 from db import stats as stats_db
 from db.core import apply_migrations
 from db.stamps import epoch_seconds
+from tests.report_times import stamp_sql
 
 START = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -61,21 +62,22 @@ def test_month_rows_add_up_the_days(conn):
 
 def live_a_month(conn, rng: random.Random) -> None:
     grids = [r[0] for r in conn.execute("SELECT id FROM areas WHERE level = 'grid'")]
+    t = stamp_sql(conn)
     for n in range(400):
         made = START + timedelta(minutes=rng.randrange(60 * 24 * 30))
         report = conn.execute(
             "INSERT INTO reports (number, grid_id, kind, priority, reporter_user, details, created_at, accept_due_at,"
-            " resolve_due_at) VALUES (?, ?, ?, ?, 1, '{}', ?, ?, ?)",
+            f" resolve_due_at) VALUES (?, ?, ?, ?, 1, '{{}}', {t}, {t}, {t})",
             (f"N{n}", rng.choice(grids), rng.choice(["arrival", "dispute"]), rng.choice(["normal", "high"]), at(made),
              at(made + timedelta(hours=2)), at(made + timedelta(hours=74)))).lastrowid
         if rng.random() < 0.3:
             conn.execute("UPDATE reports SET level = level + 1, assignee_id = 1 WHERE id = ?", (report,))
         if rng.random() < 0.8:
             accepted = made + timedelta(minutes=rng.randrange(1, 400))
-            conn.execute("UPDATE reports SET status = 'accepted', accepted_at = ?, resolve_due_at = ? WHERE id = ?",
-                         (at(accepted), at(accepted + timedelta(hours=72)), report))
+            conn.execute(f"UPDATE reports SET status = 'accepted', accepted_at = {t}, resolve_due_at = {t}"
+                         " WHERE id = ?", (at(accepted), at(accepted + timedelta(hours=72)), report))
             if rng.random() < 0.7:
-                conn.execute("UPDATE reports SET status = 'resolved', resolved_at = ? WHERE id = ?",
+                conn.execute(f"UPDATE reports SET status = 'resolved', resolved_at = {t} WHERE id = ?",
                              (at(accepted + timedelta(minutes=rng.randrange(1, 8000))), report))
                 if rng.random() < 0.5:
                     # A resident's answer: to the question asked (the update trigger), or stored answered.
@@ -127,7 +129,7 @@ def test_an_area_moved_to_another_parent_takes_its_figures_along(conn):
 def test_days_follow_the_timezone_set(conn):
     live_a_month(conn, random.Random(2))
     city = conn.execute("SELECT id FROM areas WHERE level = 'city'").fetchone()[0]
-    made = [r[0] for r in conn.execute("SELECT created_at FROM reports")]
+    made = [r[0] for r in conn.execute("SELECT datetime(created_at, 'unixepoch') FROM reports")]
     first_day = "2026-03-01"
     local = sum(1 for m in made if (datetime.fromisoformat(m) + timedelta(hours=8)).date().isoformat() == first_day)
     assert sum(k.created for k in stats_db.counts(conn, city, first_day, first_day)) == local

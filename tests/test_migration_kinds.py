@@ -36,9 +36,9 @@ def test_reports_survive_the_rebuild_and_take_the_new_kinds(tmp_path: Path, monk
     assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.execute("INSERT INTO reports (number, grid_id, kind, priority, reporter_user, details, created_at,"
-                 " accept_due_at, resolve_due_at) VALUES ('G1-2', 1, 'tip', 'normal', 5, '{}', '2026-04-09T01:00:00+00:00', '2026-04-09T01:30:00+00:00', '2026-04-10T01:00:00+00:00')")
+                 " accept_due_at, resolve_due_at) VALUES ('G1-2', 1, 'tip', 'normal', 5, '{}', unixepoch('2026-04-09T01:00:00+00:00'), unixepoch('2026-04-09T01:30:00+00:00'), unixepoch('2026-04-10T01:00:00+00:00'))")
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("INSERT INTO reports (number, grid_id, kind, priority, reporter_user, details, created_at,"
-                     " accept_due_at, resolve_due_at) VALUES ('G1-3', 1, 'bogus', 'normal', 5, '{}', '2026-04-09T01:00:00+00:00', '2026-04-09T01:30:00+00:00', '2026-04-10T01:00:00+00:00')")
+                     " accept_due_at, resolve_due_at) VALUES ('G1-3', 1, 'bogus', 'normal', 5, '{}', unixepoch('2026-04-09T01:00:00+00:00'), unixepoch('2026-04-09T01:30:00+00:00'), unixepoch('2026-04-10T01:00:00+00:00'))")
     with pytest.raises(sqlite3.IntegrityError):          # foreign keys are on again
         conn.execute("INSERT INTO report_events (report_id, seq, at, action) VALUES (999, 1, 0, 'created')")

@@ -28,7 +28,8 @@ def test_exhausted_kinds_are_not_searched_again(tmp_path: Path) -> None:
     kept = [1000 + n for n in range(BATCH)]                         # each with an open report: kept
     for user in kept:
         conn.execute("INSERT INTO reports (number, grid_id, kind, priority, reporter_user, details, created_at,"
-                     " accept_due_at, resolve_due_at) VALUES (?, 1, 'dispute', 'normal', ?, '{}', ?, ?, ?)",
+                     " accept_due_at, resolve_due_at) VALUES (?, 1, 'dispute', 'normal', ?, '{}', unixepoch(?), unixepoch(?),"
+                     " unixepoch(?))",
                      (f"N{user}", user, old, old, old))
     for user in kept + [5000, 5001]:
         conn.execute("INSERT INTO telegram_users (user_id, first_name, updated_at) VALUES (?, 'x', ?)", (user, old))

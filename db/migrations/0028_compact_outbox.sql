@@ -58,7 +58,7 @@ CREATE TRIGGER ledger_rebuild AFTER UPDATE OF utc_offset_minutes, generation ON 
         SELECT l.ancestor_id, g.day, g.kind, sum(g.created), sum(g.open), sum(g.accepted), sum(g.resolved),
                sum(g.high), sum(g.accept_on_time), sum(g.accept_late), sum(g.resolve_on_time), sum(g.resolve_late),
                sum(g.escalated), sum(g.answered), sum(g.satisfied)
-        FROM (SELECT r.grid_id, date(r.created_at, NEW.utc_offset_minutes || ' minutes') AS day, r.kind,
+        FROM (SELECT r.grid_id, date(r.created_at, 'unixepoch', NEW.utc_offset_minutes || ' minutes') AS day, r.kind,
                      count(*) AS created, sum(r.status = 'open') AS open, sum(r.status = 'accepted') AS accepted,
                      sum(r.status = 'resolved') AS resolved, sum(r.priority = 'high') AS high,
                      sum(r.accepted_at IS NOT NULL AND r.accepted_at <= r.accept_due_at) AS accept_on_time,
@@ -79,12 +79,12 @@ CREATE TRIGGER ledger_rebuild AFTER UPDATE OF utc_offset_minutes, generation ON 
                      CASE WHEN t.m < 30 THEN t.m WHEN t.m < 180 THEN 30 + (t.m - 30) / 5
                           WHEN t.m < 1440 THEN 60 + (t.m - 180) / 30 WHEN t.m < 10080 THEN 102 + (t.m - 1440) / 180
                           ELSE 150 + min((t.m - 10080) / 1440, 53) END AS bucket, count(*) AS n
-              FROM (SELECT grid_id, unixepoch(created_at, NEW.utc_offset_minutes || ' minutes') / 86400 AS day,
-                           0 AS phase, max(0, unixepoch(accepted_at) - unixepoch(created_at)) / 60 AS m
+              FROM (SELECT grid_id, (created_at + NEW.utc_offset_minutes * 60) / 86400 AS day,
+                           0 AS phase, max(0, accepted_at - created_at) / 60 AS m
                     FROM reports WHERE accepted_at IS NOT NULL
                     UNION ALL
-                    SELECT grid_id, unixepoch(created_at, NEW.utc_offset_minutes || ' minutes') / 86400, 1,
-                           max(0, unixepoch(resolved_at) - unixepoch(created_at)) / 60
+                    SELECT grid_id, (created_at + NEW.utc_offset_minutes * 60) / 86400, 1,
+                           max(0, resolved_at - created_at) / 60
                     FROM reports WHERE resolved_at IS NOT NULL) t
               GROUP BY 1, 2, 3, 4) g
         JOIN area_lineage l ON l.area_id = g.grid_id
