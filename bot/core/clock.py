@@ -31,7 +31,9 @@ class ManualClock:
 
 
 def stamp(moment: datetime) -> str:
-    """The stored form of a moment: UTC ISO-8601, so that text order is time order."""
+    """A moment as the bot passes it around and most tables store it: UTC ISO-8601, so that text order is time
+    order. The big tables (reports, their history, the outbox, the audit log) keep Unix seconds instead; db/stamps.py
+    converts at their edge."""
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
