@@ -49,7 +49,7 @@ def test_the_migration_keeps_every_latency_figure(lived_under_0022):
     conn = lived_under_0022
     areas = [r[0] for r in conn.execute("SELECT id FROM areas")]
     before = {(a, s): old_latencies(conn, a, *s) for a in areas for s in SPANS}
-    assert core.apply_migrations(conn) == ["0023_lean_year.sql"]
+    assert core.apply_migrations(conn)[0] == "0023_lean_year.sql"            # and any later ones
     assert {(a, s): stats_db.latencies(conn, a, *s) for a in areas for s in SPANS} == before
     assert conn.execute("SELECT typeof(day), typeof(phase) FROM area_day_latency LIMIT 1").fetchone()[:] == \
         ("integer", "integer")
