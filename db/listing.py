@@ -19,10 +19,12 @@ def count_open_for_assignee(conn: sqlite3.Connection, person_id: int) -> int:
 
 def of_reporter(conn: sqlite3.Connection, user_id: int, *, offset: int, limit: int) -> list[int]:
     """Ids of the reports a Telegram user filed, newest first (the order of /my)."""
-    rows = conn.execute("SELECT id FROM reports WHERE reporter_user = ? ORDER BY created_at DESC, id DESC"
-                        " LIMIT ? OFFSET ?", (user_id, limit, offset))
+    # `!= 0`: the reporter index leaves out erased reports (reporter 0); the planner uses it only when told.
+    rows = conn.execute("SELECT id FROM reports WHERE reporter_user = ? AND reporter_user != 0"
+                        " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", (user_id, limit, offset))
     return [r[0] for r in rows]
 
 
 def count_of_reporter(conn: sqlite3.Connection, user_id: int) -> int:
-    return int(conn.execute("SELECT count(*) FROM reports WHERE reporter_user = ?", (user_id,)).fetchone()[0])
+    return int(conn.execute("SELECT count(*) FROM reports WHERE reporter_user = ? AND reporter_user != 0",
+                            (user_id,)).fetchone()[0])

@@ -139,8 +139,9 @@ def open_counts(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, in
 
 
 def of_reporter(conn: sqlite3.Connection, user_id: int, limit: int = 20) -> list[Report]:
-    rows = conn.execute("SELECT * FROM reports WHERE reporter_user = ? ORDER BY created_at DESC, id DESC LIMIT ?",
-                        (user_id, limit))
+    # `!= 0`: the reporter index leaves out erased reports (reporter 0); the planner uses it only when told.
+    rows = conn.execute("SELECT * FROM reports WHERE reporter_user = ? AND reporter_user != 0"
+                        " ORDER BY created_at DESC, id DESC LIMIT ?", (user_id, limit))
     return [_report(r) for r in rows]
 
 

@@ -28,7 +28,7 @@ async def purge(runtime: Runtime) -> Purged:
     run = PurgeRun(runtime.settings, runtime.now())
     while await runtime.db.write(run.step):
         pass
-    if run.total.total:
+    if run.total.total or run.packed:
         while await runtime.db.write(retention_db.reclaim):
             pass
         await runtime.db.read(retention_db.checkpoint)

@@ -32,6 +32,9 @@ EVENT_KEYS = frozenset({"priority", "level", "phase", "reason", "to", "person", 
                         "answer"})
 OPTION_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 BATCH = 500
+# Erased reports are packed (db.retention.pack_erased) up to those filed this long before the personal cut: by
+# then nearly every report filed is resolved and erased; the few that are not are passed.
+PACK_LAG_DAYS = 30
 PRUNED = ("outbox", "updates", "conversations", "events", "audit", "reminders", "timers")
 
 
@@ -125,12 +128,14 @@ class PurgeRun:
     total: Purged = field(default_factory=Purged)
     exhausted: set[str] = field(default_factory=set)
     residents_after: int = 0                               # the last user id a batch looked at
+    packed: int = 0                                        # reports the packing went past
 
     def step(self, conn: sqlite3.Connection) -> bool:
         """Erase and prune at most `BATCH` rows of each kind (one transaction); True while it did anything."""
+        packed = self.packed
         done = _purge_batch(conn, self)
         self.total.add(done)
-        return done.total > 0
+        return done.total > 0 or self.packed > packed
 
 
 def _purge_batch(conn: sqlite3.Connection, run: PurgeRun) -> Purged:
@@ -164,6 +169,10 @@ def _erase_and_prune(conn: sqlite3.Connection, c: Cutoffs, ts: str, result: Purg
             retention_db.erase_reports(conn, ids, ts, keep_answer, keep_event_detail)
             result.reports, result.numbers = len(reports), [n for _, n in reports]
             result.households = retention_db.erase_tasks(conn, ids)
+    # Only once nothing is left to erase: a report the packing passes unerased stays unpacked.
+    if "reports" in run.exhausted and "packed" not in run.exhausted:
+        filed_before = stamp(run.now - timedelta(days=run.settings.retain_personal_days + PACK_LAG_DAYS))
+        run.packed += batch("packed", retention_db.pack_erased(conn, filed_before, BATCH))
     for kind in PRUNED:
         if kind not in run.exhausted:
             setattr(result, kind, batch(kind, retention_db.prune(conn, kind, _cut(c, kind), BATCH)))

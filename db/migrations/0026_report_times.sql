@@ -44,7 +44,7 @@ ALTER TABLE reports_new RENAME TO reports;
 
 CREATE INDEX reports_grid ON reports(grid_id, created_at);
 CREATE INDEX reports_assignee ON reports(assignee_id, status);
-CREATE INDEX reports_reporter ON reports(reporter_user, created_at);
+CREATE INDEX reports_reporter ON reports(reporter_user, created_at) WHERE reporter_user != 0;   -- as 0025 left it
 CREATE INDEX reports_erasable ON reports(resolved_at) WHERE status = 'resolved' AND erased_at IS NULL;
 CREATE INDEX reports_unresolved ON reports(grid_id, status, accept_due_at, resolve_due_at, created_at)
     WHERE status != 'resolved';
