@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Final
 
-from db.core import inserted
+from db.core import inserted, rewrite_whole
 from db.kinds import OutboxPriority, SendMethod
 from db.stamps import epoch_seconds
 
@@ -122,10 +122,7 @@ def clear_bodies(conn: sqlite3.Connection, before: str, limit: int = 1000) -> in
     columns = [d[0] for d in rows.description]
     cleared = [tuple("" if c == "text" else None if c == "reply_markup" else v for c, v in zip(columns, row))
                for row in rows]
-    # Each row is written again whole under its id, not shrunk where it stands: SQLite merges a page only once
-    # it is under a third full, so pages of shrunk rows would stay about half empty for as long as the rows are
-    # kept (retain_outbox_days): a third of a year's file. Deleted and inserted in id order, they fill pages.
-    key = columns.index("id")
-    conn.executemany("DELETE FROM outbox WHERE id = ?", [(row[key],) for row in cleared])
-    conn.executemany(f"INSERT INTO outbox ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", cleared)
+    # Written again whole, not shrunk where they stand: kept for retain_outbox_days, shrunk rows' half-empty pages
+    # were a third of a year's file.
+    rewrite_whole(conn, "outbox", columns, cleared)
     return len(cleared)

@@ -120,7 +120,6 @@ def events(conn: sqlite3.Connection, report_id: int) -> list[Event]:
     return [Event(stamp_of(r[0]), r[1], r[2], json.loads(r[3]) if r[3] else {}) for r in rows]
 
 
-
 def open_for_assignee(conn: sqlite3.Connection, person_id: int) -> list[Report]:
     # `status IN (…)` rather than `!= 'resolved'`: both columns of reports_assignee then bound the search, so a
     # worker's years of resolved reports are never read.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any, Callable
 
+from db.core import rewrite_whole
 from db.stamps import epoch_seconds
 
 Keep = Callable[[str, Any], bool]
@@ -70,10 +71,9 @@ def pack_erased(conn: sqlite3.Connection, filed_before: str, limit: int) -> int:
     `limit` reports, none filed at or after `filed_before`. Returns how many it went past (call again while that is
     `limit`); one not erased by then (unresolved for long, its task still running) is passed and stays as it is.
 
-    Why: erased where it stands, a report is ~150 bytes shorter and its page stays two-thirds full for good (SQLite
-    merges a page only under a third full). Rewriting the reports as they are erased does not help: a purge's batch
-    (by resolved_at) is about one report in sixteen of a page, and it fits back where it was. Whole runs of
-    neighbouring reports, deleted and inserted in id order, fill their pages."""
+    Why: erased where it stands, a report is ~150 bytes shorter and its page stays two-thirds full for good
+    (`rewrite_whole`). Rewriting the reports as they are erased does not help: a purge's batch (by resolved_at) is
+    about one report in sixteen of a page, and it fits back where it was; whole runs of neighbours do."""
     after = conn.execute("SELECT last_id FROM report_packing").fetchone()[0]
     cursor = conn.execute("SELECT * FROM reports WHERE id > ? ORDER BY id LIMIT ?", (after, limit))
     columns = [d[0] for d in cursor.description]
@@ -86,9 +86,7 @@ def pack_erased(conn: sqlite3.Connection, filed_before: str, limit: int) -> int:
         # nothing: their foreign keys wait for the COMMIT (the pragma ends with the transaction). The INSERT trigger
         # does not count an erased report again (0025_dense_reports.sql).
         conn.execute("PRAGMA defer_foreign_keys = ON")
-        conn.executemany("DELETE FROM reports WHERE id = ?", [(row[key],) for row in erased])
-        conn.executemany(f"INSERT INTO reports ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                         erased)
+        rewrite_whole(conn, "reports", columns, erased)
     if passed:
         conn.execute("UPDATE report_packing SET last_id = ?", (passed[-1][key],))
     return len(passed)
