@@ -60,7 +60,7 @@ def erase_reports(conn: sqlite3.Connection, report_ids: list[int], now: str, kee
             if cleaned != values:
                 conn.execute("UPDATE report_events SET detail = ? WHERE report_id = ? AND seq = ?",
                              (json.dumps(cleaned, ensure_ascii=False) if cleaned else None, report_id, seq))
-    # One pass over the outbox for the whole batch (it has no index on report_id, and needs none elsewhere).
+    # One statement for the whole batch (outbox_report finds each report's messages).
     marks = ",".join("?" * len(report_ids))
     conn.execute(f"UPDATE outbox SET text = '', reply_markup = NULL WHERE report_id IN ({marks}) AND text != ''",
                  report_ids)
