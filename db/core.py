@@ -18,6 +18,7 @@ from db.updates import claim
 T = TypeVar("T")
 MIGRATIONS_PACKAGE = "db.migrations"
 FOREIGN_KEYS_OFF = "-- gridbot: foreign_keys off"
+BUSY_WAIT = 10.0                # seconds a call in the database thread waits for another connection's lock
 Listener = Callable[[], None]
 
 
@@ -111,16 +112,18 @@ class _Connection:
     """The sqlite3 connection, touched only in the database thread, and what the running call queued."""
 
     def __init__(self, path: str) -> None:
-        self.sql = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        # Used from the database thread and from the event loop (`Database.write_once`), never both at once
+        # (`Database._turn`), hence check_same_thread off.
+        self.sql = sqlite3.connect(path, isolation_level=None, timeout=BUSY_WAIT, check_same_thread=False)
         self.queued = 0
         try:
             self.sql.row_factory = sqlite3.Row
             self.wal = self.pragma("journal_mode=WAL")[0][0] == "wal"
             self.sql.execute("PRAGMA foreign_keys=ON")
-            self.sql.execute("PRAGMA busy_timeout=10000")
             self.sql.execute("PRAGMA synchronous=NORMAL")
             self.sql.create_function("gridbot_outbox_queued", 0, self._count_queued)
             self.watch_outbox()
+            self.sql.execute("PRAGMA busy_timeout=0")
         except BaseException:
             self.sql.close()
             raise
@@ -167,6 +170,15 @@ class _Connection:
         """Run `PRAGMA setting` to its end: a pragma's answer left unread keeps a statement in progress, and
         VACUUM (a new database's first migration) refuses to run beside one."""
         return self.sql.execute(f"PRAGMA {setting}").fetchall()
+
+    def patiently(self, call: Callable[[], T]) -> T:
+        """`call`, waiting up to BUSY_WAIT for a lock another connection holds (a command-line run, a backup).
+        Only in the database thread: the event loop must never sleep in SQLite's busy handler."""
+        self.sql.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT * 1000)}")
+        try:
+            return call()
+        finally:
+            self.sql.execute("PRAGMA busy_timeout=0")
 
     def take_queued(self) -> int:
         queued, self.queued = self.queued, 0
@@ -221,7 +233,15 @@ def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
 
 
 class Database:
-    """One connection in a thread of its own; `read` and `write` run a sync function there in one hop.
+    """One connection; `read` and `write` run a sync function in the database thread in one hop, `read_now`,
+    `write_now` and `write_once` run it in the event loop at once. One call at a time, wherever it runs.
+
+    Why two places: an update's transaction is a few small statements (tens of µs each in SQLite), and handing
+    it to a thread costs more than running it: the hop there and back, and above all the two threads taking the
+    GIL from each other on every statement (`bench/intake.py`: about 15% of the bot's CPU per update). A call
+    that may take long (a list over a year of reports, a purge, an export, a broadcast's two thousand rows)
+    goes to the thread, so the event loop keeps sending meanwhile. A call in the loop never waits for another
+    process's lock: SQLite answers busy at once and the call is run again in the thread, which waits.
 
     `on_outbox(listener)`: `listener()` is called (in the event loop) after each call that committed new
     pending outbox rows, e.g. to wake the sender."""
@@ -231,6 +251,7 @@ class Database:
         self.checkpointer: Checkpointer | None = None
         self._listeners: list[Listener] = []
         self._loop = asyncio.get_running_loop()
+        self._turn = asyncio.Lock()
 
     def on_outbox(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -240,16 +261,31 @@ class Database:
             self._listeners.remove(listener)
 
     async def _run(self, call: Callable[[], T]) -> T:
-        return await self._worker.run(partial(self._call, call))
+        async with self._turn:
+            return await self._worker.run(partial(self._call, partial(self._conn.patiently, call), self._post_notify))
 
-    def _call(self, call: Callable[[], T]) -> T:
-        """In the database thread: the call, then the listeners if it queued messages. They are scheduled from
-        here rather than by the awaiting task, so a cancelled caller does not swallow the wake-up."""
+    async def _here(self, call: Callable[[], T]) -> T:
+        async with self._turn:
+            try:
+                return self._call(call, self._notify)
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                    raise
+        # Another connection holds the lock (a command run beside the bot): the transaction rolled back whole,
+        # so running it again in the thread, which waits for the lock, does it once.
+        return await self._run(call)
+
+    def _call(self, call: Callable[[], T], notify: Listener) -> T:
+        """The call, then `notify` if it queued messages: from here rather than by the awaiting task, so a
+        cancelled caller does not swallow the wake-up, and before the caller goes on."""
         try:
             return call()
         finally:
             if self._conn.take_queued() and self._listeners:
-                _post(self._loop, self._notify)
+                notify()
+
+    def _post_notify(self) -> None:
+        _post(self._loop, self._notify)
 
     def _notify(self) -> None:
         for listener in list(self._listeners):
@@ -262,10 +298,18 @@ class Database:
         """Run `fn(conn, *args)` inside BEGIN IMMEDIATE … COMMIT (rolled back if it raises)."""
         return await self._run(partial(self._conn.transaction, fn, args))
 
+    async def read_now(self, fn: Callable[..., T], *args: Any) -> T:
+        """Like `read`, in the event loop: only for a call that reads a few rows by an index."""
+        return await self._here(partial(fn, self._conn.sql, *args))
+
+    async def write_now(self, fn: Callable[..., T], *args: Any) -> T:
+        """Like `write`, in the event loop: only for a transaction of a few statements by an index."""
+        return await self._here(partial(self._conn.transaction, fn, args))
+
     async def write_once(self, update_id: int, now: str, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
-        """Like `write`, but first claim the Telegram update in the same transaction: (False, None) if it
-        was handled before, so that a redelivered update changes nothing."""
-        return await self._run(partial(self._conn.claimed, update_id, now, fn, args))
+        """Like `write_now` (an update's change is small), but first claim the Telegram update in the same
+        transaction: (False, None) if it was handled before, so that a redelivered update changes nothing."""
+        return await self._here(partial(self._conn.claimed, update_id, now, fn, args))
 
     async def migrate(self) -> list[str]:
         return await self._run(self._conn.migrate)
@@ -283,7 +327,8 @@ class Database:
             await asyncio.to_thread(self.checkpointer.stop)     # a checkpoint under way ends first
             self.checkpointer = None
         try:
-            await self._worker.run(self._conn.sql.close)
+            async with self._turn:
+                await self._worker.run(self._conn.sql.close)
         finally:
             self._worker.stop()
 

@@ -146,8 +146,8 @@ class OutboxSender:
                 self._reread = False
                 # Replies waiting for their chat stay: the read does not bring them back.
                 kept = [] if self._read_replies else [m for m in queue if m.priority == REPLY]
-                read = await self.db.read(partial(outbox_db.pending, replies=self._read_replies), BATCH,
-                                          tuple(self._in_flight | self.settled.unwritten))
+                read = await self.db.read_now(partial(outbox_db.pending, replies=self._read_replies), BATCH,
+                                              tuple(self._in_flight | self.settled.unwritten))
                 more = len(read) >= BATCH
                 self._read_replies = more and read[-1].priority == REPLY      # replies come first: all read?
                 queue = sorted(kept + read, key=_order) if kept else read

@@ -99,7 +99,7 @@ class Settler:
         self._delivered, self._refused = [], []
         if delivered or refused:
             try:
-                await self.db.write(_record, delivered, [(m.id, reason) for m, reason in refused], self.now_stamp())
+                await self.db.write_now(_record, delivered, [(m.id, reason) for m, reason in refused], self.now_stamp())
             except (sqlite3.Error, OSError) as exc:
                 self._delivered[:0], self._refused[:0] = delivered, refused
                 self.stats.write_failures += 1

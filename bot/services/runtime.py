@@ -60,7 +60,7 @@ class Runtime:
     async def reply(self, replies: Sequence[Reply]) -> None:
         """Replies that answer no state change (help, a usage hint) or come after it: their own transaction."""
         if replies:
-            self._ready(await self.db.write(queue, self.stamp(), replies))
+            self._ready(await self.db.write_now(queue, self.stamp(), replies))
 
     def _ready(self, written: list[Outgoing]) -> None:
         if written and self.replies_ready is not None:

@@ -1,0 +1,63 @@
+"""An update's change runs in the event loop, yet a lock held by another connection (a command run beside the
+bot, a backup) never stalls the loop: the change waits for it in the database thread and lands once."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from db import open_database
+from db import outbox as outbox_db
+
+NOW = "2026-04-09T01:00:00+00:00"
+
+
+def _queue_reply(conn: sqlite3.Connection, text: str) -> int:
+    return outbox_db.add(conn, NOW, chat_id=7, text=text, purpose="test", priority=-1)
+
+
+def _texts(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT text FROM outbox ORDER BY id")]
+
+
+async def test_a_change_waits_for_another_connections_lock_without_stalling_the_loop(tmp_path: Path) -> None:
+    path = str(tmp_path / "g.sqlite3")
+    db = await open_database(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")                       # like `gridbot purge` in the middle of its work
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    beat = asyncio.create_task(ticker())
+    change = asyncio.create_task(db.write_once(41, NOW, _queue_reply, "held"))
+    await asyncio.sleep(0.5)
+    assert not change.done()                                # it waits for the lock…
+    assert ticks >= 20                                      # …and the loop went on meanwhile
+    other.execute("COMMIT")
+    assert await asyncio.wait_for(change, 10) == (True, 1)
+    assert await db.write_once(41, NOW, _queue_reply, "again") == (False, None)   # the same update: nothing
+    beat.cancel()
+    other.close()
+    assert await db.read(_texts) == ["held"]
+    await db.close()
+
+
+async def test_calls_in_the_loop_and_in_the_thread_keep_their_order(tmp_path: Path) -> None:
+    db = await open_database(str(tmp_path / "g.sqlite3"))
+    calls = []
+    for i in range(60):
+        if i % 3 == 0:
+            calls.append(db.write(_queue_reply, f"m{i}"))
+        elif i % 3 == 1:
+            calls.append(db.write_now(_queue_reply, f"m{i}"))
+        else:
+            calls.append(db.write_once(1000 + i, NOW, _queue_reply, f"m{i}"))
+    await asyncio.gather(*calls)
+    assert await db.read(_texts) == [f"m{i}" for i in range(60)]
+    await db.close()
