@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import queue
 import sqlite3
-import threading
 from functools import partial
 from importlib import resources
 from typing import Any, Callable, TypeVar
 
 from bot.core.errors import GridbotError
 from db.checkpoints import BACKSTOP_PAGES, Checkpointer
+from db.thread import DatabaseThread, post
 from db.updates import claim
 
 T = TypeVar("T")
@@ -185,53 +184,6 @@ class _Connection:
         return queued
 
 
-class _Thread:
-    """One dedicated thread serving a queue of calls; each result goes back to the caller's loop. (Measured
-    against `ThreadPoolExecutor(max_workers=1)` + `run_in_executor`: that costs about twice as much per call,
-    for its extra future and wrapping; this costs what aiosqlite's own thread did.)"""
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[tuple[asyncio.Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
-        # A daemon: a database left open by mistake must not keep the process alive (a command that hangs).
-        self._thread = threading.Thread(target=self._serve, name="gridbot-db", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            future, call = job
-            try:
-                result = call()
-            except BaseException as exc:
-                _post(future.get_loop(), _set_exception, future, exc)
-            else:
-                _post(future.get_loop(), _set_result, future, result)
-
-    async def run(self, call: Callable[[], T]) -> T:
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._jobs.put((future, call))
-        return await future
-
-    def stop(self) -> None:
-        self._jobs.put(None)
-
-
-def _post(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *args: Any) -> None:
-    try:
-        loop.call_soon_threadsafe(callback, *args)
-    except RuntimeError:                        # the loop is closed: nobody is waiting any more
-        pass
-
-
-def _set_result(future: asyncio.Future[T], result: T) -> None:
-    if not future.done():                       # the awaiting task may have been cancelled meanwhile
-        future.set_result(result)
-
-
-def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
-    if not future.done():
-        future.set_exception(exc)
-
-
 class Database:
     """One connection; `read` and `write` run a sync function in the database thread in one hop, `read_now`,
     `write_now` and `write_once` run it in the event loop at once. One call at a time, wherever it runs.
@@ -246,7 +198,7 @@ class Database:
     `on_outbox(listener)`: `listener()` is called (in the event loop) after each call that committed new
     pending outbox rows, e.g. to wake the sender."""
 
-    def __init__(self, worker: _Thread, conn: _Connection, path: str) -> None:
+    def __init__(self, worker: DatabaseThread, conn: _Connection, path: str) -> None:
         self._worker, self._conn, self.path = worker, conn, path
         self.checkpointer: Checkpointer | None = None
         self._listeners: list[Listener] = []
@@ -285,7 +237,7 @@ class Database:
                 notify()
 
     def _post_notify(self) -> None:
-        _post(self._loop, self._notify)
+        post(self._loop, self._notify)
 
     def _notify(self) -> None:
         for listener in list(self._listeners):
@@ -336,7 +288,7 @@ class Database:
 async def open_database(path: str, migrate: bool = True) -> Database:
     """Open (creating if needed) with WAL, foreign keys and a busy timeout; apply migrations. On any failure
     the connection and its thread are gone before the error is raised."""
-    worker = _Thread()
+    worker = DatabaseThread()
     try:
         conn = await worker.run(partial(_Connection, path))
     except BaseException:

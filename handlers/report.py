@@ -24,7 +24,7 @@ async def report_command(update: Update, context: Context) -> None:
     if chat is None or user is None:
         return
     if not is_private(update):
-        grid = await rt.db.read(grid_of_chat, chat.id)
+        grid = await rt.db.read_now(grid_of_chat, chat.id)
         if grid is None:
             await answer(update, context, "report/group_not_bound")
             return
