@@ -170,10 +170,10 @@ class _Connection:
         VACUUM (a new database's first migration) refuses to run beside one."""
         return self.sql.execute(f"PRAGMA {setting}").fetchall()
 
-    def patiently(self, call: Callable[[], T]) -> T:
-        """`call`, waiting up to BUSY_WAIT for a lock another connection holds (a command-line run, a backup).
-        Only in the database thread: the event loop must never sleep in SQLite's busy handler."""
-        self.sql.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT * 1000)}")
+    def patiently(self, call: Callable[[], T], wait: float) -> T:
+        """`call`, waiting up to `wait` seconds for a lock another connection holds (a command-line run, a
+        backup). Only in the database thread: the event loop must never sleep in SQLite's busy handler."""
+        self.sql.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
         try:
             return call()
         finally:
@@ -204,6 +204,7 @@ class Database:
         self._listeners: list[Listener] = []
         self._loop = asyncio.get_running_loop()
         self._turn = asyncio.Lock()
+        self.busy_wait = BUSY_WAIT
 
     def on_outbox(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -214,7 +215,8 @@ class Database:
 
     async def _run(self, call: Callable[[], T]) -> T:
         async with self._turn:
-            return await self._worker.run(partial(self._call, partial(self._conn.patiently, call), self._post_notify))
+            patient = partial(self._conn.patiently, call, self.busy_wait)
+            return await self._worker.run(partial(self._call, patient, self._post_notify))
 
     async def _here(self, call: Callable[[], T]) -> T:
         async with self._turn:

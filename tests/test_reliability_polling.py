@@ -72,7 +72,7 @@ async def hold_write_lock(path: str) -> sqlite3.Connection:
 
 
 async def test_a_transaction_that_fails_is_tried_again_once_the_database_is_free(bot, driver, caplog):
-    await bot.db.read(lambda c: c.execute("PRAGMA busy_timeout = 50"))   # fail fast instead of waiting 10 s
+    bot.db.busy_wait = 0.05                                   # fail fast instead of waiting 10 s
     resident = await driver.user("居民")
     other = await hold_write_lock(bot.runtime.settings.database)
     with caplog.at_level(logging.WARNING):
@@ -88,7 +88,7 @@ async def test_a_transaction_that_fails_is_tried_again_once_the_database_is_free
 
 
 async def test_after_its_last_try_the_person_is_told_and_the_bot_moves_on(bot, driver, caplog):
-    await bot.db.read(lambda c: c.execute("PRAGMA busy_timeout = 20"))
+    bot.db.busy_wait = 0.02
     poller = getattr(bot.application, "poller", None)
     if poller is not None:
         poller.retry_delays = (0.05,)

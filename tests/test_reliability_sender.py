@@ -25,7 +25,7 @@ async def notices(driver) -> list:
 async def test_a_locked_database_holds_up_the_record_and_loses_nothing(bot, driver, clock, tmp_path, caplog):
     await driver.limits(overall_per_sec=20, group_per_min=20)          # stricter than the bot thinks
     groups = await many_groups(bot, driver, clock, tmp_path, 62)
-    await bot.db.read(lambda c: c.execute("PRAGMA busy_timeout = 50"))   # fail fast instead of waiting 10 s
+    bot.db.busy_wait = 0.05                                   # fail fast instead of waiting 10 s
     broadcast_id = await notice_to_jh02(bot, clock, NOTICE)
     assert await eventually(lambda: _more_than(driver, 5), timeout=20)
 
