@@ -1,6 +1,6 @@
 """SQLite storage. Every public function here takes a `sqlite3.Connection` and runs synchronously,
 called through `Database`: a whole state change is one call and one transaction, in the database
-thread (`read`/`write`) or, for an update's small change, in the event loop (`write_once`, `*_now`)."""
+thread (`read`/`write`) or, for a small change such as a form's step, in the event loop (`*_now`)."""
 
 from db.core import Database, MigrationError, NotFound, open_database
 

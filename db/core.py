@@ -185,14 +185,15 @@ class _Connection:
 
 
 class Database:
-    """One connection; `read` and `write` run a sync function in the database thread in one hop, `read_now`,
-    `write_now` and `write_once` run it in the event loop at once. One call at a time, wherever it runs.
+    """One connection; `read` and `write` run a sync function in the database thread in one hop, `read_now`
+    and `write_now` (and `write_once(..., small=True)`) in the event loop at once. One call at a time, wherever
+    it runs.
 
     Why two places: an update's transaction is a few small statements (tens of µs each in SQLite), and handing
     it to a thread costs more than running it: the hop there and back, and above all the two threads taking the
     GIL from each other on every statement (`bench/intake.py`: about 15% of the bot's CPU per update). A call
-    that may take long (a list over a year of reports, a purge, an export, a broadcast's two thousand rows)
-    goes to the thread, so the event loop keeps sending meanwhile. A call in the loop never waits for another
+    that may take long (a list or a ledger view over a year of reports, a purge, an export, a broadcast's two
+    thousand rows) goes to the thread, so the event loop keeps sending meanwhile. A call in the loop never waits for another
     process's lock: SQLite answers busy at once and the call is run again in the thread, which waits.
 
     `on_outbox(listener)`: `listener()` is called (in the event loop) after each call that committed new
@@ -260,10 +261,12 @@ class Database:
         """Like `write`, in the event loop: only for a transaction of a few statements by an index."""
         return await self._here(partial(self._conn.transaction, fn, args))
 
-    async def write_once(self, update_id: int, now: str, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
-        """Like `write_now` (an update's change is small), but first claim the Telegram update in the same
-        transaction: (False, None) if it was handled before, so that a redelivered update changes nothing."""
-        return await self._here(partial(self._conn.claimed, update_id, now, fn, args))
+    async def write_once(self, update_id: int, now: str, fn: Callable[..., T], *args: Any,
+                         small: bool = False) -> tuple[bool, T | None]:
+        """Like `write` (`write_now` if `small`), but first claim the Telegram update in the same transaction:
+        (False, None) if it was handled before, so that a redelivered update changes nothing."""
+        claimed = partial(self._conn.claimed, update_id, now, fn, args)
+        return await (self._here(claimed) if small else self._run(claimed))
 
     async def migrate(self) -> list[str]:
         return await self._run(self._conn.migrate)

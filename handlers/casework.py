@@ -44,7 +44,7 @@ async def card_button(update: Update, context: Context) -> None:
         # Its toast and the card edits are no messages (see `refresh`): the reporter's news is queued by the change.
         card = query.message if action != "to" else None       # "to" is pressed on the list of workers
         outcome, edits = await once(update, context, cards.press, settings, action, report_id, user_id, now, target,
-                                    (card.chat.id, card.message_id) if card is not None else None)
+                                    (card.chat.id, card.message_id) if card is not None else None, small=True)
     elif action in ("note", "res"):
         outcome = await once(update, context, intake.ask_worker_text, settings, user_id,
                              "note" if action == "note" else "resolve", report_id, now,

@@ -42,10 +42,11 @@ def reader_locale(update: Update, context: Context) -> str:
 
 
 async def once(update: Update, context: Context, fn: Callable[..., T], *args: Any,
-               replies: Callable[[T], Sequence[Reply]] | None = None) -> T:
+               replies: Callable[[T], Sequence[Reply]] | None = None, small: bool = False) -> T:
     """Run a state change for this update in one transaction, at most once per update id; a redelivered
-    update stops here. `replies(result)`: what answers it, queued in that same transaction (see `replying`)."""
-    fresh, result = await runtime(context).handle(update.update_id, fn, *args, replies=replies)
+    update stops here. `replies(result)`: what answers it, queued in that same transaction (see `replying`).
+    `small`: the change touches a few rows by an index, whatever the data (see `Runtime.handle`)."""
+    fresh, result = await runtime(context).handle(update.update_id, fn, *args, replies=replies, small=small)
     if not fresh:
         log.info("update %s delivered again; ignored", update.update_id)
         raise ApplicationHandlerStop

@@ -88,7 +88,7 @@ async def typed(update: Update, context: Context) -> None:
     if user is None or message is None or message.text is None:
         return
     await once(update, context, intake.typed, rt.settings, user.id, message.text, rt.now(),
-               replies=shown(update, context))
+               replies=shown(update, context), small=True)
 
 
 async def contact(update: Update, context: Context) -> None:
@@ -99,7 +99,7 @@ async def contact(update: Update, context: Context) -> None:
         return
     shared = message.contact
     screen = await once(update, context, intake.contact_shared, rt.settings, user.id, shared.user_id,
-                        shared.phone_number, rt.now(), replies=shown(update, context))
+                        shared.phone_number, rt.now(), replies=shown(update, context), small=True)
     if screen is None:
         from handlers import fallback        # imported here: fallback renders screens with this module
 
@@ -111,7 +111,7 @@ async def pressed(update: Update, context: Context) -> None:
     if query is None or user is None:
         return
     screen = await once(update, context, intake.pressed, rt.settings, user.id, query.data or "", rt.now(),
-                        replies=shown(update, context, press=True))
+                        replies=shown(update, context, press=True), small=True)
     # A toast is no message (it answers the press and vanishes): sent directly, never queued.
     if screen.toast:
         await query.answer(render_message(screen.message, reader_locale(update, context))[:200])

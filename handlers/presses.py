@@ -43,7 +43,7 @@ def screen_press(service: Callable[..., Screen]) -> Callable[[Update, Context], 
             await answer_press(update, context, STALE)
             return
         screen = await once(update, context, service, rt.settings, user.id, *pressed, rt.now(),
-                            replies=shown(update, context, press=True))
+                            replies=shown(update, context, press=True), small=True)
         await answer_press(update, context, screen)
 
     return handle

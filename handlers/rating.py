@@ -21,7 +21,7 @@ async def rating_press(update: Update, context: Context) -> None:
         report_id, score = int(parts[1]), int(parts[2])
     except (IndexError, ValueError):
         report_id, score = 0, 0
-    outcome = await once(update, context, rate, rt.settings, user.id, report_id, score, rt.now())
+    outcome = await once(update, context, rate, rt.settings, user.id, report_id, score, rt.now(), small=True)
     await query.answer(render("ledger/rated", reader_locale(update, context), result=outcome),
                        show_alert=outcome not in ("rated", "already"))
     if outcome in ("rated", "already") and query.message is not None:

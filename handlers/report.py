@@ -35,7 +35,7 @@ async def report_command(update: Update, context: Context) -> None:
         return
     seen = (user.id, user.first_name, user.username, user.language_code, rt.stamp(), False)
     await once(update, context, remembering, seen, partial(intake.begin, telegram_name=user.full_name),
-               rt.settings, user.id, None, rt.now(), replies=conversation.shown(update, context))
+               rt.settings, user.id, None, rt.now(), replies=conversation.shown(update, context), small=True)
 
 
 async def cancel(update: Update, context: Context) -> None:

@@ -25,7 +25,8 @@ async def start(update: Update, context: Context) -> None:
     payload = context.args[0] if context.args else ""
     if payload.startswith(REPORT_PREFIX):
         await once(update, context, remembering, seen, partial(intake.begin, telegram_name=user.full_name),
-                   rt.settings, user.id, payload[len(REPORT_PREFIX):], rt.now(), replies=shown(update, context))
+                   rt.settings, user.id, payload[len(REPORT_PREFIX):], rt.now(), replies=shown(update, context),
+                   small=True)
     elif payload.startswith(INVITE_PREFIX):
         locale = reader_locale(update, context)
         # The link alone proves nothing: "share_contact" asks for their contact, with the button that shares it.
@@ -37,7 +38,7 @@ async def start(update: Update, context: Context) -> None:
     else:
         await once(update, context, remembering, seen, greeting_for, user.id,
                    replies=replying(update, context, lambda _: "start/welcome",
-                                    lambda greeting: {"name": user.first_name, **greeting}))
+                                    lambda greeting: {"name": user.first_name, **greeting}), small=True)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -1,10 +1,12 @@
-"""An update's change runs in the event loop, yet a lock held by another connection (a command run beside the
-bot, a backup) never stalls the loop: the change waits for it in the database thread and lands once."""
+"""A small change (a form's step) runs in the event loop, yet a lock held by another connection (a command run beside the
+bot, a backup) never stalls the loop: the change waits for it in the database thread and lands once; a change
+that is not small (a ledger view) runs in the thread and leaves the loop free."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from pathlib import Path
 
 from db import open_database
@@ -35,13 +37,13 @@ async def test_a_change_waits_for_another_connections_lock_without_stalling_the_
             await asyncio.sleep(0.01)
 
     beat = asyncio.create_task(ticker())
-    change = asyncio.create_task(db.write_once(41, NOW, _queue_reply, "held"))
+    change = asyncio.create_task(db.write_once(41, NOW, _queue_reply, "held", small=True))
     await asyncio.sleep(0.5)
     assert not change.done()                                # it waits for the lock…
     assert ticks >= 20                                      # …and the loop went on meanwhile
     other.execute("COMMIT")
     assert await asyncio.wait_for(change, 10) == (True, 1)
-    assert await db.write_once(41, NOW, _queue_reply, "again") == (False, None)   # the same update: nothing
+    assert await db.write_once(41, NOW, _queue_reply, "again", small=True) == (False, None)   # again: nothing
     beat.cancel()
     other.close()
     assert await db.read(_texts) == ["held"]
@@ -57,7 +59,29 @@ async def test_calls_in_the_loop_and_in_the_thread_keep_their_order(tmp_path: Pa
         elif i % 3 == 1:
             calls.append(db.write_now(_queue_reply, f"m{i}"))
         else:
-            calls.append(db.write_once(1000 + i, NOW, _queue_reply, f"m{i}"))
+            calls.append(db.write_once(1000 + i, NOW, _queue_reply, f"m{i}", small=True))
     await asyncio.gather(*calls)
     assert await db.read(_texts) == [f"m{i}" for i in range(60)]
+    await db.close()
+
+
+async def test_a_change_that_is_not_small_leaves_the_loop_free(tmp_path: Path) -> None:
+    db = await open_database(str(tmp_path / "g.sqlite3"))
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    def long_view(conn: sqlite3.Connection) -> int:          # a ledger view over a year of reports, say
+        time.sleep(0.4)
+        return _queue_reply(conn, "view")
+
+    beat = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    assert await db.write_once(7, NOW, long_view) == (True, 1)
+    beat.cancel()
+    assert ticks >= 20
     await db.close()

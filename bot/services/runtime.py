@@ -39,12 +39,15 @@ class Runtime:
         return await self.db.write(fn, *args)
 
     async def handle(self, update_id: int, fn: Callable[..., T], *args: Any,
-                     replies: Callable[[Any], Sequence[Reply]] | None = None) -> tuple[bool, T | None]:
+                     replies: Callable[[Any], Sequence[Reply]] | None = None,
+                     small: bool = False) -> tuple[bool, T | None]:
         """A state change caused by a Telegram update, done at most once per update id; `replies(result)` are
-        written as outbox rows in the same transaction, so that the change never commits without them."""
+        written as outbox rows in the same transaction, so that the change never commits without them.
+        `small`: a change of a few rows by an index (a form's step, a card's button), run in the event loop
+        (`Database.write_now`)."""
         now = self.stamp()
         if replies is None:
-            return await self.db.write_once(update_id, now, fn, *args)
+            return await self.db.write_once(update_id, now, fn, *args, small=small)
         answer = replies
         written: list[Outgoing] = []
 
@@ -53,7 +56,7 @@ class Runtime:
             written[:] = queue(conn, now, answer(result))
             return result
 
-        done = await self.db.write_once(update_id, now, answered, *args)
+        done = await self.db.write_once(update_id, now, answered, *args, small=small)
         self._ready(written)
         return done
 
