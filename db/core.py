@@ -193,8 +193,8 @@ class Database:
     it to a thread costs more than running it: the hop there and back, and above all the two threads taking the
     GIL from each other on every statement (`bench/intake.py`: about 15% of the bot's CPU per update). A call
     that may take long (a list or a ledger view over a year of reports, a purge, an export, a broadcast's two
-    thousand rows) goes to the thread, so the event loop keeps sending meanwhile. A call in the loop never waits for another
-    process's lock: SQLite answers busy at once and the call is run again in the thread, which waits.
+    thousand rows) goes to the thread, so the event loop keeps sending meanwhile. A call in the loop never waits
+    for another process's lock: SQLite answers busy at once and the call is run again in the thread, which waits.
 
     `on_outbox(listener)`: `listener()` is called (in the event loop) after each call that committed new
     pending outbox rows, e.g. to wake the sender."""

@@ -1,6 +1,6 @@
-"""A small change (a form's step) runs in the event loop, yet a lock held by another connection (a command run beside the
-bot, a backup) never stalls the loop: the change waits for it in the database thread and lands once; a change
-that is not small (a ledger view) runs in the thread and leaves the loop free."""
+"""A small change (a form's step) runs in the event loop, yet a lock held by another connection (a command run
+beside the bot, a backup) never stalls the loop: the change waits for it in the database thread and lands once;
+a change that is not small (a ledger view) runs in the thread and leaves the loop free."""
 
 from __future__ import annotations
 
