@@ -106,17 +106,26 @@ def update(conn: sqlite3.Connection, report_id: int, **fields: Any) -> None:
 
 def add_event(conn: sqlite3.Connection, report_id: int, now: str, actor_user: int | None, action: str,
               **detail: Any) -> None:
-    # The history is kept compact (0024_compact_history.sql): numbered within its report, the time in Unix
-    # seconds, an empty detail as NULL. The next number is a lookup in the table's own key.
+    # The history is kept compact (0024_compact_history.sql, 0029_history_actions.sql): numbered within its report,
+    # the time in Unix seconds, the action as its number in report_actions (named there the first time it is
+    # written), the detail as JSON without spaces, an empty detail as NULL. The next number is a lookup in the
+    # table's own key.
+    conn.execute("INSERT INTO report_actions (name) VALUES (?) ON CONFLICT (name) DO NOTHING", (action,))
     conn.execute("INSERT INTO report_events (report_id, seq, at, actor_user, action, detail)"
-                 " SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, ?, ? FROM report_events WHERE report_id = ?",
-                 (report_id, epoch_seconds(now), actor_user, action,
-                  json.dumps(detail, ensure_ascii=False) if detail else None, report_id))
+                 " SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, (SELECT id FROM report_actions WHERE name = ?), ?"
+                 " FROM report_events WHERE report_id = ?",
+                 (report_id, epoch_seconds(now), actor_user, action, event_detail(detail) if detail else None,
+                  report_id))
+
+
+def event_detail(detail: dict[str, Any]) -> str:
+    """A history row's detail as stored: JSON without the spaces between items (0029_history_actions.sql)."""
+    return json.dumps(detail, ensure_ascii=False, separators=(",", ":"))
 
 
 def events(conn: sqlite3.Connection, report_id: int) -> list[Event]:
-    rows = conn.execute("SELECT at, actor_user, action, detail FROM report_events WHERE report_id = ? ORDER BY seq",
-                        (report_id,))
+    rows = conn.execute("SELECT e.at, e.actor_user, a.name, e.detail FROM report_events e"
+                        " JOIN report_actions a ON a.id = e.action WHERE e.report_id = ? ORDER BY e.seq", (report_id,))
     return [Event(stamp_of(r[0]), r[1], r[2], json.loads(r[3]) if r[3] else {}) for r in rows]
 
 
