@@ -130,10 +130,9 @@ def events(conn: sqlite3.Connection, report_id: int) -> list[Event]:
 
 
 def open_for_assignee(conn: sqlite3.Connection, person_id: int) -> list[Report]:
-    # `status IN (…)` rather than `!= 'resolved'`: both columns of reports_assignee then bound the search, so a
-    # worker's years of resolved reports are never read.
-    rows = conn.execute("SELECT * FROM reports WHERE assignee_id = ? AND status IN (?, ?) ORDER BY created_at, id",
-                        (person_id, *OPEN_STATUSES))
+    # reports_assignee holds only unresolved reports (0031): `!= 'resolved'` lets the planner use it.
+    rows = conn.execute("SELECT * FROM reports WHERE assignee_id = ? AND status IN (?, ?) AND status != 'resolved'"
+                        " ORDER BY created_at, id", (person_id, *OPEN_STATUSES))
     return [_report(r) for r in rows]
 
 
@@ -141,8 +140,8 @@ def open_counts(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, in
     if not person_ids:
         return {}
     marks = ",".join("?" * len(person_ids))
-    rows = conn.execute(f"SELECT assignee_id, count(*) FROM reports WHERE status IN (?, ?) AND assignee_id IN ({marks})"
-                        " GROUP BY assignee_id", (*OPEN_STATUSES, *person_ids))
+    rows = conn.execute(f"SELECT assignee_id, count(*) FROM reports WHERE status IN (?, ?) AND status != 'resolved'"
+                        f" AND assignee_id IN ({marks}) GROUP BY assignee_id", (*OPEN_STATUSES, *person_ids))
     return {pid: 0 for pid in person_ids} | {r[0]: r[1] for r in rows}
 
 
