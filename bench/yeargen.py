@@ -312,14 +312,14 @@ class _Writer:
 SQL = {
     "reports": "INSERT INTO reports (id, number, grid_id, kind, priority, status, reporter_user, on_behalf, details,"
                " assignee_id, level, outcome, created_at, accepted_at, resolved_at, accept_due_at, resolve_due_at)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, json(?), ?, ?, ?, ?, ?, ?, ?, ?)",   # JSON as db.reports writes it
     # The action by its number and the detail without spaces, as db.reports.add_event writes them (0029).
     "events": "INSERT INTO report_events (report_id, seq, at, actor_user, action, detail) VALUES (?, ?, ?, ?,"
               " (SELECT id FROM report_actions WHERE name = ?), json(?))",
     "timers": "INSERT INTO timers (kind, report_id, step, due_at, state) VALUES (?, ?, ?, ?, ?)",
     "outbox": "INSERT INTO outbox (created_at, priority, chat_id, text, reply_markup, purpose, person_id, report_id,"
               " ref, status, attempts, message_id, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent', 1, ?, ?)",
-    "audit": "INSERT INTO audit_log (at, actor_user, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+    "audit": "INSERT INTO audit_log (at, actor_user, action, subject, detail) VALUES (?, ?, ?, ?, json(?))",
 }
 
 

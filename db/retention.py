@@ -12,7 +12,7 @@ from itertools import takewhile
 from typing import Any, Callable
 
 from db.core import rewrite_whole
-from db.reports import event_detail
+from db.reports import compact_json, event_detail
 from db.stamps import epoch_seconds
 
 Keep = Callable[[str, Any], bool]
@@ -53,7 +53,7 @@ def erase_reports(conn: sqlite3.Connection, report_ids: list[int], now: str, kee
         details = json.loads(conn.execute("SELECT details FROM reports WHERE id = ?", (report_id,)).fetchone()[0])
         kept = {k: v for k, v in details.items() if keep_detail(k, v)}
         conn.execute("UPDATE reports SET details = ?, outcome = NULL, reporter_user = 0, erased_at = ? WHERE id = ?",
-                     (json.dumps(kept, ensure_ascii=False), epoch_seconds(now), report_id))
+                     (compact_json(kept), epoch_seconds(now), report_id))
         for seq, detail in conn.execute("SELECT seq, detail FROM report_events WHERE report_id = ? AND detail"
                                         " IS NOT NULL", (report_id,)).fetchall():
             values = json.loads(detail)
