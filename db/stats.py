@@ -171,8 +171,8 @@ def latency_key(table: str, value: str) -> int:
 
 
 def latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> dict[Phase, list[tuple[int, int]]]:
-    """Per phase, (bucket, count) in bucket order, of the reports made in the span: those of the areas below from
-    the summaries, the area's own (a grid's) from the reports (0030_latency_below.sql)."""
+    """Per phase, (bucket, count) in bucket order, of the reports made in the span: those of the areas two or more
+    levels below from the summaries, the area's own and its children's from the reports (0030_latency_below.sql)."""
     summed: dict[tuple[int, int], int] = {}
     for table, first, last in spans(day_from, day_to):
         rows = conn.execute(f"SELECT phase, bucket, sum(n) FROM area_{table}_latency WHERE area_id = ?"
@@ -180,7 +180,7 @@ def latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str
                             (area_id, latency_key(table, first), latency_key(table, last)))
         for phase, bucket, n in rows:
             summed[(int(phase), int(bucket))] = summed.get((int(phase), int(bucket)), 0) + int(n)
-    for phase, seconds in _own_latencies(conn, area_id, day_from, day_to):
+    for phase, seconds in _near_latencies(conn, area_id, day_from, day_to):
         key = (phase, bucket_of(seconds))
         summed[key] = summed.get(key, 0) + 1
     found: dict[Phase, list[tuple[int, int]]] = {phase: [] for phase in PHASES}
@@ -190,12 +190,13 @@ def latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str
     return found
 
 
-def _own_latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> list[tuple[int, int]]:
-    """(phase, seconds) of each acceptance and resolution of the reports made in `area_id` itself in the span."""
+def _near_latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> list[tuple[int, int]]:
+    """(phase, seconds) of each acceptance and resolution of the reports made in the span in `area_id` itself or in
+    one of its children (a community's year: a few thousand reports, a grid at a time through reports_grid)."""
     rows = conn.execute("SELECT accepted_at - created_at, resolved_at - created_at FROM reports"
-                        " WHERE grid_id = ? AND created_at >= ? AND created_at < ?"
-                        " AND (accepted_at IS NOT NULL OR resolved_at IS NOT NULL)",
-                        (area_id, *own_range(conn, day_from, day_to)))
+                        " WHERE grid_id IN (SELECT ? UNION ALL SELECT id FROM areas WHERE parent_id = ?)"
+                        " AND created_at >= ? AND created_at < ? AND (accepted_at IS NOT NULL OR resolved_at IS NOT NULL)",
+                        (area_id, area_id, *own_range(conn, day_from, day_to)))
     return [(phase, int(seconds)) for row in rows for phase, seconds in enumerate(row) if seconds is not None]
 
 

@@ -1,6 +1,7 @@
-"""Migration 0030: the latency summaries hold the reports of the areas below an area, not its own (a grid's rows
-were nearly half of them); an area's own reports are read from the reports. A database that lived under 0029 keeps
-every figure, and a new report counts on its local day, in its grid and above."""
+"""Migration 0030: the latency summaries hold the reports of the areas two or more levels below an area, not its
+own nor its children's (the grids' and communities' rows were four in five of them); those are read from the
+reports. A database that lived under 0029 keeps every figure, and a new report counts on its local day, in its grid
+and above."""
 
 from __future__ import annotations
 
@@ -48,8 +49,9 @@ def summed(conn: sqlite3.Connection, area_id: int, first: str, last: str) -> dic
 
 def grid_rows(conn: sqlite3.Connection) -> int:
     return int(conn.execute(
-        "SELECT (SELECT count(*) FROM area_day_latency WHERE area_id IN (SELECT id FROM areas WHERE level = 'grid'))"
-        " + (SELECT count(*) FROM area_month_latency WHERE area_id IN (SELECT id FROM areas WHERE level = 'grid'))"
+        "SELECT (SELECT count(*) FROM area_day_latency WHERE area_id IN (SELECT id FROM areas WHERE level IN"
+        " ('grid', 'community'))) + (SELECT count(*) FROM area_month_latency WHERE area_id IN (SELECT id FROM areas"
+        " WHERE level IN ('grid', 'community')))"
     ).fetchone()[0])
 
 
@@ -73,18 +75,20 @@ def test_a_new_report_counts_in_its_grid_and_above_on_its_local_day(lived_under_
     conn = lived_under_0029
     core.apply_migrations(conn)
     grid, community = conn.execute("SELECT id, parent_id FROM areas WHERE level = 'grid' LIMIT 1").fetchone()
+    town, city = conn.execute("SELECT parent_id, (SELECT parent_id FROM areas t WHERE t.id = c.parent_id) FROM areas c"
+                              " WHERE id = ?", (community,)).fetchone()
     made = datetime(2026, 5, 31, 16, 30, tzinfo=START.tzinfo)            # 00:30 on 1 June in Shanghai
     conn.execute("INSERT INTO reports (number, grid_id, kind, priority, reporter_user, details, created_at,"
                  " accept_due_at, resolve_due_at) VALUES ('X1', ?, 'dispute', 'normal', 1, '{}', ?, ?, ?)",
                  (grid, int(made.timestamp()), int(made.timestamp()) + 7200, int(made.timestamp()) + 86400))
     conn.execute("UPDATE reports SET status = 'accepted', accepted_at = created_at + 7 * 60 WHERE number = 'X1'")
     conn.execute("UPDATE reports SET accepted_at = created_at + 9 * 60 WHERE number = 'X1'")    # moved: one count
-    for area in (grid, community):
+    for area in (grid, community, town, city):
         assert stats_db.latencies(conn, area, "2026-06-01", "2026-06-01")["accept"] == [(9, 1)]
         assert stats_db.latencies(conn, area, "2026-06-01", "2026-06-30")["accept"] == [(9, 1)]
         assert stats_db.latencies(conn, area, "2026-05-31", "2026-05-31")["accept"] == []
     assert stats_db.set_offset(conn, -300)                                 # 11:30 on 31 May in New York
-    for area in (grid, community):
+    for area in (grid, community, town, city):
         assert stats_db.latencies(conn, area, "2026-05-31", "2026-05-31")["accept"] == [(9, 1)]
         assert stats_db.latencies(conn, area, "2026-06-01", "2026-06-01")["accept"] == []
     assert grid_rows(conn) == 0

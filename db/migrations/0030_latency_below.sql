@@ -1,10 +1,11 @@
 -- Issue 10, a year in well under a gigabyte: the latency summaries (0010_ledger.sql, narrowed by 0023) no longer
--- hold an area's own reports, only those of the areas below it. Reports are made in grids, so a grid's rows there
--- were a row per grid, local day, phase and bucket that its own reports say as well (≈ 45% of the day table's
--- rows and more of the month table's at a million reports); db/stats.py reads an area's own reports from the
--- reports themselves (reports_grid: a grid's year is a few hundred rows) and adds what the summaries hold for the
--- areas below: the same figures. Their triggers are made again with `ancestor != the report's own area`, and the
--- two tables are counted again under that rule.
+-- hold the reports of an area itself or of its children: a report counts there only in the areas two or more levels
+-- above its own. Reports are made in grids, so the grids' and communities' rows there (a row per area, local day,
+-- phase and bucket: ≈ 80% of the day table's rows and more of the month table's at a million reports) said what a
+-- few hundred or thousand reports say. db/stats.py reads the reports of an area and of its children from the
+-- reports themselves (reports_grid, a grid at a time) and adds what the summaries hold for the areas further below:
+-- the same figures. Their triggers are made again with `ancestor is neither the report's own area nor its parent`,
+-- and the two tables are counted again under that rule.
 DROP TRIGGER reports_summary_insert;
 DROP TRIGGER reports_latency_leave;
 DROP TRIGGER reports_latency_enter;
@@ -40,6 +41,7 @@ CREATE TRIGGER reports_summary_insert AFTER INSERT ON reports WHEN NEW.erased_at
               SELECT 1, max(0, NEW.resolved_at - NEW.created_at) / 60
                 WHERE NEW.resolved_at IS NOT NULL) t
         WHERE l.area_id = NEW.grid_id AND l.ancestor_id != NEW.grid_id
+          AND l.ancestor_id IS NOT (SELECT parent_id FROM areas WHERE id = NEW.grid_id)
         ON CONFLICT (area_id, day, phase, bucket) DO UPDATE SET n = n + 1;
 END;
 
@@ -48,7 +50,8 @@ WHEN OLD.accepted_at IS NOT NULL AND OLD.accepted_at IS NOT NEW.accepted_at
      OR OLD.resolved_at IS NOT NULL AND OLD.resolved_at IS NOT NEW.resolved_at BEGIN
     UPDATE area_day_latency SET n = n - 1
     WHERE day = (NEW.created_at + (SELECT utc_offset_minutes FROM ledger_state) * 60) / 86400
-      AND area_id IN (SELECT ancestor_id FROM area_lineage WHERE area_id = NEW.grid_id AND ancestor_id != NEW.grid_id)
+      AND area_id IN (SELECT ancestor_id FROM area_lineage WHERE area_id = NEW.grid_id AND ancestor_id != NEW.grid_id
+                        AND ancestor_id IS NOT (SELECT parent_id FROM areas WHERE id = NEW.grid_id))
       AND (phase, bucket) IN (
           SELECT phase, CASE WHEN m < 30 THEN m WHEN m < 180 THEN 30 + (m - 30) / 5
                              WHEN m < 1440 THEN 60 + (m - 180) / 30 WHEN m < 10080 THEN 102 + (m - 1440) / 180
@@ -75,6 +78,7 @@ WHEN NEW.accepted_at IS NOT NULL AND OLD.accepted_at IS NOT NEW.accepted_at
               SELECT 1, max(0, NEW.resolved_at - NEW.created_at) / 60
                 WHERE NEW.resolved_at IS NOT NULL AND OLD.resolved_at IS NOT NEW.resolved_at) t
         WHERE l.area_id = NEW.grid_id AND l.ancestor_id != NEW.grid_id
+          AND l.ancestor_id IS NOT (SELECT parent_id FROM areas WHERE id = NEW.grid_id)
         ON CONFLICT (area_id, day, phase, bucket) DO UPDATE SET n = n + 1;
 END;
 
@@ -119,6 +123,7 @@ CREATE TRIGGER ledger_rebuild AFTER UPDATE OF utc_offset_minutes, generation ON 
                     FROM reports WHERE resolved_at IS NOT NULL) t
               GROUP BY 1, 2, 3, 4) g
         JOIN area_lineage l ON l.area_id = g.grid_id AND l.ancestor_id != g.grid_id
+            AND l.ancestor_id IS NOT (SELECT parent_id FROM areas WHERE id = g.grid_id)
         GROUP BY 1, 2, 3, 4;
     INSERT INTO area_day_broadcasts (area_id, day, delivered)
         SELECT l.ancestor_id, g.day, sum(g.n)
@@ -149,4 +154,5 @@ INSERT INTO area_day_latency (area_id, day, phase, bucket, n)
                 FROM reports WHERE resolved_at IS NOT NULL) t
           GROUP BY 1, 2, 3, 4) g
     JOIN area_lineage l ON l.area_id = g.grid_id AND l.ancestor_id != g.grid_id
+        AND l.ancestor_id IS NOT (SELECT parent_id FROM areas WHERE id = g.grid_id)
     GROUP BY 1, 2, 3, 4;

@@ -40,6 +40,7 @@ CREATE TRIGGER reports_summary_insert AFTER INSERT ON reports WHEN NEW.erased_at
               SELECT 1, max(0, NEW.resolved_at - NEW.created_at) / 60
                 WHERE NEW.resolved_at IS NOT NULL) t
         WHERE l.area_id = NEW.grid_id AND l.ancestor_id != NEW.grid_id
+          AND l.ancestor_id IS NOT (SELECT parent_id FROM areas WHERE id = NEW.grid_id)
         ON CONFLICT (area_id, day, phase, bucket) DO UPDATE SET n = n + 1;
 END;
 
@@ -125,6 +126,7 @@ CREATE TRIGGER ledger_rebuild AFTER UPDATE OF utc_offset_minutes, generation ON 
                     FROM reports WHERE resolved_at IS NOT NULL) t
               GROUP BY 1, 2, 3, 4) g
         JOIN area_lineage l ON l.area_id = g.grid_id AND l.ancestor_id != g.grid_id
+            AND l.ancestor_id IS NOT (SELECT parent_id FROM areas WHERE id = g.grid_id)
         GROUP BY 1, 2, 3, 4;
     INSERT INTO area_day_broadcasts (area_id, day, delivered)
         SELECT l.ancestor_id, g.day, sum(g.n)
