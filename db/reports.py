@@ -76,7 +76,8 @@ def create(conn: sqlite3.Connection, *, number: str, grid_id: int, kind: ReportK
     return inserted(conn.execute(
         "INSERT INTO reports (number, grid_id, kind, priority, reporter_user, on_behalf, details, created_at,"
         " accept_due_at, resolve_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (number, grid_id, kind, priority, reporter_user, int(on_behalf), compact_json(details), epoch_seconds(now), epoch_seconds(accept_due_at), epoch_seconds(resolve_due_at))))
+        (number, grid_id, kind, priority, reporter_user, int(on_behalf), compact_json(details), epoch_seconds(now),
+         epoch_seconds(accept_due_at), epoch_seconds(resolve_due_at))))
 
 
 def get(conn: sqlite3.Connection, report_id: int) -> Report | None:
