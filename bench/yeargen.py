@@ -96,7 +96,7 @@ def generate_year(path: Path, reports: int, *, grids: int = 2000, open_share: fl
         if day >= 365 - days:
             writer.broadcast_run(broadcast_id, body, local_midnight(start_ts) + day * DAY + BROADCAST_HOUR * 3600)
         if day % 10 == 9:
-            writer.flush()
+            writer.flush(until=start_ts + (day + 1) * DAY)
             conn.execute("COMMIT")
             conn.execute("BEGIN")
     writer.flush()
@@ -280,14 +280,23 @@ class _Writer:
             self._sent(moment, BROADCAST, self.team[area_id]["chat"], body, None, "broadcast", None, None,
                        f"run:{run_id}:{area_id}")
 
-    def flush(self) -> None:
-        # The history in the order the bot writes it, by time: its table is kept in report order (WITHOUT ROWID),
-        # and a report's later events land among newer reports' rows, as they do in a running bot.
+    def flush(self, until: int | None = None) -> None:
+        """Write the rows built so far; messages sent at or after `until` wait for the next flush.
+
+        The history in the order the bot writes it, by time: its table is kept in report order (WITHOUT ROWID),
+        and a report's later events land among newer reports' rows, as they do in a running bot. The outbox by
+        time too: the bot adds a message when it is due, so its ids follow the time (what clears bodies and
+        prunes goes along runs of neighbouring ids); a report's later notices get the ids of their day."""
         self.rows["events"].sort(key=lambda event: event[2])
+        self.rows["outbox"].sort(key=lambda message: message[0])
+        later = [] if until is None else [m for m in self.rows["outbox"] if m[0] >= until]
+        if later:
+            self.rows["outbox"] = self.rows["outbox"][:len(self.rows["outbox"]) - len(later)]
         for table, sql in SQL.items():
             if self.rows[table]:
                 self.conn.executemany(sql, self.rows[table])
                 self.rows[table] = []
+        self.rows["outbox"] = later
 
     def finish(self) -> None:
         """What accumulates over the year: number counters, the rotation, the residents met."""
@@ -303,12 +312,14 @@ class _Writer:
 SQL = {
     "reports": "INSERT INTO reports (id, number, grid_id, kind, priority, status, reporter_user, on_behalf, details,"
                " assignee_id, level, outcome, created_at, accepted_at, resolved_at, accept_due_at, resolve_due_at)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "events": "INSERT INTO report_events (report_id, seq, at, actor_user, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, json(?), ?, ?, ?, ?, ?, ?, ?, ?)",   # JSON as db.reports writes it
+    # The action by its number and the detail without spaces, as db.reports.add_event writes them (0029).
+    "events": "INSERT INTO report_events (report_id, seq, at, actor_user, action, detail) VALUES (?, ?, ?, ?,"
+              " (SELECT id FROM report_actions WHERE name = ?), json(?))",
     "timers": "INSERT INTO timers (kind, report_id, step, due_at, state) VALUES (?, ?, ?, ?, ?)",
     "outbox": "INSERT INTO outbox (created_at, priority, chat_id, text, reply_markup, purpose, person_id, report_id,"
               " ref, status, attempts, message_id, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent', 1, ?, ?)",
-    "audit": "INSERT INTO audit_log (at, actor_user, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+    "audit": "INSERT INTO audit_log (at, actor_user, action, subject, detail) VALUES (?, ?, ?, ?, json(?))",
 }
 
 

@@ -10,9 +10,11 @@ from db.stamps import epoch_seconds, stamp_of
 
 
 def record(conn: sqlite3.Connection, now: str, actor_user: int | None, action: str, subject: str = "", **detail: Any) -> None:
+    # Without the spaces between items: 2 bytes a key over a year's million entries.
     conn.execute(
         "INSERT INTO audit_log (at, actor_user, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-        (epoch_seconds(now), actor_user, action, subject, json.dumps(detail, ensure_ascii=False, sort_keys=True)),
+        (epoch_seconds(now), actor_user, action, subject,
+         json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))),
     )
 
 

@@ -76,8 +76,8 @@ def create(conn: sqlite3.Connection, *, number: str, grid_id: int, kind: ReportK
     return inserted(conn.execute(
         "INSERT INTO reports (number, grid_id, kind, priority, reporter_user, on_behalf, details, created_at,"
         " accept_due_at, resolve_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (number, grid_id, kind, priority, reporter_user, int(on_behalf), json.dumps(details, ensure_ascii=False),
-         epoch_seconds(now), epoch_seconds(accept_due_at), epoch_seconds(resolve_due_at))))
+        (number, grid_id, kind, priority, reporter_user, int(on_behalf), compact_json(details), epoch_seconds(now),
+         epoch_seconds(accept_due_at), epoch_seconds(resolve_due_at))))
 
 
 def get(conn: sqlite3.Connection, report_id: int) -> Report | None:
@@ -106,25 +106,39 @@ def update(conn: sqlite3.Connection, report_id: int, **fields: Any) -> None:
 
 def add_event(conn: sqlite3.Connection, report_id: int, now: str, actor_user: int | None, action: str,
               **detail: Any) -> None:
-    # The history is kept compact (0024_compact_history.sql): numbered within its report, the time in Unix
-    # seconds, an empty detail as NULL. The next number is a lookup in the table's own key.
+    # The history is kept compact (0024_compact_history.sql, 0029_history_actions.sql): numbered within its report,
+    # the time in Unix seconds, the action as its number in report_actions (named there the first time it is
+    # written), the detail as JSON without spaces, an empty detail as NULL. The next number is a lookup in the
+    # table's own key.
+    conn.execute("INSERT INTO report_actions (name) VALUES (?) ON CONFLICT (name) DO NOTHING", (action,))
     conn.execute("INSERT INTO report_events (report_id, seq, at, actor_user, action, detail)"
-                 " SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, ?, ? FROM report_events WHERE report_id = ?",
-                 (report_id, epoch_seconds(now), actor_user, action,
-                  json.dumps(detail, ensure_ascii=False) if detail else None, report_id))
+                 " SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, (SELECT id FROM report_actions WHERE name = ?), ?"
+                 " FROM report_events WHERE report_id = ?",
+                 (report_id, epoch_seconds(now), actor_user, action, event_detail(detail) if detail else None,
+                  report_id))
+
+
+def event_detail(detail: dict[str, Any]) -> str:
+    """A history row's detail as stored: JSON without the spaces between items (0029_history_actions.sql)."""
+    return compact_json(detail)
+
+
+def compact_json(value: dict[str, Any]) -> str:
+    """JSON as the big tables store it: without the spaces between items (2 bytes a key; json.loads reads it the
+    same)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def events(conn: sqlite3.Connection, report_id: int) -> list[Event]:
-    rows = conn.execute("SELECT at, actor_user, action, detail FROM report_events WHERE report_id = ? ORDER BY seq",
-                        (report_id,))
+    rows = conn.execute("SELECT e.at, e.actor_user, a.name, e.detail FROM report_events e"
+                        " JOIN report_actions a ON a.id = e.action WHERE e.report_id = ? ORDER BY e.seq", (report_id,))
     return [Event(stamp_of(r[0]), r[1], r[2], json.loads(r[3]) if r[3] else {}) for r in rows]
 
 
 def open_for_assignee(conn: sqlite3.Connection, person_id: int) -> list[Report]:
-    # `status IN (…)` rather than `!= 'resolved'`: both columns of reports_assignee then bound the search, so a
-    # worker's years of resolved reports are never read.
-    rows = conn.execute("SELECT * FROM reports WHERE assignee_id = ? AND status IN (?, ?) ORDER BY created_at, id",
-                        (person_id, *OPEN_STATUSES))
+    # reports_assignee holds only unresolved reports (0031): `!= 'resolved'` lets the planner use it.
+    rows = conn.execute("SELECT * FROM reports WHERE assignee_id = ? AND status IN (?, ?) AND status != 'resolved'"
+                        " ORDER BY created_at, id", (person_id, *OPEN_STATUSES))
     return [_report(r) for r in rows]
 
 
@@ -132,8 +146,8 @@ def open_counts(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, in
     if not person_ids:
         return {}
     marks = ",".join("?" * len(person_ids))
-    rows = conn.execute(f"SELECT assignee_id, count(*) FROM reports WHERE status IN (?, ?) AND assignee_id IN ({marks})"
-                        " GROUP BY assignee_id", (*OPEN_STATUSES, *person_ids))
+    rows = conn.execute(f"SELECT assignee_id, count(*) FROM reports WHERE status IN (?, ?) AND status != 'resolved'"
+                        f" AND assignee_id IN ({marks}) GROUP BY assignee_id", (*OPEN_STATUSES, *person_ids))
     return {pid: 0 for pid in person_ids} | {r[0]: r[1] for r in rows}
 
 

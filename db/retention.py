@@ -12,6 +12,7 @@ from itertools import takewhile
 from typing import Any, Callable
 
 from db.core import rewrite_whole
+from db.reports import compact_json, event_detail
 from db.stamps import epoch_seconds
 
 Keep = Callable[[str, Any], bool]
@@ -52,14 +53,14 @@ def erase_reports(conn: sqlite3.Connection, report_ids: list[int], now: str, kee
         details = json.loads(conn.execute("SELECT details FROM reports WHERE id = ?", (report_id,)).fetchone()[0])
         kept = {k: v for k, v in details.items() if keep_detail(k, v)}
         conn.execute("UPDATE reports SET details = ?, outcome = NULL, reporter_user = 0, erased_at = ? WHERE id = ?",
-                     (json.dumps(kept, ensure_ascii=False), epoch_seconds(now), report_id))
+                     (compact_json(kept), epoch_seconds(now), report_id))
         for seq, detail in conn.execute("SELECT seq, detail FROM report_events WHERE report_id = ? AND detail"
                                         " IS NOT NULL", (report_id,)).fetchall():
             values = json.loads(detail)
             cleaned = {k: v for k, v in values.items() if keep_event(k, v)}
             if cleaned != values:
                 conn.execute("UPDATE report_events SET detail = ? WHERE report_id = ? AND seq = ?",
-                             (json.dumps(cleaned, ensure_ascii=False) if cleaned else None, report_id, seq))
+                             (event_detail(cleaned) if cleaned else None, report_id, seq))
     # One statement for the whole batch (outbox_report finds each report's messages).
     marks = ",".join("?" * len(report_ids))
     conn.execute(f"UPDATE outbox SET text = '', reply_markup = NULL WHERE report_id IN ({marks}) AND text != ''",
@@ -73,7 +74,8 @@ def pack_erased(conn: sqlite3.Connection, filed_before: str, limit: int) -> int:
 
     Why: erased where it stands, a report is ~150 bytes shorter and its page stays two-thirds full for good
     (`rewrite_whole`). Rewriting the reports as they are erased does not help: a purge's batch (by resolved_at) is
-    about one report in sixteen of a page, and it fits back where it was; whole runs of neighbours do."""
+    about one report in sixteen of a page, and it fits back where it was; whole runs of neighbours do. Their
+    history, its free texts dropped where they stood, is written again with them (`_rewrite_history`)."""
     after = conn.execute("SELECT last_id FROM report_packing").fetchone()[0]
     cursor = conn.execute("SELECT * FROM reports WHERE id > ? ORDER BY id LIMIT ?", (after, limit))
     columns = [d[0] for d in cursor.description]
@@ -87,9 +89,26 @@ def pack_erased(conn: sqlite3.Connection, filed_before: str, limit: int) -> int:
         # does not count an erased report again (0025_dense_reports.sql).
         conn.execute("PRAGMA defer_foreign_keys = ON")
         rewrite_whole(conn, "reports", columns, erased)
+        _rewrite_history(conn, [row[key] for row in erased])
     if passed:
         conn.execute("UPDATE report_packing SET last_id = ?", (passed[-1][key],))
     return len(passed)
+
+
+def _rewrite_history(conn: sqlite3.Connection, report_ids: list[int]) -> None:
+    """Write the history of `report_ids` (neighbours in id order) again whole, in the order of its key.
+
+    Why: erasing a report drops the free texts of its history where the rows stand, which left the history's pages
+    of erased reports two-thirds full (31% of them unused in a generated year, 10% elsewhere); the rows of a run of
+    reports, deleted and inserted again in key order, fill pages as they did when new."""
+    marks = ",".join("?" * len(report_ids))
+    cursor = conn.execute(f"SELECT * FROM report_events WHERE report_id IN ({marks}) ORDER BY report_id, seq",
+                          report_ids)
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    conn.execute(f"DELETE FROM report_events WHERE report_id IN ({marks})", report_ids)
+    conn.executemany(f"INSERT INTO report_events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     rows)
 
 
 def erase_tasks(conn: sqlite3.Connection, report_ids: list[int]) -> int:

@@ -94,7 +94,8 @@ def spans(day_from: str, day_to: str) -> list[tuple[str, str, str]]:
 
 
 def counts(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> list[KindCounts]:
-    """Per kind, the reports of the area made on local days `day_from` … `day_to` (YYYY-MM-DD, inclusive)."""
+    """Per kind, the reports of the area made on local days `day_from` … `day_to` (YYYY-MM-DD, inclusive): those of
+    the areas below from the summaries, the area's own (a grid's) from the reports (0032_counts_below.sql)."""
     sums = ", ".join(f"sum({name})" for name in _COUNTED)
     found: dict[str, list[int]] = {}
     for table, first, last in spans(day_from, day_to):
@@ -103,7 +104,30 @@ def counts(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -
         for row in rows:
             so_far = found.setdefault(row[0], [0] * len(_COUNTED))
             found[row[0]] = [a + int(b) for a, b in zip(so_far, row[1:])]
+    for row in conn.execute(OWN_COUNTS, (area_id, *own_range(conn, day_from, day_to))):
+        so_far = found.setdefault(row[0], [0] * len(_COUNTED))
+        found[row[0]] = [a + int(b) for a, b in zip(so_far, row[1:])]
     return [KindCounts(kind, *values) for kind, values in sorted(found.items())]
+
+
+# An area's own reports of a span counted as the summaries count them (the triggers of 0032_counts_below.sql), in
+# the order of KindCounts' fields; their answers through satisfaction_report, report by report.
+OWN_COUNTS = (
+    "SELECT r.kind, count(*), sum(r.status = 'open'), sum(r.status = 'accepted'), sum(r.status = 'resolved'),"
+    " sum(r.priority = 'high'), sum(r.accepted_at IS NOT NULL AND r.accepted_at <= r.accept_due_at),"
+    " sum(r.accepted_at IS NOT NULL AND r.accepted_at > r.accept_due_at),"
+    " sum(r.resolved_at IS NOT NULL AND r.resolved_at <= r.resolve_due_at),"
+    " sum(r.resolved_at IS NOT NULL AND r.resolved_at > r.resolve_due_at), sum(r.level > 0),"
+    " sum((SELECT count(*) FROM satisfaction x WHERE x.report_id = r.id AND x.answer IN ('satisfied', 'unsatisfied'))),"
+    " sum((SELECT count(*) FROM satisfaction x WHERE x.report_id = r.id AND x.answer = 'satisfied'))"
+    " FROM reports r WHERE r.grid_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY r.kind")
+
+
+def own_range(conn: sqlite3.Connection, day_from: str, day_to: str) -> tuple[int, int]:
+    """Local days `day_from` … `day_to` as a range of Unix seconds [since, until): the summaries' day of a report,
+    date(created_at + offset), falls in the span exactly when its created_at falls in the range."""
+    shift = offset(conn) * 60
+    return (latency_key("day", day_from) * 86400 - shift, (latency_key("day", day_to) + 1) * 86400 - shift)
 
 
 def created_by_area(conn: sqlite3.Connection, area_ids: list[int], day_from: str, day_to: str) -> dict[int, int]:
@@ -117,15 +141,25 @@ def created_by_area(conn: sqlite3.Connection, area_ids: list[int], day_from: str
                             f" AND {table} BETWEEN ? AND ? GROUP BY area_id", (*area_ids, first, last))
         for area_id, created in rows:
             found[int(area_id)] += int(created)
+    rows = conn.execute(f"SELECT grid_id, count(*) FROM reports WHERE grid_id IN ({marks}) AND created_at >= ?"
+                        " AND created_at < ? GROUP BY grid_id", (*area_ids, *own_range(conn, day_from, day_to)))
+    for area_id, created in rows:
+        found[int(area_id)] += int(created)
     return found
 
 
 def created_by_day(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str
                    ) -> list[tuple[str, str, int]]:
     """(day, kind, reports made) for each day and kind of the span that has any."""
+    found: dict[tuple[str, str], int] = {}
     rows = conn.execute("SELECT day, kind, created FROM area_day_counts WHERE area_id = ? AND day BETWEEN ? AND ?"
-                        " AND created > 0 ORDER BY day, kind", (area_id, day_from, day_to))
-    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+                        " AND created > 0", (area_id, day_from, day_to)).fetchall()
+    rows += conn.execute("SELECT date(created_at, 'unixepoch', ?), kind, count(*) FROM reports WHERE grid_id = ?"
+                         " AND created_at >= ? AND created_at < ? GROUP BY 1, 2",
+                         (f"{offset(conn)} minutes", area_id, *own_range(conn, day_from, day_to))).fetchall()
+    for day, kind, created in rows:
+        found[(str(day), str(kind))] = found.get((str(day), str(kind)), 0) + int(created)
+    return [(day, kind, created) for (day, kind), created in sorted(found.items())]
 
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -137,7 +171,8 @@ def latency_key(table: str, value: str) -> int:
 
 
 def latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> dict[Phase, list[tuple[int, int]]]:
-    """Per phase, (bucket, count) in bucket order, of the reports made in the span."""
+    """Per phase, (bucket, count) in bucket order, of the reports made in the span: those of the areas two or more
+    levels below from the summaries, the area's own and its children's from the reports (0030_latency_below.sql)."""
     summed: dict[tuple[int, int], int] = {}
     for table, first, last in spans(day_from, day_to):
         rows = conn.execute(f"SELECT phase, bucket, sum(n) FROM area_{table}_latency WHERE area_id = ?"
@@ -145,11 +180,24 @@ def latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str
                             (area_id, latency_key(table, first), latency_key(table, last)))
         for phase, bucket, n in rows:
             summed[(int(phase), int(bucket))] = summed.get((int(phase), int(bucket)), 0) + int(n)
+    for phase, seconds in _near_latencies(conn, area_id, day_from, day_to):
+        key = (phase, bucket_of(seconds))
+        summed[key] = summed.get(key, 0) + 1
     found: dict[Phase, list[tuple[int, int]]] = {phase: [] for phase in PHASES}
     for (phase, bucket), n in sorted(summed.items()):
         if n > 0:
             found[PHASES[phase]].append((bucket, n))
     return found
+
+
+def _near_latencies(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> list[tuple[int, int]]:
+    """(phase, seconds) of each acceptance and resolution of the reports made in the span in `area_id` itself or in
+    one of its children (a community's year: a few thousand reports, a grid at a time through reports_grid)."""
+    rows = conn.execute("SELECT accepted_at - created_at, resolved_at - created_at FROM reports"
+                        " WHERE grid_id IN (SELECT ? UNION ALL SELECT id FROM areas WHERE parent_id = ?)"
+                        " AND created_at >= ? AND created_at < ? AND (accepted_at IS NOT NULL OR resolved_at IS NOT NULL)",
+                        (area_id, area_id, *own_range(conn, day_from, day_to)))
+    return [(phase, int(seconds)) for row in rows for phase, seconds in enumerate(row) if seconds is not None]
 
 
 def broadcasts_delivered(conn: sqlite3.Connection, area_id: int, day_from: str, day_to: str) -> int:

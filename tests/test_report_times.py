@@ -33,7 +33,8 @@ def lived_under_0023(monkeypatch: pytest.MonkeyPatch) -> sqlite3.Connection:
     areas, staff = sample_city()
     import_org(conn, areas, staff, START, timedelta(days=14))
     live_a_month(conn, random.Random(26))
-    monkeypatch.setattr(core, "migration_scripts", lambda: every)
+    # Up to 0028: 0030 and 0032 change which rows the summaries hold (not the figures: tests/test_ledger_*_below.py).
+    monkeypatch.setattr(core, "migration_scripts", lambda: [m for m in every if m[0] <= 28])
     return conn
 
 

@@ -17,7 +17,8 @@ def ledger(conn) -> tuple[list[tuple], ...]:
     return tuple([tuple(r) for r in conn.execute(sql)] for sql in (
         "SELECT * FROM area_day_counts ORDER BY area_id, day, kind",
         "SELECT * FROM area_day_latency ORDER BY area_id, day, phase, bucket",
-        "SELECT report_id, at, action FROM report_events ORDER BY report_id, seq"))
+        "SELECT e.report_id, e.at, a.name FROM report_events e JOIN report_actions a ON a.id = e.action"
+        " ORDER BY e.report_id, e.seq"))
 
 
 async def test_finished_timers_go_pending_ones_stay_and_fire(bot, driver, clock, settings):
