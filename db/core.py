@@ -224,7 +224,7 @@ class Database:
             try:
                 return self._call(call, self._notify)
             except sqlite3.OperationalError as exc:
-                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:     # raised by SQLite, not by hand
                     raise
         # Another connection holds the lock (a command run beside the bot): the transaction rolled back whole,
         # so running it again in the thread, which waits for the lock, does it once.

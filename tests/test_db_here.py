@@ -85,3 +85,21 @@ async def test_a_change_that_is_not_small_leaves_the_loop_free(tmp_path: Path) -
     beat.cancel()
     assert ticks >= 20
     await db.close()
+
+
+async def test_an_error_of_the_change_itself_is_not_taken_for_a_busy_database(tmp_path: Path) -> None:
+    db = await open_database(str(tmp_path / "g.sqlite3"))
+
+    def fails(conn: sqlite3.Connection) -> None:
+        _queue_reply(conn, "half")
+        raise sqlite3.OperationalError("disk I/O error, say")
+
+    try:
+        await db.write_once(9, NOW, fails, small=True)
+    except sqlite3.OperationalError as exc:
+        assert "disk" in str(exc)
+    else:
+        raise AssertionError("the error should reach the caller")
+    assert await db.read(_texts) == []
+    assert await db.write_once(9, NOW, _queue_reply, "later", small=True) == (True, 1)   # not claimed by the failure
+    await db.close()
