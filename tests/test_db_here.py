@@ -23,24 +23,27 @@ def _texts(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT text FROM outbox ORDER BY id")]
 
 
+def _ticking() -> tuple[list[int], asyncio.Task[None]]:
+    """A task that counts the event loop's turns every 10 ms: it stops counting while the loop is held up."""
+    ticks = [0]
+
+    async def tick() -> None:
+        while True:
+            ticks[0] += 1
+            await asyncio.sleep(0.01)
+    return ticks, asyncio.create_task(tick())
+
+
 async def test_a_change_waits_for_another_connections_lock_without_stalling_the_loop(tmp_path: Path) -> None:
     path = str(tmp_path / "g.sqlite3")
     db = await open_database(path)
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")                       # like `gridbot purge` in the middle of its work
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.01)
-
-    beat = asyncio.create_task(ticker())
+    ticks, beat = _ticking()
     change = asyncio.create_task(db.write_once(41, NOW, _queue_reply, "held", small=True))
     await asyncio.sleep(0.5)
     assert not change.done()                                # it waits for the lock…
-    assert ticks >= 20                                      # …and the loop went on meanwhile
+    assert ticks[0] >= 20                                   # …and the loop went on meanwhile
     other.execute("COMMIT")
     assert await asyncio.wait_for(change, 10) == (True, 1)
     assert await db.write_once(41, NOW, _queue_reply, "again", small=True) == (False, None)   # again: nothing
@@ -67,23 +70,15 @@ async def test_calls_in_the_loop_and_in_the_thread_keep_their_order(tmp_path: Pa
 
 async def test_a_change_that_is_not_small_leaves_the_loop_free(tmp_path: Path) -> None:
     db = await open_database(str(tmp_path / "g.sqlite3"))
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.01)
-
     def long_view(conn: sqlite3.Connection) -> int:          # a ledger view over a year of reports, say
         time.sleep(0.4)
         return _queue_reply(conn, "view")
 
-    beat = asyncio.create_task(ticker())
+    ticks, beat = _ticking()
     await asyncio.sleep(0)
     assert await db.write_once(7, NOW, long_view) == (True, 1)
     beat.cancel()
-    assert ticks >= 20
+    assert ticks[0] >= 20
     await db.close()
 
 
