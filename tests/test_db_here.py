@@ -8,6 +8,7 @@ import asyncio
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any, Coroutine
 
 from db import open_database
 from db import outbox as outbox_db
@@ -55,7 +56,7 @@ async def test_a_change_waits_for_another_connections_lock_without_stalling_the_
 
 async def test_calls_in_the_loop_and_in_the_thread_keep_their_order(tmp_path: Path) -> None:
     db = await open_database(str(tmp_path / "g.sqlite3"))
-    calls = []
+    calls: list[Coroutine[Any, Any, object]] = []
     for i in range(60):
         if i % 3 == 0:
             calls.append(db.write(_queue_reply, f"m{i}"))
