@@ -215,9 +215,18 @@ class Database:
             self._listeners.remove(listener)
 
     async def _run(self, call: Callable[[], T]) -> T:
-        async with self._turn:
-            patient = partial(self._conn.patiently, call, self.busy_wait)
-            return await self._worker.run(partial(self._call, patient, self._post_notify))
+        await self._turn.acquire()
+        patient = partial(self._conn.patiently, call, self.busy_wait)
+        done = self._worker.submit(partial(self._call, patient, self._post_notify))
+        # The turn ends when the thread is done, not when the caller stops waiting: a caller cancelled meanwhile
+        # (a handler cut short at stop) must not let a call in the loop use the connection beside the thread's.
+        done.add_done_callback(self._end_turn)
+        return await asyncio.shield(done)
+
+    def _end_turn(self, done: asyncio.Future[Any]) -> None:
+        self._turn.release()
+        if not done.cancelled():
+            done.exception()                   # retrieved: a caller that gave up has no one to raise it to
 
     async def _here(self, call: Callable[[], T]) -> T:
         async with self._turn:

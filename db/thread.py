@@ -31,10 +31,14 @@ class DatabaseThread:
             else:
                 post(future.get_loop(), _set_result, future, result)
 
-    async def run(self, call: Callable[[], T]) -> T:
+    def submit(self, call: Callable[[], T]) -> asyncio.Future[T]:
+        """`call`'s future in the running loop, set when the thread has run it (cancelling it stops nothing)."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._jobs.put((future, call))
-        return await future
+        return future
+
+    async def run(self, call: Callable[[], T]) -> T:
+        return await self.submit(call)
 
     def stop(self) -> None:
         self._jobs.put(None)

@@ -99,3 +99,19 @@ async def test_an_error_of_the_change_itself_is_not_taken_for_a_busy_database(tm
     assert await db.read(_texts) == []
     assert await db.write_once(9, NOW, _queue_reply, "later", small=True) == (True, 1)   # not claimed by the failure
     await db.close()
+
+
+async def test_a_caller_that_gives_up_does_not_let_a_small_change_in_beside_the_thread(tmp_path: Path) -> None:
+    db = await open_database(str(tmp_path / "g.sqlite3"))
+
+    def slow(conn: sqlite3.Connection) -> int:
+        _queue_reply(conn, "slow")
+        time.sleep(0.3)                                       # still in its transaction in the thread…
+        return _queue_reply(conn, "slow, its end")
+
+    waiting = asyncio.create_task(db.write(slow))
+    await asyncio.sleep(0.05)
+    waiting.cancel()                                          # …when its caller is cut short (a stop, say)
+    assert await db.write_now(_queue_reply, "small") == 3     # waits for the thread's transaction to end
+    assert await db.read(_texts) == ["slow", "slow, its end", "small"]
+    await db.close()
