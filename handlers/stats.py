@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.services.ledger import periods
-from bot.services.ledger.periods import BadPeriod, Period
+from bot.services.ledger.periods import BadPeriod
 from bot.services.ledger.screens import Refusal, StatsScreen, stats_screen
 from handlers.common import Context, answer, once, reader_locale, runtime, unless_refused
 from messages import label, render
