@@ -11,7 +11,7 @@ from typing import Any, Callable, TypeVar
 
 from bot.core.errors import GridbotError
 from db.checkpoints import BACKSTOP_PAGES, Checkpointer
-from db.thread import DatabaseThread, post
+from db.thread import DatabaseThread, ThreadOnly, in_the_loop, post
 from db.updates import claim
 
 T = TypeVar("T")
@@ -231,12 +231,14 @@ class Database:
     async def _here(self, call: Callable[[], T]) -> T:
         async with self._turn:
             try:
-                return self._call(call, self._notify)
+                return in_the_loop(partial(self._call, call, self._notify))
+            except ThreadOnly:
+                pass
             except sqlite3.OperationalError as exc:
                 if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:     # raised by SQLite, not by hand
                     raise
-        # Another connection holds the lock (a command run beside the bot): the transaction rolled back whole,
-        # so running it again in the thread, which waits for the lock, does it once.
+        # Much to do, or another connection holds the lock (a command run beside the bot): the transaction rolled
+        # back whole, so running it again in the thread (which waits for the lock) does it once.
         return await self._run(call)
 
     def _call(self, call: Callable[[], T], notify: Listener) -> T:

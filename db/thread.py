@@ -5,9 +5,33 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+from contextvars import ContextVar
 from typing import Any, Callable, TypeVar
 
+from bot.core.errors import GridbotError
+
 T = TypeVar("T")
+_IN_THE_LOOP: ContextVar[bool] = ContextVar("gridbot_db_in_the_loop", default=False)
+
+
+class ThreadOnly(GridbotError):
+    """A call running in the event loop found it has much to do (`thread_only`): it is run again in the thread."""
+
+
+def thread_only() -> None:
+    """Call first in a change that may write or read thousands of rows (a campaign over a town's households): in
+    the event loop it stops here, its transaction rolls back, and `Database` runs it again in the thread."""
+    if _IN_THE_LOOP.get():
+        raise ThreadOnly("thread_only")
+
+
+def in_the_loop(call: Callable[[], T]) -> T:
+    """`call` in the event loop, where `thread_only` stops it."""
+    token = _IN_THE_LOOP.set(True)
+    try:
+        return call()
+    finally:
+        _IN_THE_LOOP.reset(token)
 
 
 class DatabaseThread:

@@ -12,6 +12,7 @@ from typing import Any, Coroutine
 
 from db import open_database
 from db import outbox as outbox_db
+from db.thread import thread_only
 
 NOW = "2026-04-09T01:00:00+00:00"
 
@@ -114,4 +115,22 @@ async def test_a_caller_that_gives_up_does_not_let_a_small_change_in_beside_the_
     waiting.cancel()                                          # …when its caller is cut short (a stop, say)
     assert await db.write_now(_queue_reply, "small") == 3     # waits for the thread's transaction to end
     assert await db.read(_texts) == ["slow", "slow, its end", "small"]
+    await db.close()
+
+
+async def test_a_small_change_that_finds_much_to_do_moves_to_the_thread_and_lands_once(tmp_path: Path) -> None:
+    db = await open_database(str(tmp_path / "g.sqlite3"))
+
+    def launch(conn: sqlite3.Connection) -> int:              # like a campaign over a town's households
+        _queue_reply(conn, "before the check")
+        thread_only()
+        time.sleep(0.3)
+        return _queue_reply(conn, "doors")
+
+    ticks, beat = _ticking()
+    await asyncio.sleep(0)
+    assert await db.write_once(5, NOW, launch, small=True) == (True, 2)
+    beat.cancel()
+    assert ticks[0] >= 15                                     # the loop went on while the thread worked
+    assert await db.read(_texts) == ["before the check", "doors"]            # once, not twice
     await db.close()

@@ -25,6 +25,7 @@ from db.campaigns import Campaign, Door
 from db.households import Household
 from db.kinds import Role
 from db.people import Staff
+from db.thread import thread_only
 
 ACTIONS = ("v", "n", "i", "s")
 HEADS: dict[str, Role] = {"grid": "grid_leader", "community": "community_admin", "town": "town_admin",
@@ -59,6 +60,7 @@ def _grid_workers(conn: sqlite3.Connection, grid_id: int) -> list[int]:
 def launch(conn: sqlite3.Connection, settings: Settings, user_id: int | None, *, area_code: str, title: str,
            due: datetime, now: datetime) -> Done:
     """A campaign over the area's households (`user_id` None: the command line); the lists go at the next tick."""
+    thread_only()                                       # a town's households: thousands of rows
     area = areas_db.by_code(conn, area_code)
     if area is None:
         return Done("unknown_area", {"code": area_code})
