@@ -36,14 +36,16 @@ def inserted(cursor: sqlite3.Cursor) -> int:
     return cursor.lastrowid
 
 
-def rewrite_whole(conn: sqlite3.Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Write `rows` (every column of `table`, its `id` among them) again whole under their ids, in the order given.
+def rewrite_whole(conn: sqlite3.Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]],
+                  key: tuple[str, ...] = ("id",)) -> None:
+    """Write `rows` (every column of `table`, its `key` among them) again whole under their keys, in the order given.
 
     Why: a row shrunk where it stands (a body cleared, personal data erased) leaves its page as full as the rest
     of it, and SQLite merges a page only once it is under a third full, so pages of shrunk rows stay half empty
-    for as long as the rows are kept. Runs of neighbouring rows deleted and inserted in id order fill pages."""
-    key = columns.index("id")
-    conn.executemany(f"DELETE FROM {table} WHERE id = ?", [(row[key],) for row in rows])
+    for as long as the rows are kept. Runs of neighbouring rows deleted and inserted in key order fill pages."""
+    at = [columns.index(name) for name in key]
+    conn.executemany(f"DELETE FROM {table} WHERE {' AND '.join(f'{name} = ?' for name in key)}",
+                     [tuple(row[i] for i in at) for row in rows])
     conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
 
 
@@ -217,7 +219,7 @@ class Database:
     async def _run(self, call: Callable[[], T]) -> T:
         await self._turn.acquire()
         patient = partial(self._conn.patiently, call, self.busy_wait)
-        done = self._worker.submit(partial(self._call, patient, self._post_notify))
+        done = self._worker.submit(partial(self._call, patient, partial(post, self._loop, self._notify)))
         # The turn ends when the thread is done, not when the caller stops waiting: a caller cancelled meanwhile
         # (a handler cut short at stop) must not let a call in the loop use the connection beside the thread's.
         done.add_done_callback(self._end_turn)
@@ -235,7 +237,7 @@ class Database:
             except ThreadOnly:
                 pass
             except sqlite3.OperationalError as exc:
-                if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:     # raised by SQLite, not by hand
+                if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:   # from SQLite, not by hand
                     raise
         # Much to do, or another connection holds the lock (a command run beside the bot): the transaction rolled
         # back whole, so running it again in the thread (which waits for the lock) does it once.
@@ -249,9 +251,6 @@ class Database:
         finally:
             if self._conn.take_queued() and self._listeners:
                 notify()
-
-    def _post_notify(self) -> None:
-        post(self._loop, self._notify)
 
     def _notify(self) -> None:
         for listener in list(self._listeners):

@@ -114,13 +114,8 @@ def add_event(conn: sqlite3.Connection, report_id: int, now: str, actor_user: in
     conn.execute("INSERT INTO report_events (report_id, seq, at, actor_user, action, detail)"
                  " SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, (SELECT id FROM report_actions WHERE name = ?), ?"
                  " FROM report_events WHERE report_id = ?",
-                 (report_id, epoch_seconds(now), actor_user, action, event_detail(detail) if detail else None,
+                 (report_id, epoch_seconds(now), actor_user, action, compact_json(detail) if detail else None,
                   report_id))
-
-
-def event_detail(detail: dict[str, Any]) -> str:
-    """A history row's detail as stored: JSON without the spaces between items (0029_history_actions.sql)."""
-    return compact_json(detail)
 
 
 def compact_json(value: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from itertools import takewhile
 from typing import Any, Callable
 
 from db.core import rewrite_whole
-from db.reports import compact_json, event_detail
+from db.reports import compact_json
 from db.stamps import epoch_seconds
 
 Keep = Callable[[str, Any], bool]
@@ -60,7 +60,7 @@ def erase_reports(conn: sqlite3.Connection, report_ids: list[int], now: str, kee
             cleaned = {k: v for k, v in values.items() if keep_event(k, v)}
             if cleaned != values:
                 conn.execute("UPDATE report_events SET detail = ? WHERE report_id = ? AND seq = ?",
-                             (event_detail(cleaned) if cleaned else None, report_id, seq))
+                             (compact_json(cleaned) if cleaned else None, report_id, seq))
     # One statement for the whole batch (outbox_report finds each report's messages).
     marks = ",".join("?" * len(report_ids))
     conn.execute(f"UPDATE outbox SET text = '', reply_markup = NULL WHERE report_id IN ({marks}) AND text != ''",
@@ -104,11 +104,8 @@ def _rewrite_history(conn: sqlite3.Connection, report_ids: list[int]) -> None:
     marks = ",".join("?" * len(report_ids))
     cursor = conn.execute(f"SELECT * FROM report_events WHERE report_id IN ({marks}) ORDER BY report_id, seq",
                           report_ids)
-    columns = [d[0] for d in cursor.description]
-    rows = cursor.fetchall()
-    conn.execute(f"DELETE FROM report_events WHERE report_id IN ({marks})", report_ids)
-    conn.executemany(f"INSERT INTO report_events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                     rows)
+    rewrite_whole(conn, "report_events", [d[0] for d in cursor.description], cursor.fetchall(),
+                  key=("report_id", "seq"))
 
 
 def erase_tasks(conn: sqlite3.Connection, report_ids: list[int]) -> int:
