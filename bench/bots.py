@@ -8,6 +8,7 @@ existing database instead of WORKDIR. Prints 'polling' when ready; on SIGTERM pr
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import signal
 import sys
@@ -52,23 +53,36 @@ async def bare(url: str, stop: asyncio.Event) -> dict:
                                                                  Update.MY_CHAT_MEMBER])
         print("polling", flush=True)
         await stop.wait()
-        figures = {"cpu_seconds": CPU.spent()}
+        figures = {"cpu_seconds": CPU.spent(), "gc_seconds": CPU.collecting()}
         await application.updater.stop()
         await application.stop()
     return figures
 
 
 class _Cpu:
-    """This process's CPU time from a mark (SIGUSR2, sent when the crowd starts) or from start-up."""
+    """This process's CPU time from a mark (SIGUSR2, sent when the crowd starts) or from start-up, and the part
+    of it the garbage collector took (gc.callbacks around each collection)."""
 
     def __init__(self) -> None:
         self.mark = time.process_time()
+        self.in_gc = 0.0
+        self._started = 0.0
+        gc.callbacks.append(self._collecting)
+
+    def _collecting(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.in_gc += time.process_time() - self._started
 
     def reset(self) -> None:
-        self.mark = time.process_time()
+        self.mark, self.in_gc = time.process_time(), 0.0
 
     def spent(self) -> float:
         return round(time.process_time() - self.mark, 4)
+
+    def collecting(self) -> float:
+        return round(self.in_gc, 4)
 
 
 CPU = _Cpu()
@@ -78,6 +92,7 @@ async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, sett
                   assignments: int = 0) -> dict:
     from bot.core.clock import SystemClock
     from bot.core.config import Settings
+    from bot.app.collector import tune_collector
     from bot.app.wiring import build_application, start_polling, stop_polling
     from bot.services.runtime import Runtime
     from bot.services.org_import import import_org
@@ -101,6 +116,7 @@ async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, sett
     runtime = Runtime(settings.with_overrides(token=DEFAULT_TOKEN, base_url=url), db, clock)
     application = build_application(runtime)
     await start_polling(application)
+    tune_collector()                       # as `gridbot run` does once it is up
     print("polling", flush=True)
     submitted: dict[str, float] = {}
     go = asyncio.Event()
@@ -112,7 +128,7 @@ async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, sett
     await runtime.sender.drained(timeout=30)
     stats = runtime.sender.stats
     figures = {"sent_by_outbox": stats.sent, "flood_waits": stats.flood_waits, "retried": stats.retried,
-               "submitted": submitted, "cpu_seconds": CPU.spent()}
+               "submitted": submitted, "cpu_seconds": CPU.spent(), "gc_seconds": CPU.collecting()}
     await stop_polling(application)
     await db.close()
     return figures
@@ -120,6 +136,7 @@ async def gridbot(url: str, workdir: Path, grids: int, stop: asyncio.Event, sett
 
 async def year(url: str, database: str, stop: asyncio.Event, settings_extra: dict) -> dict:
     """gridbot on a database that is already there (bench/yeargen.py's year): open, poll, nothing else."""
+    from bot.app.collector import tune_collector
     from bot.app.wiring import build_application, start_polling, stop_polling
     from bot.core.clock import SystemClock
     from bot.core.config import Settings
@@ -132,6 +149,7 @@ async def year(url: str, database: str, stop: asyncio.Event, settings_extra: dic
     runtime = Runtime(settings.with_overrides(token=DEFAULT_TOKEN, base_url=url), db, SystemClock())
     application = build_application(runtime)
     await start_polling(application)
+    tune_collector()
     ready = time.perf_counter() - began
     print("polling", flush=True)
     await stop.wait()

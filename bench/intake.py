@@ -7,7 +7,9 @@ button press with its answer and one message. Both face the same crowd, which wa
 for: the next question, and at the end the receipt (gridbot's run also lasts until every assignee has the
 report's card). Neither bot is held back by the per-chat and overall limits of its own (the sandbox enforces
 none here). The two alternate `--repeat` times (the machine is shared and noisy); figures are medians.
-CPU time is the bot process's own (user + system), from the crowd's start until the bot has sent everything.
+CPU time is the bot process's own (user + system), from the crowd's start until the bot has sent everything;
+the share of it spent in the garbage collector is printed for each bot. gridbot's process sets the collector as
+`gridbot run` does (bot/app/collector.py); the bare bot keeps Python's defaults.
 
     .venv/bin/python bench/intake.py [--reports 2000] [--grids 200] [--concurrency 100] [--repeat 3]
 """
@@ -43,6 +45,7 @@ def run(mode: str, reports: int, grids: int, concurrency: int) -> dict[str, Any]
             result |= stop_and_read(bot)
     result["ups"] = result["updates"] / result["seconds"]
     result["cpu_ms"] = result["cpu_seconds"] / result["updates"] * 1000
+    result["gc_share"] = result["gc_seconds"] / result["cpu_seconds"] if result["cpu_seconds"] else 0.0
     return result
 
 
@@ -75,11 +78,12 @@ def main() -> None:
     latencies = [x for g in grids for x in g["latencies"]]
     print(f"medians of {args.repeat} runs (ratios: median of the pairs run back to back):")
     print(f"baseline: {median(bares, 'updates'):.0f} updates in {median(bares, 'seconds'):.2f}s ="
-          f" {median(bares, 'ups'):.0f} updates/s, CPU {median(bares, 'cpu_ms'):.3f} ms/update,"
-          f" peak RSS {median(bares, 'peak_rss_mb'):.0f} MB")
+          f" {median(bares, 'ups'):.0f} updates/s, CPU {median(bares, 'cpu_ms'):.3f} ms/update"
+          f" ({median(bares, 'gc_share'):.1%} in the garbage collector), peak RSS {median(bares, 'peak_rss_mb'):.0f} MB")
     print(f"gridbot:  {median(grids, 'updates'):.0f} updates in {median(grids, 'seconds'):.2f}s ="
           f" {median(grids, 'ups'):.0f} updates/s, {args.reports / median(grids, 'seconds'):.1f} reports/s,"
-          f" CPU {median(grids, 'cpu_ms'):.3f} ms/update, peak RSS {median(grids, 'peak_rss_mb'):.0f} MB")
+          f" CPU {median(grids, 'cpu_ms'):.3f} ms/update ({median(grids, 'gc_share'):.1%} in the garbage collector),"
+          f" peak RSS {median(grids, 'peak_rss_mb'):.0f} MB")
     print(f"submit -> assignee's card: p50 {percentile(latencies, 50) * 1000:.0f} ms,"
           f" p99 {percentile(latencies, 99) * 1000:.0f} ms ({len(latencies)} of {args.reports * args.repeat} reports)")
     print(f"outbox: {sum(g['sent_by_outbox'] for g in grids)} sent, {sum(g['flood_waits'] for g in grids)}"

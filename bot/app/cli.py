@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.clock import SystemClock, stamp
 from bot.app import cli_broadcast, field_cli, production, tasks_cli
+from bot.app.collector import tune_collector
 from bot.app.cli_common import UserError, open_db
 from bot.app.logs import LEVELS, add_secrets, setup_logging
 from bot.core.config import ConfigError, Settings, load_settings
@@ -114,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app.instance_lock import InstanceLock
     from bot.app.serve import serve
+    from bot.app.webhook import Listener
     from bot.app.wiring import build_application
     from bot.services.runtime import Runtime
 
@@ -134,9 +136,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         application = build_application(Runtime(settings, db))
+        def started(listener: Listener | None) -> None:
+            production.print_started(application, settings, listener)
+            tune_collector()
+
         try:
-            await serve(application, settings, stop, on_started=lambda listener: production.print_started(
-                application, settings, listener))
+            await serve(application, settings, stop, on_started=started)
         except OSError as exc:
             raise UserError("listen_failed", address=settings.webhook_listen if settings.webhook_url
                             else settings.health_listen, reason=str(exc)) from None
