@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Protocol
 
 
@@ -31,9 +30,6 @@ class ManualClock:
         return self._now
 
 
-# Pure, and called several times per update with the same few moments (the clock is read once per update, and
-# each row written stamps it): remembering the last few answers saved ≈1% of an update's CPU in bench/intake.py.
-@lru_cache(maxsize=64)
 def stamp(moment: datetime) -> str:
     """A moment as the bot passes it around and most tables store it: UTC ISO-8601, so that text order is time
     order. The big tables (reports, their history, the outbox, the audit log) keep Unix seconds instead; db/stamps.py
